@@ -1,0 +1,57 @@
+/**
+ * One-shot tmux calls for the CLI and for work that needs no session. The command is
+ * written to `tmux start-server ; source-file -` on stdin, quoted exactly like a
+ * control-mode line: one quoting function for both transports, and nothing the user
+ * typed (or a secret passed with -e) ever appears in a process's argv.
+ */
+import { spawn } from 'node:child_process';
+import { commandLine } from './quote';
+import { TmuxCommandError, TmuxNotFoundError } from './errors';
+import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
+
+/** Anything that runs one tmux command and returns its output lines. */
+export interface TmuxRunner {
+  run(args: readonly string[]): Promise<string[]>;
+}
+
+export interface ExecResult {
+  code: number;
+  stdout: Buffer;
+  stderr: string;
+}
+
+/** Run the tmux binary with fixed argv (never user text); never throws for a non-zero exit. */
+export function execTmuxRaw(server: TmuxServerOptions, argv: readonly string[], input?: Buffer | string): Promise<ExecResult> {
+  const bin = server.tmuxPath ?? 'tmux';
+  return new Promise((resolve, reject) => {
+    const child = spawn(bin, [...serverArgs(server), ...argv], { env: tmuxEnv(process.env, server.dropEnv), stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'ENOENT') reject(new TmuxNotFoundError(bin));
+      else reject(e);
+    });
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.stdin.on('error', () => {});
+    child.stdin.end(input);
+  });
+}
+
+/** Runs each command as its own short-lived `tmux` process (starting the server if needed). */
+export class TmuxCli implements TmuxRunner {
+  constructor(readonly server: TmuxServerOptions) {}
+
+  async run(args: readonly string[]): Promise<string[]> {
+    const line = commandLine(args) + '\n';
+    const res = await execTmuxRaw(this.server, ['start-server', ';', 'source-file', '-'], line);
+    if (res.code !== 0) {
+      // source-file prefixes parse errors with "-:1: "; keep tmux's own words otherwise.
+      throw new TmuxCommandError(res.stderr.trim().replace(/^-:\d+: /, ''), args[0] ?? '');
+    }
+    const text = res.stdout.toString('utf8');
+    if (text === '') return [];
+    return text.replace(/\n$/, '').split('\n');
+  }
+}

@@ -1,0 +1,54 @@
+/** tmux version parsing and feature gates (docs/tmux-control-mode.md §15). */
+
+export interface TmuxVersion {
+  major: number;
+  minor: number;
+  /** Letter suffix of a patch release (`3.3a` → 'a'), '' if none. */
+  patch: string;
+  /** True for development builds (`next-3.7`, `master`). */
+  development: boolean;
+  raw: string;
+}
+
+export const MINIMUM_VERSION = { major: 3, minor: 2 } as const;
+
+/** Parse `tmux -V` output (`tmux 3.3a`, `tmux next-3.7`, `tmux master`, `tmux openbsd-7.5`). */
+export function parseTmuxVersion(output: string): TmuxVersion | null {
+  const raw = output.trim().replace(/^tmux\s+/, '');
+  if (raw === 'master') return { major: 99, minor: 0, patch: '', development: true, raw };
+  // OpenBSD's base tmux reports the OS release; treat it as current.
+  if (/^openbsd-/.test(raw)) return { major: 99, minor: 0, patch: '', development: true, raw };
+  const m = /^(next-)?(\d+)\.(\d+)([a-z]?)(?:-rc\d*)?/.exec(raw);
+  if (!m) return null;
+  return { major: Number(m[2]), minor: Number(m[3]), patch: m[4] ?? '', development: m[1] !== undefined, raw };
+}
+
+export function versionAtLeast(v: TmuxVersion, major: number, minor: number): boolean {
+  return v.major > major || (v.major === major && v.minor >= minor);
+}
+
+export interface TmuxFeatures {
+  /** `refresh-client -C @W:WxH` (3.3). */
+  perWindowSize: boolean;
+  /** stdin is read only after the argv command completed (3.4); we wait anyway. */
+  deferredStdin: boolean;
+  /** `refresh-client -A '%P:off'` is safe (3.7; crashes the server before). */
+  paneOffSafe: boolean;
+}
+
+export function featuresOf(v: TmuxVersion): TmuxFeatures {
+  return {
+    perWindowSize: versionAtLeast(v, 3, 3),
+    deferredStdin: versionAtLeast(v, 3, 4),
+    paneOffSafe: versionAtLeast(v, 3, 7),
+  };
+}
+
+/** A message a user can act on, or null when the version is supported. */
+export function versionProblem(v: TmuxVersion | null): string | null {
+  if (!v) return 'could not read the tmux version (`tmux -V`)';
+  if (!versionAtLeast(v, MINIMUM_VERSION.major, MINIMUM_VERSION.minor)) {
+    return `tmux ${v.raw} is too old: chatmux needs tmux ${MINIMUM_VERSION.major}.${MINIMUM_VERSION.minor} or newer`;
+  }
+  return null;
+}
