@@ -1,0 +1,73 @@
+/**
+ * Private tmux servers for tests: every test server lives on its own socket
+ * (`-L chatmux-test-<random>`) and is killed by that socket only — never the default
+ * server, never $TMUX, never pkill.
+ */
+import { randomBytes } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { TmuxCli } from '../../lib/control/exec';
+import type { TmuxServerOptions } from '../../lib/control/server';
+
+export interface TestServer {
+  socket: string;
+  server: TmuxServerOptions;
+  cli: TmuxCli;
+  /** Run plain `tmux -L <socket> …` with argv (test-side checks only). */
+  tmux(...args: string[]): string;
+  kill(): void;
+}
+
+const live = new Set<string>();
+
+export function testSocketName(): string {
+  return `chatmux-test-${randomBytes(5).toString('hex')}`;
+}
+
+export function makeTestServer(configFile = '/dev/null'): TestServer {
+  const socket = testSocketName();
+  live.add(socket);
+  const server: TmuxServerOptions = { socket, configFile };
+  return {
+    socket,
+    server,
+    cli: new TmuxCli(server),
+    tmux: (...args: string[]) => {
+      const env = { ...process.env };
+      delete env.TMUX;
+      return execFileSync('tmux', ['-u', '-L', socket, '-f', configFile, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    },
+    kill: () => killTestServer(socket),
+  };
+}
+
+export function killTestServer(socket: string): void {
+  live.delete(socket);
+  try {
+    const env = { ...process.env };
+    delete env.TMUX;
+    execFileSync('tmux', ['-L', socket, 'kill-server'], { env, stdio: 'ignore' });
+  } catch {
+    /* already gone */
+  }
+}
+
+/** Kill every server this test file started (for afterAll). */
+export function killAllTestServers(): void {
+  for (const s of [...live]) killTestServer(s);
+}
+
+/** Poll until `fn` returns a truthy value or the time runs out. */
+export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, what = 'condition'): Promise<NonNullable<T>> {
+  const end = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v as NonNullable<T>;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
