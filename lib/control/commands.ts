@@ -185,12 +185,34 @@ export interface PaneInfo {
   alternateSavedX: number;
   alternateSavedY: number;
   activity: number;
+  /** Terminal modes of the pane's current screen, for restoring it into an emulator. */
+  modes: PaneModes;
+}
+
+export interface PaneModes {
+  insert: boolean;
+  keypadCursor: boolean;
+  keypad: boolean;
+  wrap: boolean;
+  origin: boolean;
+  /** Scroll region, 0-based inclusive rows. */
+  scrollRegionUpper: number;
+  scrollRegionLower: number;
+  mouseStandard: boolean;
+  mouseButton: boolean;
+  mouseAny: boolean;
+  mouseSgr: boolean;
+  mouseUtf8: boolean;
 }
 
 const PANE_FIELDS = [
   'session_id', 'window_id', 'pane_id', 'pane_pid', 'pane_width', 'pane_height', 'pane_dead', 'pane_dead_status',
   'pane_active', 'pane_in_mode', 'history_size', 'cursor_x', 'cursor_y', 'cursor_flag', 'alternate_on',
-  'alternate_saved_x', 'alternate_saved_y', 'window_activity', 'pane_current_command',
+  'alternate_saved_x', 'alternate_saved_y', 'window_activity',
+  'insert_flag', 'keypad_cursor_flag', 'keypad_flag', 'wrap_flag', 'origin_flag', 'scroll_region_upper', 'scroll_region_lower',
+  'mouse_standard_flag', 'mouse_button_flag', 'mouse_any_flag', 'mouse_sgr_flag', 'mouse_utf8_flag',
+  // last: free text takes the rest of the row
+  'pane_current_command',
 ];
 
 function parsePane(l: string): PaneInfo {
@@ -200,7 +222,12 @@ function parsePane(l: string): PaneInfo {
     dead: p[6] === '1', deadStatus: p[7] === '' ? null : int(p[7]), active: p[8] === '1', inMode: p[9] === '1',
     historySize: int(p[10]), cursorX: int(p[11]), cursorY: int(p[12]), cursorVisible: p[13] !== '0',
     alternateOn: p[14] === '1', alternateSavedX: int(p[15]), alternateSavedY: int(p[16]), activity: int(p[17]),
-    currentCommand: p[18]!,
+    modes: {
+      insert: p[18] === '1', keypadCursor: p[19] === '1', keypad: p[20] === '1', wrap: p[21] !== '0', origin: p[22] === '1',
+      scrollRegionUpper: int(p[23]), scrollRegionLower: int(p[24]), mouseStandard: p[25] === '1', mouseButton: p[26] === '1',
+      mouseAny: p[27] === '1', mouseSgr: p[28] === '1', mouseUtf8: p[29] === '1',
+    },
+    currentCommand: p[30]!,
   };
 }
 
