@@ -1,0 +1,253 @@
+/**
+ * The interactive nex chat: readline with history, tokens printed as they arrive, one readable
+ * error line per failure (and the chat goes on), Ctrl+C cancels the reply in progress.
+ *
+ * Input: a line is one message. A line ending in `\` continues on the next line. On a terminal,
+ * lines that arrive within a few milliseconds of each other (a paste, or `chatmux chat send` of a
+ * multi-line text) are one message. Slash commands: /help, /clear, /exit.
+ */
+import * as readline from 'node:readline';
+import { streamChat } from './client';
+import type { Endpoint } from './endpoint';
+import { NexError, oneLine, redact } from './errors';
+import { logError } from './log';
+import { appendClear, appendTurn, buildMessages, readTranscript, type Turn } from './transcript';
+
+export interface ReplOptions {
+  endpoint: Endpoint;
+  model: string;
+  apiKey?: string;
+  keyVar?: string;
+  transcriptPath?: string;
+  system?: string;
+  resume?: boolean;
+  /** Error lines are appended here too (the chat's stderr.log). */
+  logFile?: string;
+  timeoutMs?: number;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream;
+  errorOutput?: NodeJS.WritableStream;
+  /** Treat input as a terminal (line editing, Ctrl+C as a key). Default: input.isTTY. */
+  terminal?: boolean;
+  /** Lines closer together than this are one pasted message (terminal only; default 25 ms). */
+  pasteWindowMs?: number;
+  /** How many earlier turns --resume prints (default 3). */
+  resumeShow?: number;
+}
+
+export interface Repl {
+  /** Resolves when the chat ends (/exit or end of input), after the reply in progress. */
+  done: Promise<void>;
+  /** Ctrl+C: cancel the reply in progress, or drop the half-typed input. */
+  interrupt(): void;
+}
+
+const HELP = [
+  'Type a message and press Enter. End a line with \\ to continue on the next line.',
+  '  /clear   start a new conversation (the model forgets the earlier turns)',
+  '  /exit    leave (Ctrl+D too)',
+  '  /help    this text',
+  'Ctrl+C cancels the reply in progress; the chat goes on.',
+].join('\n');
+
+const COMMAND = /^\/([a-z]+)$/;
+
+export function runRepl(o: ReplOptions): Repl {
+  const input = o.input ?? process.stdin;
+  const output = o.output ?? process.stdout;
+  const errorOutput = o.errorOutput ?? process.stderr;
+  const terminal = o.terminal ?? (input as NodeJS.ReadStream).isTTY === true;
+  const pasteWindow = terminal ? (o.pasteWindowMs ?? 25) : 0;
+  const say = (text: string): void => void output.write(text);
+
+  let turns: Turn[] = [];
+  const showError = (line: string): void => {
+    const safe = oneLine(redact(line, o.apiKey));
+    errorOutput.write(`error: ${safe}\n`);
+    logError(o.logFile, safe);
+  };
+
+  // --- history: resume or start a new conversation --------------------------------------
+  if (o.transcriptPath) {
+    try {
+      const state = readTranscript(o.transcriptPath);
+      if (o.resume) {
+        turns = state.turns;
+        showResumed(turns, o.transcriptPath, o.resumeShow ?? 3, say);
+        if (state.skipped > 0) showError(`skipped ${state.skipped} unreadable line(s) in ${o.transcriptPath}`);
+      } else if (state.turns.length > 0) {
+        appendClear(o.transcriptPath); // a fresh start must not resume the old conversation later
+      }
+    } catch (e) {
+      showError(`cannot read transcript ${o.transcriptPath}: ${(e as Error).message}`);
+    }
+  }
+  const keyNote = o.apiKey ? `key from $${o.keyVar ?? '?'}` : 'no API key';
+  say(`nex: ${o.model} at ${o.endpoint.base} (${keyNote}). /help for help, Ctrl+C cancels a reply, /exit leaves.\n`);
+
+  const rl = readline.createInterface({
+    input,
+    output,
+    terminal,
+    prompt: '> ',
+    historySize: 1000,
+    // Newest first; multi-line messages are recalled as one line.
+    history: turns.map((t) => t.user.replace(/\n/g, ' ')).reverse(),
+  });
+
+  // --- input assembly -----------------------------------------------------------------
+  let buffer: string[] = [];
+  let pasteTimer: NodeJS.Timeout | null = null;
+  const queue: string[] = [];
+  let busy = false;
+  let inputClosed = false;
+  let exiting = false;
+  let current: AbortController | null = null;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+
+  rl.on('line', (line) => {
+    if (exiting) return;
+    if (pasteTimer) clearTimeout(pasteTimer);
+    pasteTimer = null;
+    if (line.endsWith('\\')) {
+      buffer.push(line.slice(0, -1));
+      if (!busy) {
+        rl.setPrompt('. ');
+        rl.prompt();
+      }
+      return;
+    }
+    buffer.push(line);
+    if (pasteWindow > 0) pasteTimer = setTimeout(submitBuffer, pasteWindow);
+    else submitBuffer();
+  });
+  rl.on('close', () => {
+    inputClosed = true;
+    if (pasteTimer) {
+      clearTimeout(pasteTimer);
+      submitBuffer();
+    }
+    if (!busy) finish();
+  });
+  rl.on('SIGINT', () => interrupt());
+
+  function submitBuffer(): void {
+    pasteTimer = null;
+    const text = buffer.join('\n');
+    buffer = [];
+    rl.setPrompt('> ');
+    if (!text.trim()) {
+      if (!busy && !inputClosed) rl.prompt();
+      return;
+    }
+    queue.push(text);
+    void work();
+  }
+
+  async function work(): Promise<void> {
+    if (busy) return;
+    busy = true;
+    while (queue.length > 0 && !exiting) {
+      const text = queue.shift()!;
+      const cmd = COMMAND.exec(text.trim());
+      if (cmd) command(cmd[1]);
+      else await turn(text);
+    }
+    busy = false;
+    if (exiting || inputClosed) finish();
+    else rl.prompt();
+  }
+
+  function command(name: string): void {
+    if (name === 'exit' || name === 'quit') {
+      exiting = true;
+      return;
+    }
+    if (name === 'help') return say(HELP + '\n');
+    if (name === 'clear') {
+      turns = [];
+      if (o.transcriptPath) {
+        try {
+          appendClear(o.transcriptPath);
+        } catch (e) {
+          showError(`cannot write transcript ${o.transcriptPath}: ${(e as Error).message}`);
+        }
+      }
+      if (terminal) say('\x1b[2J\x1b[H');
+      return say('(conversation cleared: the model starts afresh)\n');
+    }
+    showError(`unknown command /${name} (try /help)`);
+  }
+
+  async function turn(text: string): Promise<void> {
+    current = new AbortController();
+    let printed = false;
+    try {
+      const reply = await streamChat({
+        endpoint: o.endpoint,
+        model: o.model,
+        apiKey: o.apiKey,
+        keyVar: o.keyVar,
+        messages: buildMessages(turns, text, o.system),
+        timeoutMs: o.timeoutMs,
+        signal: current.signal,
+        onToken: (t) => {
+          printed = true;
+          say(t);
+        },
+      });
+      say(reply.text.endsWith('\n') ? '' : '\n');
+      const done: Turn = { user: text, assistant: reply.text, model: o.model };
+      turns.push(done);
+      if (o.transcriptPath) {
+        try {
+          appendTurn(o.transcriptPath, done);
+        } catch (e) {
+          showError(`cannot write transcript ${o.transcriptPath}: ${(e as Error).message} (the turn is kept in memory only)`);
+        }
+      }
+    } catch (e) {
+      if (printed) say('\n');
+      if (e instanceof NexError && e.kind === 'cancelled') say('(reply cancelled; it is not kept in the conversation)\n');
+      else showError(e instanceof Error ? e.message : String(e));
+    } finally {
+      current = null;
+    }
+  }
+
+  function interrupt(): void {
+    if (current) return void current.abort();
+    if (pasteTimer) clearTimeout(pasteTimer);
+    pasteTimer = null;
+    const hadInput = buffer.length > 0 || rl.line.length > 0;
+    buffer = [];
+    if (terminal) Object.assign(rl as unknown as { line: string; cursor: number }, { line: '', cursor: 0 });
+    rl.setPrompt('> ');
+    say(hadInput ? '^C\n' : '\n(Ctrl+C cancels a reply; type /exit or press Ctrl+D to leave)\n');
+    if (!busy && !inputClosed) rl.prompt();
+  }
+
+  let finished = false;
+  function finish(): void {
+    if (finished) return;
+    finished = true;
+    current?.abort();
+    rl.close();
+    resolveDone();
+  }
+
+  rl.prompt();
+  return { done, interrupt };
+}
+
+function showResumed(turns: Turn[], file: string, show: number, say: (t: string) => void): void {
+  if (turns.length === 0) return say(`(no earlier turns in ${file}; starting a new conversation)\n`);
+  const shown = turns.slice(-show);
+  const hidden = turns.length - shown.length;
+  say(`── resumed ${turns.length} earlier turn(s) from ${file}${hidden > 0 ? `; last ${shown.length} shown` : ''} ──\n`);
+  for (const t of shown) {
+    say(`> ${t.user.replace(/\n/g, '\n. ')}\n${t.assistant}${t.assistant.endsWith('\n') ? '' : '\n'}`);
+  }
+  say('──\n');
+}

@@ -1,0 +1,100 @@
+/** `chatmux nex`: the built-in chat agent for OpenAI-compatible endpoints (what a nex chat runs). */
+import type { Command } from '@commander-js/extra-typings';
+import * as path from 'node:path';
+import type { CliContext } from './context';
+import { UsageError } from './context';
+import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
+import { runRepl } from '../agents/nex/repl';
+import { DEFAULT_TIMEOUT_MS } from '../agents/nex/client';
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+export interface NexKey {
+  apiKey?: string;
+  keyVar?: string;
+  /** Shown when the named variable is unset or empty. */
+  warning?: string;
+}
+
+/** The key comes from an env var, never from argv: `--api-key-env VAR`, else OPENAI_API_KEY if set. */
+export function keyFromEnv(varName: string | undefined, env: NodeJS.ProcessEnv = process.env): NexKey {
+  if (varName !== undefined) {
+    if (!ENV_NAME.test(varName)) throw new UsageError(`--api-key-env ${JSON.stringify(varName)}: give the NAME of an environment variable (letters, digits, _)`);
+    const v = env[varName];
+    if (!v) return { keyVar: varName, warning: `$${varName} is not set; sending requests without an API key` };
+    return { apiKey: v, keyVar: varName };
+  }
+  if (env.OPENAI_API_KEY) return { apiKey: env.OPENAI_API_KEY, keyVar: 'OPENAI_API_KEY' };
+  return {};
+}
+
+function checkModel(model: string): string {
+  if (!model.trim()) throw new UsageError('-m MODEL is empty');
+  if (/[\u0000-\u001f\u007f]/.test(model)) throw new UsageError('-m MODEL contains control characters');
+  return model;
+}
+
+function parseTimeout(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--timeout ${JSON.stringify(v)}: give a number of seconds > 0`);
+  return Math.round(n * 1000);
+}
+
+export function register(program: Command, _context: () => CliContext): void {
+  program
+    .command('nex')
+    .description('chat with a model on an OpenAI-compatible endpoint (vLLM, SGLang, llama.cpp, Ollama, OpenAI …)')
+    .requiredOption('-m, --model <model>', 'model name as the server knows it')
+    .requiredOption('-e, --endpoint <url>', 'server URL, with or without /v1 (e.g. http://gpu-box:8000)')
+    .option('--resume', 'reload the transcript, show the last turns and continue that conversation')
+    .option('--transcript <file>', 'append every completed turn to this JSONL file')
+    .option('--system <text>', 'system prompt')
+    .option('--api-key-env <var>', 'environment variable holding the API key (default: OPENAI_API_KEY if set)')
+    .option('--log <file>', 'also append error lines to this file')
+    .option('--timeout <seconds>', `give up when the server sends nothing for this long (default ${DEFAULT_TIMEOUT_MS / 1000})`)
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Example:',
+        '  export MY_KEY=…   # only if the server needs a key',
+        '  chatmux nex -m qwen3-coder -e http://gpu-box:8000/v1 --api-key-env MY_KEY --transcript chat.jsonl',
+        '',
+        'In the chat: a line ending in \\ continues the message; /clear, /exit, /help; Ctrl+C cancels a reply.',
+      ].join('\n'),
+    )
+    .action(async (opts) => {
+      let endpoint;
+      try {
+        endpoint = normaliseEndpoint(opts.endpoint);
+      } catch (e) {
+        if (e instanceof EndpointError) throw new UsageError(`-e: ${e.message}`);
+        throw e;
+      }
+      const model = checkModel(opts.model);
+      if (opts.resume && !opts.transcript) throw new UsageError('--resume needs --transcript FILE (the conversation to continue)');
+      const timeoutMs = opts.timeout !== undefined ? parseTimeout(opts.timeout) : undefined;
+      const key = keyFromEnv(opts.apiKeyEnv);
+      if (key.warning) process.stderr.write(`warning: ${key.warning}\n`);
+
+      const repl = runRepl({
+        endpoint,
+        model,
+        apiKey: key.apiKey,
+        keyVar: key.keyVar,
+        transcriptPath: opts.transcript ? path.resolve(opts.transcript) : undefined,
+        system: opts.system,
+        resume: opts.resume === true,
+        logFile: opts.log ? path.resolve(opts.log) : undefined,
+        timeoutMs,
+      });
+      // Without a terminal (pipes, `kill -INT`) Ctrl+C arrives as a signal, not a key.
+      const onSigint = (): void => repl.interrupt();
+      process.on('SIGINT', onSigint);
+      try {
+        await repl.done;
+      } finally {
+        process.off('SIGINT', onSigint);
+      }
+    });
+}
