@@ -77,7 +77,7 @@ describe('ControlClient against tmux', () => {
     await new Promise((r) => setTimeout(r, 300));
     await cmd.sendBytes(c, s.paneId, Uint8Array.from([0x03, 0x1b, 0xff, 0x80, 0x41, 0x0a, 0x7f, 0x00]));
     const hex = await waitFor(() => fs.existsSync(file) && fs.readFileSync(file, 'utf8').trim(), 5000, 'bytes file');
-    expect(hex.replace(/\s+/g, ' ')).toBe('03 1b ff 80 41 0a 7f 00');
+    expect(String(hex).replace(/\s+/g, ' ')).toBe('03 1b ff 80 41 0a 7f 00');
     fs.rmSync(dir, { recursive: true, force: true });
     t.kill();
   });
