@@ -1,0 +1,194 @@
+/**
+ * One headless terminal emulator per tmux pane. It is fed the pane's raw bytes (from
+ * `%output` or a restore stream) and is read by the painter; it never talks back: replies
+ * the emulator would send to the application (`onData`) are dropped, because tmux already
+ * answered the application itself.
+ */
+import { Terminal, type IBuffer, type IDisposable } from '@xterm/headless';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+
+export const DEFAULT_SCROLLBACK = 1000;
+
+export interface PaneTerminalOptions {
+  cols: number;
+  rows: number;
+  /** Lines kept above the screen; older history is read from tmux on demand. */
+  scrollback?: number;
+}
+
+type Listener<T> = (value: T) => void;
+
+export class PaneTerminal {
+  readonly term: Terminal;
+  private readonly disposables: IDisposable[] = [];
+  private readonly changed = new Set<Listener<void>>();
+  private disposed = false;
+  private lastTitle = '';
+
+  constructor(o: PaneTerminalOptions) {
+    this.term = new Terminal({
+      cols: clampSize(o.cols),
+      rows: clampSize(o.rows),
+      scrollback: Math.max(0, Math.floor(o.scrollback ?? DEFAULT_SCROLLBACK)),
+      // The unicode11 addon uses the proposed `unicode` API.
+      allowProposedApi: true,
+    });
+    this.term.loadAddon(new Unicode11Addon());
+    // tmux counts 🚀 ✅ as two columns; the default (v6) table says one and rows drift.
+    this.term.unicode.activeVersion = '11';
+    const fire = (): void => {
+      for (const l of this.changed) l();
+    };
+    this.disposables.push(
+      this.term.onWriteParsed(fire),
+      // Scrolling the viewport (scroll mode) changes what is visible without a write.
+      this.term.onScroll(fire),
+      this.term.onResize(fire),
+      this.term.buffer.onBufferChange(fire),
+      // Keep the latest title (OSC 0/2) for views created after it was set.
+      this.term.onTitleChange((t) => (this.lastTitle = t)),
+    );
+  }
+
+  get cols(): number {
+    return this.term.cols;
+  }
+
+  get rows(): number {
+    return this.term.rows;
+  }
+
+  /** Raw pane bytes; a UTF-8 character split between two writes is reassembled by xterm. */
+  write(data: Uint8Array | string, done?: () => void): void {
+    if (this.disposed) return;
+    this.term.write(data, done);
+  }
+
+  /** Resolves once everything written so far is parsed (xterm parses asynchronously). */
+  flush(): Promise<void> {
+    if (this.disposed) return Promise.resolve();
+    return new Promise((resolve) => this.term.write('', resolve));
+  }
+
+  resize(cols: number, rows: number): void {
+    const c = clampSize(cols);
+    const r = clampSize(rows);
+    if (c !== this.term.cols || r !== this.term.rows) this.term.resize(c, r);
+  }
+
+  /** Back to a blank screen, empty scrollback, default modes (before a restore). */
+  reset(): void {
+    this.term.reset();
+  }
+
+  /** Output changed (after each parsed write chunk), the viewport scrolled, or the size changed. */
+  onChange(listener: () => void): IDisposable {
+    this.changed.add(listener);
+    return { dispose: () => this.changed.delete(listener) };
+  }
+
+  onTitle(listener: (title: string) => void): IDisposable {
+    return this.track(this.term.onTitleChange(listener));
+  }
+
+  onBell(listener: () => void): IDisposable {
+    return this.track(this.term.onBell(listener));
+  }
+
+  // ------------------------------------------------------------ reading (for the painter)
+
+  get buffer(): IBuffer {
+    return this.term.buffer.active;
+  }
+
+  get alternateScreen(): boolean {
+    return this.term.buffer.active.type === 'alternate';
+  }
+
+  /** First buffer line shown (== baseY when following live output). */
+  get viewportY(): number {
+    return this.term.buffer.active.viewportY;
+  }
+
+  /** First buffer line of the live screen; lines above it are scrollback. */
+  get baseY(): number {
+    return this.term.buffer.active.baseY;
+  }
+
+  get cursorX(): number {
+    return this.term.buffer.active.cursorX;
+  }
+
+  /** Cursor row relative to the live screen (not the viewport). */
+  get cursorY(): number {
+    return this.term.buffer.active.cursorY;
+  }
+
+  get cursorVisible(): boolean {
+    return !cursorHidden(this.term);
+  }
+
+  get title(): string {
+    return this.lastTitle;
+  }
+
+  /** The text of one screen row (0 = top of the live screen), for tests and the inspector. */
+  rowText(row: number, trimRight = true): string {
+    const line = this.buffer.getLine(this.baseY + row);
+    return line ? line.translateToString(trimRight) : '';
+  }
+
+  // ------------------------------------------------------------ scrolling (scroll mode)
+
+  /** Rows the viewport is above the live bottom (0 = live). */
+  get scrollOffset(): number {
+    return this.baseY - this.viewportY;
+  }
+
+  get isAtBottom(): boolean {
+    return this.viewportY >= this.baseY;
+  }
+
+  scrollLines(n: number): void {
+    this.term.scrollLines(n);
+  }
+
+  scrollPages(n: number): void {
+    this.term.scrollPages(n);
+  }
+
+  scrollToTop(): void {
+    this.term.scrollToTop();
+  }
+
+  scrollToBottom(): void {
+    this.term.scrollToBottom();
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const d of this.disposables.splice(0)) d.dispose();
+    this.changed.clear();
+    this.term.dispose();
+  }
+
+  private track(d: IDisposable): IDisposable {
+    this.disposables.push(d);
+    return d;
+  }
+}
+
+function clampSize(n: number): number {
+  return Math.max(1, Math.min(10000, Math.floor(Number.isFinite(n) ? n : 1)));
+}
+
+/**
+ * xterm has no public "cursor hidden" (DECTCEM) flag; read the internal one, isolated here.
+ * If a future xterm moves it, the cursor is simply treated as visible.
+ */
+export function cursorHidden(term: Terminal): boolean {
+  const core = (term as unknown as { _core?: { coreService?: { isCursorHidden?: unknown } } })._core;
+  const v = core?.coreService?.isCursorHidden;
+  return typeof v === 'boolean' ? v : false;
+}

@@ -1,0 +1,206 @@
+/**
+ * Rebuild a pane's screen in a fresh emulator from tmux's own record of it
+ * (docs/tmux-control-mode.md §9.2): history + visible screen, the primary screen saved
+ * behind an alternate-screen app, cursor position and visibility, and terminal modes.
+ *
+ * `restoreStream` is pure (state + captures → bytes); `restorePane` fetches the captures
+ * through lib/control's command wrappers and applies them.
+ */
+import type { TmuxRunner } from '../control/exec';
+import { capturePane, capturePending, listPanes, type PaneInfo, type PaneModes } from '../control/commands';
+import type { PaneTerminal } from './pane-terminal';
+import { SgrState } from './sgr-state';
+
+/** The pane state a restore needs (a subset of `listPanes`' PaneInfo, modes optional). */
+export type RestoreState = Pick<
+  PaneInfo,
+  'width' | 'height' | 'cursorX' | 'cursorY' | 'cursorVisible' | 'alternateOn' | 'alternateSavedX' | 'alternateSavedY'
+> & { modes?: Partial<PaneModes> };
+
+export interface RestoreCaptures {
+  /**
+   * `capture-pane -p -e -N -S -<n> -E -`: history lines then the current screen (the
+   * alternate one while `alternateOn`). With `-J` (`mainJoined`) wrapped rows come as one
+   * line and re-wrap in the emulator; without it every line is exactly one row.
+   */
+  main: readonly string[];
+  mainJoined: boolean;
+  /** `capture-pane -p -a -q -e -N`: the primary screen saved behind the alternate one. */
+  saved?: readonly string[];
+  /** Bytes of an unfinished escape sequence (`capture-pane -P -C`, decoded). */
+  pending?: Uint8Array;
+}
+
+const CSI = '\x1b[';
+
+/**
+ * Writes capture lines as one continuous stream. The emulator fills rows that scroll in (a
+ * line feed, or an autowrap at the bottom) with the current background colour, tmux's grid
+ * has default cells there; so every line ends with defaults + erase-to-end-of-row, and the
+ * carried SGR state (tmux does not reset it at line ends) is re-applied at the next line.
+ * At a pending wrap (text filled the row) the erase touches nothing.
+ */
+class LineWriter {
+  private out = '';
+  private readonly sgr = new SgrState();
+  private rows = 0;
+
+  lines(lines: readonly string[]): void {
+    for (const l of lines) {
+      if (this.rows > 0) this.out += '\r\n';
+      this.out += this.sgr.sequence() + l + `${CSI}0m${CSI}K`;
+      this.sgr.feed(l);
+      this.rows++;
+    }
+  }
+
+  /** Break to a fresh row (between separate captures), with default attributes. */
+  breakLine(): void {
+    if (this.rows > 0) this.out += '\r\n';
+    this.startBlock();
+  }
+
+  /** The next line starts where the cursor is, with default attributes. */
+  startBlock(): void {
+    this.resetSgr();
+    this.rows = 0;
+  }
+
+  resetSgr(): void {
+    this.out += `${CSI}0m`;
+    this.sgr.feed(`${CSI}0m`);
+  }
+
+  raw(s: string): void {
+    this.out += s;
+  }
+
+  text(): string {
+    return this.out;
+  }
+}
+
+/** The bytes to write into a reset emulator of exactly `width x height`. */
+export function restoreStream(state: RestoreState, cap: RestoreCaptures): Buffer {
+  const w = new LineWriter();
+  const height = Math.max(1, state.height);
+  w.raw(`${CSI}0m${CSI}H`);
+  if (!state.alternateOn) {
+    w.lines(cap.main);
+  } else {
+    // Unjoined capture: the last `height` lines are the alternate screen, the rest history.
+    const main = cap.main;
+    // (A joined capture cannot be split exactly; pass one without -J here.)
+    const split = Math.max(0, main.length - height);
+    const history = main.slice(0, split);
+    const screen = main.slice(split);
+    w.lines(history);
+    // The primary screen follows the history, exactly `height` rows.
+    const saved = fitRows(cap.saved ?? [], height);
+    w.breakLine();
+    w.lines(saved);
+    w.resetSgr();
+    w.raw(cup(state.alternateSavedY, state.alternateSavedX, height, state.width));
+    // ?1049h saves that cursor and clears the alternate screen with the current (default) colours.
+    w.raw(`${CSI}?1049h${CSI}H`);
+    w.startBlock();
+    // The alternate screen has no scrollback: never write more rows than it has.
+    w.lines(screen.slice(-height));
+  }
+  w.resetSgr();
+  w.raw(modesAndCursor(state, height));
+  const head = Buffer.from(w.text(), 'utf8');
+  return cap.pending && cap.pending.length > 0 ? Buffer.concat([head, cap.pending]) : head;
+}
+
+/** Exactly n rows: extra rows at the top are dropped, missing ones added blank at the bottom. */
+function fitRows(lines: readonly string[], n: number): string[] {
+  const rows = lines.slice(-n);
+  while (rows.length < n) rows.push('');
+  return rows;
+}
+
+function cup(y: number, x: number, height: number, width: number): string {
+  const row = clamp(y, 0, height - 1) + 1;
+  const col = clamp(x, 0, Math.max(0, width - 1)) + 1;
+  return `${CSI}${row};${col}H`;
+}
+
+function clamp(n: number, lo: number, hi: number): number {
+  return Number.isFinite(n) ? Math.max(lo, Math.min(hi, Math.floor(n))) : lo;
+}
+
+/** Modes after the content (content needs autowrap and replace mode), cursor last. */
+function modesAndCursor(state: RestoreState, height: number): string {
+  const m = state.modes ?? {};
+  let s = '';
+  const upper = m.scrollRegionUpper ?? 0;
+  const lower = m.scrollRegionLower ?? height - 1;
+  const region = upper > 0 || lower < height - 1;
+  if (region && lower > upper) s += `${CSI}${upper + 1};${lower + 1}r`;
+  if (m.keypadCursor) s += `${CSI}?1h`;
+  if (m.keypad) s += '\x1b=';
+  if (m.wrap === false) s += `${CSI}?7l`;
+  if (m.insert) s += `${CSI}4h`;
+  if (m.mouseStandard) s += `${CSI}?1000h`;
+  if (m.mouseButton) s += `${CSI}?1002h`;
+  if (m.mouseAny) s += `${CSI}?1003h`;
+  if (m.mouseUtf8) s += `${CSI}?1005h`;
+  if (m.mouseSgr) s += `${CSI}?1006h`;
+  if (m.origin && region && lower > upper) {
+    // Origin mode makes cursor addressing relative to the scroll region.
+    s += `${CSI}?6h${cup(state.cursorY - upper, state.cursorX, lower - upper + 1, state.width)}`;
+  } else {
+    s += cup(state.cursorY, state.cursorX, height, state.width);
+  }
+  if (!state.cursorVisible) s += `${CSI}?25l`;
+  return s;
+}
+
+// ---------------------------------------------------------------- fetching from tmux
+
+export function restoreStateOf(p: PaneInfo): RestoreState {
+  return {
+    width: p.width, height: p.height, cursorX: p.cursorX, cursorY: p.cursorY, cursorVisible: p.cursorVisible,
+    alternateOn: p.alternateOn, alternateSavedX: p.alternateSavedX, alternateSavedY: p.alternateSavedY, modes: p.modes,
+  };
+}
+
+export interface RestoreResult {
+  pane: PaneInfo;
+  /** History rows requested from tmux (at most the emulator's scrollback). */
+  historyRows: number;
+}
+
+/**
+ * Replace `term`'s content with the pane as tmux has it. `%output` received after this
+ * call's captures must be written afterwards (the caller queues it meanwhile).
+ */
+export async function restorePane(r: TmuxRunner, paneId: string, term: PaneTerminal, scrollback: number): Promise<RestoreResult> {
+  const [pane] = await listPanes(r, { target: paneId });
+  if (!pane) throw new Error(`pane ${paneId} not found`);
+  const historyRows = Math.max(0, Math.min(pane.historySize, Math.floor(scrollback)));
+  // Joined rows keep their soft-wrap flag; with an alternate screen the rows must split exactly.
+  const join = !pane.alternateOn;
+  const main = await capturePane(r, paneId, {
+    escapes: true, join, trailingSpaces: true, start: historyRows > 0 ? -historyRows : 0, end: '-',
+  });
+  const saved = pane.alternateOn ? await capturePane(r, paneId, { alternate: true, quiet: true, escapes: true, trailingSpaces: true }) : undefined;
+  const pending = await capturePending(r, paneId);
+  term.reset();
+  term.resize(pane.width, pane.height);
+  term.write(restoreStream(restoreStateOf(pane), { main, mainJoined: join, saved, pending }));
+  await term.flush();
+  return { pane, historyRows };
+}
+
+/**
+ * Older history than the emulator keeps, read from tmux: `count` lines starting at tmux line
+ * `fromLine` (negative = history; -1 is the newest history line), with colours.
+ */
+export async function captureHistory(r: TmuxRunner, paneId: string, fromLine: number, count: number): Promise<string[]> {
+  const start = Math.floor(fromLine);
+  const n = Math.max(0, Math.floor(count));
+  if (n === 0) return [];
+  return capturePane(r, paneId, { escapes: true, trailingSpaces: true, start, end: start + n - 1 });
+}

@@ -1,0 +1,135 @@
+/**
+ * PaneTerminal: cell widths agree with tmux (unicode11), split UTF-8 writes, dropped replies,
+ * scrolling helpers, events.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { capturePane, listPanes, newSession } from '../lib/control/commands';
+import { PaneTerminal, cursorHidden } from '../lib/terminal/pane-terminal';
+import { restorePane } from '../lib/terminal/restore';
+import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
+
+afterAll(() => killAllTestServers());
+
+const WIDE_ROWS = ['🚀x✅y中z', '🇯🇵jkl', 'a👍🏽b', '❤️c', 'é漢😀end'];
+
+describe('cell widths match tmux', () => {
+  test('wide glyph rows and the cursor column are identical to what tmux shows', async () => {
+    const server = makeTestServer();
+    const dir = mkdtempSync(join(tmpdir(), 'chatmux-wide-'));
+    const text = WIDE_ROWS.join('\r\n');
+    writeFileSync(join(dir, 'rows'), text);
+    try {
+      const pane = await newSession(server.cli, { name: 'w', width: 40, height: 8, command: ['sh', '-c', `cat '${join(dir, 'rows')}'; exec sleep 300`] });
+      const [info] = await waitFor(async () => {
+        const p = await listPanes(server.cli, { target: pane.paneId });
+        return p[0]!.cursorY === WIDE_ROWS.length - 1 && p[0]!.cursorX > 0 ? p : null;
+      }, 5000, 'output');
+      const shown = await capturePane(server.cli, pane.paneId);
+      expect(shown.slice(0, WIDE_ROWS.length)).toEqual(WIDE_ROWS);
+
+      // The same bytes fed straight from the program: rows and cursor as tmux has them.
+      const direct = new PaneTerminal({ cols: 40, rows: 8 });
+      direct.write(Buffer.from(text, 'utf8'));
+      await direct.flush();
+      // And a restore from tmux's capture.
+      const restored = new PaneTerminal({ cols: 40, rows: 8 });
+      await restorePane(server.cli, pane.paneId, restored, 100);
+      for (const t of [direct, restored]) {
+        for (let y = 0; y < 8; y++) expect(t.rowText(y)).toBe(shown[y]);
+        expect([t.cursorX, t.cursorY]).toEqual([info!.cursorX, info!.cursorY]);
+        t.dispose();
+      }
+      // 'é漢😀end' ends at column 1 + 2 + 2 + 3 = 8 in tmux too.
+      expect(info!.cursorX).toBe(8);
+    } finally {
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('🚀 and ✅ are two columns each (the default table says one)', async () => {
+    const t = new PaneTerminal({ cols: 20, rows: 2 });
+    t.write('🚀x✅y中z');
+    await t.flush();
+    expect(t.cursorX).toBe(9);
+    const cell = t.buffer.getNullCell();
+    t.buffer.getLine(0)!.getCell(1, cell);
+    // The right half of a wide glyph: width 0, no characters.
+    expect([cell.getWidth(), cell.getChars()]).toEqual([0, '']);
+    t.dispose();
+  });
+});
+
+describe('PaneTerminal', () => {
+  test('UTF-8 split across writes (byte by byte) is reassembled', async () => {
+    const t = new PaneTerminal({ cols: 20, rows: 2 });
+    const bytes = Buffer.from('é漢😀z', 'utf8');
+    for (const b of bytes) t.write(Uint8Array.of(b));
+    await t.flush();
+    expect(t.rowText(0)).toBe('é漢😀z');
+    expect(t.cursorX).toBe(6);
+    t.dispose();
+  });
+
+  test('replies to terminal queries are dropped; only change events come out', async () => {
+    const t = new PaneTerminal({ cols: 20, rows: 2 });
+    const replies: string[] = [];
+    // The emulator does answer DA1 internally…
+    const sub = t.term.onData((d) => replies.push(d));
+    let changes = 0;
+    t.onChange(() => changes++);
+    t.write('\x1b[c\x1b[6n');
+    await t.flush();
+    expect(replies.join('')).toContain('\x1b[?');
+    // …but PaneTerminal offers no data/reply channel at all: nothing reaches tmux or the app.
+    expect(Object.getOwnPropertyNames(PaneTerminal.prototype).filter((n) => /data|reply|input/i.test(n))).toEqual([]);
+    expect(changes).toBeGreaterThan(0);
+    sub.dispose();
+    t.dispose();
+  });
+
+  test('title, bell, cursor visibility and the alternate-screen flag', async () => {
+    const t = new PaneTerminal({ cols: 20, rows: 3 });
+    const titles: string[] = [];
+    let bells = 0;
+    t.onTitle((s) => titles.push(s));
+    t.onBell(() => bells++);
+    t.write('\x1b]2;my title\x07\x07\x1b[?25l\x1b[?1049h');
+    await t.flush();
+    expect(titles).toEqual(['my title']);
+    expect(t.title).toBe('my title');
+    expect(bells).toBe(1);
+    expect(t.cursorVisible).toBe(false);
+    expect(cursorHidden(t.term)).toBe(true);
+    expect(t.alternateScreen).toBe(true);
+    t.write('\x1b[?25h\x1b[?1049l');
+    await t.flush();
+    expect([t.cursorVisible, t.alternateScreen]).toEqual([true, false]);
+    t.dispose();
+  });
+
+  test('scrollback is bounded and the scroll helpers move the viewport', async () => {
+    const t = new PaneTerminal({ cols: 10, rows: 4, scrollback: 50 });
+    for (let i = 0; i < 200; i++) t.write(`l${i}\r\n`);
+    await t.flush();
+    expect(t.baseY).toBe(50);
+    expect(t.isAtBottom).toBe(true);
+    t.scrollLines(-3);
+    expect([t.scrollOffset, t.isAtBottom]).toEqual([3, false]);
+    t.scrollPages(-1);
+    expect(t.scrollOffset).toBe(3 + 3); // a page is rows - 1
+    t.scrollToTop();
+    expect(t.viewportY).toBe(0);
+    t.scrollToBottom();
+    expect(t.isAtBottom).toBe(true);
+    t.resize(12, 6);
+    expect([t.cols, t.rows]).toEqual([12, 6]);
+    t.reset();
+    await t.flush();
+    expect([t.baseY, t.rowText(0)]).toEqual([0, '']);
+    t.dispose();
+  });
+});
