@@ -1,0 +1,52 @@
+/**
+ * Adoption: a `wg-chat-<tag>-*` session with valid `@chatmux-*` metadata for this project
+ * that the registry does not know (created by another process, or the registry was lost)
+ * is taken into the registry, never killed.
+ */
+import type { TmuxRunner } from '../control/exec';
+import type { SessionInfo } from '../control/commands';
+import { isNoServer } from '../control/errors';
+import type { ChatContext } from './context';
+import { listSessionsWithMeta, metaOf, recordFromSession, type SessionMeta } from './metadata';
+import { refFromSessionName, refNumber } from './naming';
+import { findChat, type Registry, type RegistryRebuilder } from './registry';
+
+/** This project's chat sessions with valid metadata whose ref matches their name. */
+export function ownChatSessions(ctx: ChatContext, sessions: SessionInfo[]): { session: SessionInfo; meta: SessionMeta }[] {
+  const out: { session: SessionInfo; meta: SessionMeta }[] = [];
+  for (const s of sessions) {
+    const ref = refFromSessionName(ctx.tag, s.name);
+    const meta = metaOf(s);
+    if (ref && meta && meta.ref === ref && meta.project === ctx.project) out.push({ session: s, meta });
+  }
+  return out;
+}
+
+/** Add records for sessions the registry lacks; returns the refs adopted. Mutates `reg`. */
+export async function adoptSessions(r: TmuxRunner, ctx: ChatContext, reg: Registry, sessions: SessionInfo[], dryRun = false): Promise<string[]> {
+  const adopted: string[] = [];
+  for (const { session, meta } of ownChatSessions(ctx, sessions)) {
+    if (findChat(reg, meta.ref)) continue;
+    adopted.push(meta.ref);
+    if (dryRun) continue;
+    reg.chats.push(await recordFromSession(r, session, meta));
+    reg.lastRef = Math.max(reg.lastRef, refNumber(meta.ref));
+  }
+  reg.chats.sort((a, b) => refNumber(a.ref) - refNumber(b.ref));
+  return adopted;
+}
+
+/** For a corrupt registry: recover every chat tmux still knows. */
+export function rebuildFromTmux(r: TmuxRunner, ctx: ChatContext): RegistryRebuilder {
+  return async (reg) => {
+    let sessions: SessionInfo[] = [];
+    try {
+      sessions = await listSessionsWithMeta(r);
+    } catch (err) {
+      if (!isNoServer(err)) ctx.warn(`could not list tmux sessions to rebuild the chat list: ${(err as Error).message}`);
+    }
+    const adopted = await adoptSessions(r, ctx, reg, sessions);
+    ctx.warn(`recovered ${adopted.length} chat(s) from tmux${adopted.length ? ': ' + adopted.join(', ') : ''}`);
+    return reg;
+  };
+}

@@ -1,0 +1,50 @@
+/**
+ * nex: chatmux's built-in agent (`chatmux nex`), run with the same node and the same
+ * bin/chatmux this process came from. Its conversation lives in the chat's own
+ * transcript, so resume = the same command with `--resume`.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chatFiles } from '../context';
+import type { Executor, LaunchInput, LaunchSpec } from './types';
+
+/** The chatmux package root (works from lib/ under jest and from dist/lib/ when built). */
+export function packageRoot(from = __dirname): string {
+  let dir = from;
+  for (;;) {
+    const pkg = path.join(dir, 'package.json');
+    if (fs.existsSync(pkg) && fs.existsSync(path.join(dir, 'bin', 'chatmux'))) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new Error(`cannot find the chatmux package above ${from}`);
+    dir = up;
+  }
+}
+
+export function chatmuxCommand(): string[] {
+  return [process.execPath, path.join(packageRoot(), 'bin', 'chatmux')];
+}
+
+function spec(input: LaunchInput, resume: boolean): LaunchSpec {
+  const { chat, ctx, apiKey } = input;
+  const files = chatFiles(ctx, chat.ref);
+  const argv = [...chatmuxCommand(), 'nex'];
+  if (chat.model) argv.push('-m', chat.model);
+  if (chat.endpoint) argv.push('-e', chat.endpoint);
+  argv.push('--transcript', files.transcript, '--log', files.stderrLog);
+  if (chat.apiKeyEnv) argv.push('--api-key-env', chat.apiKeyEnv);
+  if (resume) argv.push('--resume');
+  argv.push(...chat.argv);
+  const env: Record<string, string> = chat.apiKeyEnv && apiKey !== null ? { [chat.apiKeyEnv]: apiKey } : {};
+  return { argv, env, teeStderr: false, logNote: 'log of chatmux nex (it writes this file itself via --log)' };
+}
+
+export const nex: Executor = {
+  name: 'nex',
+  fresh(input) {
+    input.chat.resumeId = null;
+    return spec(input, false);
+  },
+  resume(input) {
+    return spec(input, true);
+  },
+};

@@ -1,0 +1,36 @@
+/** What an executor module returns: how to start (or resume) one chat's agent. */
+import type { ChatContext } from '../context';
+import type { ChatRecord } from '../registry';
+
+export interface LaunchSpec {
+  argv: string[];
+  /** Extra environment for the session (`new-session -e`); may hold the API key. */
+  env: Record<string, string>;
+  /** Whether the agent's stderr is tee'd into stderr.log (false: it stays on the terminal only). */
+  teeStderr: boolean;
+  /** First line of stderr.log, saying what it holds. */
+  logNote: string;
+}
+
+export interface LaunchInput {
+  chat: ChatRecord;
+  ctx: ChatContext;
+  /** The key's value, read from `process.env[chat.apiKeyEnv]`; only ever placed in `env`. */
+  apiKey: string | null;
+}
+
+export interface Executor {
+  name: ChatRecord['executor'];
+  /** A fresh conversation. May set `chat.resumeId` (e.g. claude's session uuid) before the start. */
+  fresh(input: LaunchInput): LaunchSpec;
+  /** Continue this chat's conversation, or null when nothing can be resumed (start fresh). */
+  resume(input: LaunchInput): LaunchSpec | null;
+  /** Learn the resume id after the agent started (codex writes its own session id). */
+  captureResumeId?(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>): string | null;
+}
+
+/** The binary for a vendor CLI; CHATMUX_<NAME>_BIN overrides it (tests use a fake agent). */
+export function vendorBinary(name: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const override = env[`CHATMUX_${name.toUpperCase()}_BIN`];
+  return override ? [override] : [name];
+}

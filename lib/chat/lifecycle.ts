@@ -1,0 +1,377 @@
+/**
+ * Chats as tmux sessions: create, open, close, archive, rename, send, resume. Every function
+ * takes a `TmuxRunner` (one-shot `TmuxCli` in the CLI, the control-mode client in the UI)
+ * and a `ChatContext`; nothing here knows which.
+ */
+import * as fs from 'node:fs';
+import type { TmuxRunner } from '../control/exec';
+import {
+  killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption,
+  type CreatedPane, type PaneInfo,
+} from '../control/commands';
+import { isMissingTarget, isNoServer } from '../control/errors';
+import { rebuildFromTmux } from './adopt';
+import { chatFiles, type ChatContext } from './context';
+import { ChatStateError } from './errors';
+import { executorFor, type LaunchSpec } from './executors';
+import { outputLogCommand, startStderrLog, wrappedCommand, writeResumeBanner } from './logs';
+import { listSessionsWithMeta, writeChatOptions, writeResumeIdOption } from './metadata';
+import { chatSessionName, refFor, refNumber } from './naming';
+import { findChat, readRegistry, updateRegistry, type ChatRecord, type ExecutorName, type Registry } from './registry';
+import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkLabel, checkModel, checkPath } from './validate';
+
+export interface NewChatInput {
+  executor: ExecutorName;
+  name?: string;
+  role?: string;
+  parent?: string | null;
+  model?: string | null;
+  endpoint?: string | null;
+  apiKeyEnv?: string | null;
+  cwd?: string;
+  argv?: readonly string[];
+  /** Initial window size (avoids a reflow on first attach); default 120x40. */
+  width?: number;
+  height?: number;
+}
+
+export const DEFAULT_SIZE = { width: 120, height: 40 };
+
+/** Where the key comes from: `process.env` by default (tests may pass their own). */
+export type EnvSource = NodeJS.ProcessEnv;
+
+/** The error a user sees for a ref that does not exist. */
+export function unknownChat(ref: string): ChatInputError {
+  return new ChatInputError(`unknown chat '${ref}' (see chatmux chat list)`);
+}
+
+export function apiKeyFor(chat: Pick<ChatRecord, 'apiKeyEnv'>, env: EnvSource): string | null {
+  if (!chat.apiKeyEnv) return null;
+  const v = env[chat.apiKeyEnv];
+  if (v === undefined || v === '') throw new ChatInputError(`--api-key-env ${chat.apiKeyEnv}: the variable is not set in this environment (export ${chat.apiKeyEnv}=… first)`);
+  return v;
+}
+
+/** Validate a new chat's input into a record (ref and session filled in later). */
+function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry): Omit<ChatRecord, 'ref' | 'session'> {
+  const argv = checkArgv(input.argv ?? []);
+  if (input.executor === 'cmd' && argv.length === 0) throw new ChatInputError('--executor cmd needs a command after --, e.g. chatmux chat new --executor cmd -- python3 -i');
+  const parent = input.parent ?? null;
+  if (parent !== null && !findChat(reg, parent)) throw new ChatInputError(`--parent ${parent}: unknown chat (see chatmux chat list)`);
+  const cwd = checkPath('--cwd', input.cwd ?? ctx.project);
+  if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) throw new ChatInputError(`--cwd ${cwd}: not a directory`);
+  return {
+    name: checkLabel('name', input.name ?? ''),
+    role: checkLabel('role', input.role ?? ''),
+    parent,
+    executor: input.executor,
+    argv,
+    cwd,
+    model: input.model ? checkModel(input.model) : null,
+    endpoint: input.endpoint ? checkEndpoint(input.endpoint) : null,
+    apiKeyEnv: input.apiKeyEnv ? checkEnvVarName('--api-key-env', input.apiKeyEnv) : null,
+    resumeId: null,
+    state: 'starting',
+    starterPid: process.pid,
+    created: new Date().toISOString(),
+    startedAt: null,
+  };
+}
+
+/** The environment every chat carries, plus the executor's (which may hold the key). */
+function sessionEnv(ctx: ChatContext, chat: ChatRecord, spec: LaunchSpec): Record<string, string> {
+  return {
+    ...spec.env,
+    CHATMUX_CHAT_REF: chat.ref,
+    CHATMUX_PROJECT: ctx.project,
+    CHATMUX_SOCKET: ctx.socket,
+    CHATMUX_STATE_DIR: ctx.stateDir,
+  };
+}
+
+export interface StartOptions {
+  mode: 'fresh' | 'resume';
+  env?: EnvSource;
+  width?: number;
+  height?: number;
+  /** Printed above the new screen (resume after the server was lost). */
+  banner?: string | null;
+}
+
+/**
+ * Start the chat's session. Mutates `chat` (resumeId, startedAt, session) — the caller
+ * writes it back to the registry.
+ */
+export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, o: StartOptions): Promise<CreatedPane> {
+  const executor = executorFor(chat.executor);
+  const apiKey = apiKeyFor(chat, o.env ?? process.env);
+  let mode = o.mode;
+  let spec = mode === 'resume' ? executor.resume({ chat, ctx, apiKey }) : null;
+  if (!spec) {
+    if (mode === 'resume') ctx.warn(`${chat.ref}: nothing to resume (no ${chat.executor} session id recorded); starting a fresh conversation`);
+    mode = 'fresh';
+    spec = executor.fresh({ chat, ctx, apiKey });
+  }
+  const files = chatFiles(ctx, chat.ref);
+  startStderrLog(ctx, chat.ref, mode === 'fresh' ? 'start' : 'resume', spec.logNote);
+  chat.session = chatSessionName(ctx.tag, chat.ref);
+  chat.startedAt = new Date().toISOString();
+  const pane = await newSession(r, {
+    name: chat.session,
+    windowName: chat.ref,
+    cwd: chat.cwd,
+    env: sessionEnv(ctx, chat, spec),
+    width: o.width ?? DEFAULT_SIZE.width,
+    height: o.height ?? DEFAULT_SIZE.height,
+    command: wrappedCommand(spec.argv, { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null }),
+  });
+  // Our config sets this globally; on the user's own server (--socket default) set it here.
+  await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
+  await pipePane(r, pane.paneId, outputLogCommand(files.outputLog));
+  await writeChatOptions(r, pane.sessionId, chat, ctx);
+  await writeResumeIdOption(r, pane.sessionId, chat.resumeId);
+  return pane;
+}
+
+/**
+ * Create and start a chat: the registry entry is written FIRST (state `starting`), so a
+ * concurrent sweep never kills a chat being born, then the session.
+ */
+/** Validate and write the registry entry (state `starting`, owned by this pid); allocates the ref. */
+export async function createDraft(ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env, r?: TmuxRunner): Promise<ChatRecord> {
+  // Fail on a missing key before anything is written.
+  if (input.apiKeyEnv) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
+  let chat!: ChatRecord;
+  await updateRegistry(ctx, (reg) => {
+    const draft = draftRecord(ctx, input, reg);
+    const n = Math.max(reg.lastRef, ...reg.chats.map((c) => refNumber(c.ref))) + 1;
+    reg.lastRef = n;
+    chat = { ...draft, ref: refFor(n), session: chatSessionName(ctx.tag, refFor(n)) };
+    reg.chats.push(chat);
+  }, r ? rebuildFromTmux(r, ctx) : undefined);
+  return chat;
+}
+
+export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env): Promise<ChatRecord> {
+  const chat = await createDraft(ctx, input, env, r);
+  try {
+    await startChatSession(r, ctx, chat, { mode: 'fresh', env, width: input.width, height: input.height });
+  } catch (err) {
+    await setRecord(ctx, chat.ref, { state: 'closed', starterPid: null });
+    throw err;
+  }
+  return setRecord(ctx, chat.ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+}
+
+/** Update fields of one record under the lock; returns the updated record. */
+export async function setRecord(ctx: ChatContext, ref: string, patch: Partial<ChatRecord>): Promise<ChatRecord> {
+  let out: ChatRecord | undefined;
+  await updateRegistry(ctx, (reg) => {
+    const c = findChat(reg, ref);
+    if (!c) throw unknownChat(ref);
+    Object.assign(c, patch);
+    out = c;
+  });
+  return out!;
+}
+
+export async function getChat(ctx: ChatContext, ref: string, r?: TmuxRunner): Promise<ChatRecord> {
+  const reg = await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
+  const c = findChat(reg, ref);
+  if (!c) throw unknownChat(ref);
+  return c;
+}
+
+/** Names of the session's windows' ids, or [] when the session (or the server) is gone. */
+async function windowIdsOf(r: TmuxRunner, session: string): Promise<string[]> {
+  try {
+    return (await listWindows(r, `=${session}`)).map((w) => w.id);
+  } catch (err) {
+    if (isMissingTarget(err) || isNoServer(err)) return [];
+    throw err;
+  }
+}
+
+/**
+ * Kill a chat's session. Its window may also be linked into UI view sessions, where
+ * kill-session alone would leave it running: kill the window (every link) first.
+ */
+export async function killChatSession(r: TmuxRunner, session: string): Promise<boolean> {
+  const windows = await windowIdsOf(r, session);
+  for (const w of windows) await killWindow(r, w).catch((e) => (isMissingTarget(e) ? undefined : Promise.reject(e)));
+  try {
+    await killSession(r, `=${session}`);
+  } catch (err) {
+    if (!isMissingTarget(err) && !isNoServer(err)) throw err;
+  }
+  return windows.length > 0;
+}
+
+/** Stop the process, keep the chat: it starts fresh next time it is opened. */
+export async function closeChat(r: TmuxRunner, ctx: ChatContext, ref: string): Promise<ChatRecord> {
+  const chat = await getChat(ctx, ref, r);
+  if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived`);
+  await killChatSession(r, chat.session);
+  return setRecord(ctx, ref, { state: 'closed', starterPid: null });
+}
+
+/** Stop it and hide it for good (refs are never reused). */
+export async function archiveChat(r: TmuxRunner, ctx: ChatContext, ref: string): Promise<ChatRecord> {
+  const chat = await getChat(ctx, ref, r);
+  await killChatSession(r, chat.session);
+  return setRecord(ctx, ref, { state: 'archived', starterPid: null });
+}
+
+export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, name: string, role?: string): Promise<ChatRecord> {
+  checkLabel('name', name);
+  if (role !== undefined) checkLabel('role', role);
+  const chat = await getChat(ctx, ref, r);
+  if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived`);
+  const patch: Partial<ChatRecord> = { name };
+  if (role !== undefined) patch.role = role;
+  const updated = await setRecord(ctx, ref, patch);
+  try {
+    await setOption(r, { session: `=${chat.session}` }, '@chatmux-name', name);
+    if (role !== undefined) await setOption(r, { session: `=${chat.session}` }, '@chatmux-role', role);
+  } catch (err) {
+    if (!isMissingTarget(err) && !isNoServer(err)) throw err;
+  }
+  return updated;
+}
+
+/** The chat's pane, or null when its session is gone. */
+export async function chatPane(r: TmuxRunner, chat: ChatRecord): Promise<PaneInfo | null> {
+  try {
+    const panes = await listPanes(r, { session: `=${chat.session}` });
+    return panes.find((p) => p.active) ?? panes[0] ?? null;
+  } catch (err) {
+    if (isMissingTarget(err) || isNoServer(err)) return null;
+    throw err;
+  }
+}
+
+/** Make sure the chat runs: closed → fresh start; running but session lost → resume. */
+export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: { env?: EnvSource; width?: number; height?: number } = {}): Promise<ChatRecord> {
+  const chat = await getChat(ctx, ref, r);
+  if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
+  if (chat.state === 'starting' && pidAlive(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
+  if (await chatPane(r, chat)) return chat;
+  const mode = chat.state === 'running' ? 'resume' : 'fresh';
+  const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
+  await startChatSession(r, ctx, chat, { mode, env: o.env, width: o.width, height: o.height, banner });
+  return setRecord(ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+}
+
+const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
+
+/** Delay between the text and its Enter: Ink apps read a CR arriving with the text as a newline. */
+export const ENTER_DELAY_MS = 100;
+
+function isValidUtf8(b: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(b);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Type text into the chat, then Enter. Single-line text is typed literally (`send-keys -l`);
+ * multi-line text is pasted (bracketed when the app asked for it) so newlines do not submit;
+ * bytes that are not UTF-8 are sent exactly (`send-keys -H`).
+ */
+export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, input: string | Buffer, o: { enter?: boolean } = {}): Promise<void> {
+  const chat = await getChat(ctx, ref, r);
+  if (chat.state !== 'running') throw new ChatStateError(`${ref} is ${chat.state}; start it with: chatmux chat attach ${ref}`);
+  const pane = await chatPane(r, chat);
+  if (!pane) throw new ChatStateError(`${ref} has no tmux session (the server was stopped?); run chatmux chat list to bring it back`);
+  if (pane.dead) throw new ChatStateError(`${ref}'s program has exited (status ${pane.deadStatus ?? '?'}); chatmux chat close ${ref} and open it again`);
+  if (Buffer.isBuffer(input) && !isValidUtf8(input)) {
+    let bytes = input;
+    if (bytes[bytes.length - 1] === 0x0a) bytes = bytes.subarray(0, bytes.length - 1);
+    await sendBytes(r, pane.id, bytes);
+  } else {
+    const text = (Buffer.isBuffer(input) ? input.toString('utf8') : input).replace(/\r?\n$/, '');
+    if (text.includes('\n')) await pasteText(r, pane.id, text);
+    else if (text !== '') await sendText(r, pane.id, text);
+  }
+  if (o.enter !== false) {
+    await sleep(ENTER_DELAY_MS);
+    await sendKeyNames(r, pane.id, ['Enter']);
+  }
+}
+
+export function pidAlive(pid: number | null): boolean {
+  if (!pid) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Names of live sessions on the server ([] when no server runs). */
+export async function liveSessionNames(r: TmuxRunner): Promise<Set<string>> {
+  try {
+    return new Set((await listSessionsWithMeta(r)).map((s) => s.name));
+  } catch (err) {
+    if (isNoServer(err)) return new Set();
+    throw err;
+  }
+}
+
+export interface ResumeReport {
+  resumed: string[];
+  /** Chats that could not be brought back, with the reason. */
+  skipped: { ref: string; reason: string }[];
+}
+
+/**
+ * Bring back every `running` chat whose session is gone (tmux server died, reboot) with its
+ * executor's resume argv, the saved output tail shown above the new screen. Runs under the
+ * registry lock so two processes never resume the same chat twice.
+ */
+export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource = process.env): Promise<ResumeReport> {
+  const report: ResumeReport = { resumed: [], skipped: [] };
+  const snapshot = await readRegistry(ctx, rebuildFromTmux(r, ctx));
+  if (!snapshot.chats.some((c) => c.state === 'running' || c.state === 'starting')) return report;
+  await updateRegistry(ctx, async (reg) => {
+    const live = await liveSessionNames(r);
+    for (const chat of reg.chats) {
+      if (live.has(chat.session)) continue;
+      if (chat.state === 'starting') {
+        // Its creator died before the session existed: nothing ran yet.
+        if (!pidAlive(chat.starterPid)) Object.assign(chat, { state: 'closed', starterPid: null });
+        continue;
+      }
+      if (chat.state !== 'running') continue;
+      try {
+        const banner = writeResumeBanner(ctx, chat.ref, 'tmux lost its session');
+        await startChatSession(r, ctx, chat, { mode: 'resume', env, banner });
+        report.resumed.push(chat.ref);
+      } catch (err) {
+        report.skipped.push({ ref: chat.ref, reason: (err as Error).message });
+        ctx.warn(`${chat.ref} could not be resumed: ${(err as Error).message}`);
+      }
+    }
+  }, rebuildFromTmux(r, ctx));
+  return report;
+}
+
+/** Learn codex session ids of running chats that have none yet (stored in registry + options). */
+export async function captureResumeIds(r: TmuxRunner, ctx: ChatContext): Promise<void> {
+  const reg = await readRegistry(ctx);
+  const pending = reg.chats.filter((c) => c.state === 'running' && !c.resumeId && executorFor(c.executor).captureResumeId);
+  if (pending.length === 0) return;
+  const claimed = new Set(reg.chats.map((c) => c.resumeId).filter((x): x is string => !!x));
+  for (const chat of pending) {
+    const pane = await chatPane(r, chat);
+    const id = executorFor(chat.executor).captureResumeId!(chat, pane && !pane.dead ? pane.pid : null, claimed);
+    if (!id) continue;
+    claimed.add(id);
+    await setRecord(ctx, chat.ref, { resumeId: id });
+    await writeResumeIdOption(r, `=${chat.session}`, id).catch(() => undefined);
+  }
+}

@@ -1,0 +1,54 @@
+/** The chat list: registry records joined with what tmux says about each session. */
+import type { TmuxRunner } from '../control/exec';
+import { listPanes, type PaneInfo } from '../control/commands';
+import { isNoServer } from '../control/errors';
+import { rebuildFromTmux } from './adopt';
+import type { ChatContext } from './context';
+import { listSessionsWithMeta } from './metadata';
+import { readRegistry, type ChatRecord } from './registry';
+
+export interface ChatView extends ChatRecord {
+  /** The session exists on the server. */
+  live: boolean;
+  /** The agent exited (the pane is kept by remain-on-exit). */
+  exited: boolean;
+  exitStatus: number | null;
+  pid: number | null;
+  attachedClients: number;
+}
+
+export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all?: boolean } = {}): Promise<ChatView[]> {
+  const reg = await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
+  const sessions = new Map<string, { id: string; attached: number }>();
+  const panes = new Map<string, PaneInfo>();
+  if (r) {
+    try {
+      for (const s of await listSessionsWithMeta(r)) sessions.set(s.name, { id: s.id, attached: s.attached });
+      for (const p of await listPanes(r, { all: true })) if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
+    } catch (err) {
+      if (!isNoServer(err)) throw err;
+    }
+  }
+  return reg.chats
+    .filter((c) => o.all || c.state !== 'archived')
+    .map((c) => {
+      const s = sessions.get(c.session);
+      const p = s ? panes.get(s.id) : undefined;
+      return {
+        ...c,
+        live: !!s,
+        exited: !!p?.dead,
+        exitStatus: p?.dead ? p.deadStatus : null,
+        pid: p && !p.dead ? p.pid : null,
+        attachedClients: s?.attached ?? 0,
+      };
+    });
+}
+
+/** One word for a chat's condition, for the table. */
+export function statusWord(c: ChatView): string {
+  if (c.state !== 'running') return c.state;
+  if (!c.live) return 'lost';
+  if (c.exited) return `exited(${c.exitStatus ?? '?'})`;
+  return 'running';
+}

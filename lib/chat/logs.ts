@@ -1,0 +1,108 @@
+/**
+ * Per-chat logs: `stderr.log` (the agent's stderr, tee'd so it still reaches the pane) and
+ * `output.log` (everything the pane shows, via `pipe-pane -o`, rotated at a size cap).
+ * Both helpers are tiny POSIX sh programs run by tmux, so no extra node process per chat.
+ */
+import * as fs from 'node:fs';
+import { shellQuote } from '../control/commands';
+import { chatFiles, type ChatContext } from './context';
+
+export const OUTPUT_LOG_MAX_BYTES = 4 * 1024 * 1024;
+export const STDERR_LOG_MAX_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Runs as `sh -c WRAPPER chatmux-agent STDERR_LOG BANNER ARGV…`: prints the resume banner,
+ * routes stderr through a FIFO into `tee -a STDERR_LOG >&2`, then execs the agent so the
+ * pane's pid, current command and dead status are the agent's own.
+ */
+const WRAPPER = [
+  'log=$1; banner=$2; shift 2',
+  'if [ -n "$banner" ] && [ -f "$banner" ]; then cat "$banner"; rm -f "$banner"; fi',
+  'if [ -n "$log" ]; then',
+  '  f="$log.fifo.$$"; rm -f "$f"',
+  '  if mkfifo -m 600 "$f"; then',
+  '    tee -a "$log" <"$f" >&2 &',
+  '    exec 2>"$f"',
+  '    rm -f "$f"',
+  '  fi',
+  'fi',
+  'exec "$@"',
+].join('\n');
+
+/** The argv tmux runs for a chat (argv with >1 element: tmux execs it without a shell). */
+export function wrappedCommand(argv: readonly string[], o: { stderrLog: string | null; banner: string | null }): string[] {
+  return ['/bin/sh', '-c', WRAPPER, 'chatmux-agent', o.stderrLog ?? '', o.banner ?? '', ...argv];
+}
+
+/** Keep one previous generation when a log grows past `max`. */
+export function rotateIfLarge(file: string, max: number): void {
+  try {
+    if (fs.statSync(file).size >= max) fs.renameSync(file, file + '.1');
+  } catch {
+    /* missing: nothing to rotate */
+  }
+}
+
+/** Header line written at every start, saying what stderr.log holds. */
+export function startStderrLog(ctx: ChatContext, ref: string, mode: 'start' | 'resume', note: string): void {
+  const { dir, stderrLog } = chatFiles(ctx, ref);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  rotateIfLarge(stderrLog, STDERR_LOG_MAX_BYTES);
+  fs.appendFileSync(stderrLog, `# chatmux ${new Date().toISOString()} ${mode} ${ref}: ${note}\n`, { mode: 0o600 });
+}
+
+/**
+ * The shell command for `pipe-pane`: appends pane output to output.log and renames it to
+ * output.log.1 once it passes `max` bytes (checked every 64 KB).
+ */
+export function outputLogCommand(file: string, max = OUTPUT_LOG_MAX_BYTES): string {
+  const script =
+    'f=$1; max=$2; while :; do n=$(head -c 65536 | tee -a "$f" | wc -c); [ "$n" -gt 0 ] || exit 0; ' +
+    's=$(wc -c <"$f"); [ "$s" -lt "$max" ] || mv -f "$f" "$f.1"; done';
+  return `exec /bin/sh -c ${shellQuote(script)} chatmux-log ${shellQuote(file)} ${max}`;
+}
+
+/** Terminal output as plain text: escape sequences dropped, carriage-return overwrites applied. */
+export function plainText(raw: string): string {
+  const noEsc = raw
+    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '') // OSC
+    .replace(/\x1b[P^_X][^\x1b]*\x1b\\/g, '') // DCS, PM, APC, SOS
+    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '') // CSI
+    .replace(/\x1b[()*+][0-9A-Za-z]/g, '')
+    .replace(/\x1b./g, '');
+  return noEsc
+    .split('\n')
+    .map((line) => {
+      const parts = line.replace(/\r$/, '').split('\r');
+      return parts[parts.length - 1]!.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
+    })
+    .join('\n');
+}
+
+/** The last `lines` non-blank lines of a chat's output log, as plain text. */
+export function outputTail(ctx: ChatContext, ref: string, lines = 40): string[] {
+  const { outputLog } = chatFiles(ctx, ref);
+  let buf = Buffer.alloc(0);
+  for (const f of [outputLog + '.1', outputLog]) {
+    try {
+      buf = Buffer.concat([buf, fs.readFileSync(f)]);
+    } catch {
+      /* missing */
+    }
+  }
+  const text = plainText(buf.subarray(Math.max(0, buf.length - 256 * 1024)).toString('utf8'));
+  const all = text.split('\n').map((l) => l.trimEnd());
+  while (all.length > 0 && all[all.length - 1] === '') all.pop();
+  return all.slice(-lines);
+}
+
+/** Write the banner shown above a resumed chat's new screen; returns its path or null. */
+export function writeResumeBanner(ctx: ChatContext, ref: string, reason: string): string | null {
+  const tail = outputTail(ctx, ref);
+  if (tail.length === 0) return null;
+  const { resumeBanner, dir } = chatFiles(ctx, ref);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const body = [`--- ${ref}: last output before ${reason} ---`, ...tail, `--- resumed ${new Date().toISOString()} ---`, ''].join('\r\n');
+  fs.writeFileSync(resumeBanner, body, { mode: 0o600 });
+  return resumeBanner;
+}

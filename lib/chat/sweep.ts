@@ -1,0 +1,89 @@
+/**
+ * The orphan sweep (UI start and `chatmux sweep`): kill this project's sessions whose chat
+ * is archived and stale UI view sessions; adopt unknown sessions that carry valid metadata;
+ * report (never kill) sessions with our prefix but no metadata. Other projects' and other
+ * programs' sessions are never touched.
+ */
+import type { TmuxRunner } from '../control/exec';
+import type { SessionInfo } from '../control/commands';
+import { isNoServer } from '../control/errors';
+import { adoptSessions, ownChatSessions } from './adopt';
+import type { ChatContext } from './context';
+import { killChatSession } from './lifecycle';
+import { listSessionsWithMeta } from './metadata';
+import { projectSessionPrefix } from './naming';
+import { findChat, readRegistry, updateRegistry } from './registry';
+import { killSession } from '../control/commands';
+
+/** A view session younger than this is left alone: its UI may not have attached yet. */
+export const VIEW_GRACE_SECONDS = 15;
+
+export interface SweepAction {
+  session: string;
+  ref?: string;
+  reason: string;
+}
+
+export interface SweepReport {
+  dryRun: boolean;
+  killed: SweepAction[];
+  adopted: SweepAction[];
+  /** Sessions with our prefix and no (valid) metadata: reported, never killed. */
+  unknown: SweepAction[];
+}
+
+function isOurView(ctx: ChatContext, s: SessionInfo): boolean {
+  return s.options['@chatmux-view'] === '1' && s.options['@chatmux-project'] === ctx.project;
+}
+
+export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boolean; now?: number } = {}): Promise<SweepReport> {
+  const dryRun = o.dryRun ?? false;
+  const report: SweepReport = { dryRun, killed: [], adopted: [], unknown: [] };
+  let sessions: SessionInfo[];
+  try {
+    sessions = await listSessionsWithMeta(r);
+  } catch (err) {
+    if (isNoServer(err)) return report;
+    throw err;
+  }
+  const now = o.now ?? Date.now() / 1000;
+
+  // Adopt first, under the lock, so an adopted chat is known before anything is judged.
+  const own = ownChatSessions(ctx, sessions);
+  const ownNames = new Set(own.map((x) => x.session.name));
+  const apply = async (mutate: Parameters<typeof updateRegistry>[1]) => (dryRun ? mutate(await readRegistry(ctx)) : updateRegistry(ctx, mutate));
+  let archived = new Set<string>();
+  await apply(async (reg) => {
+    const before = new Set(reg.chats.map((c) => c.ref));
+    const refs = await adoptSessions(r, ctx, reg, sessions, dryRun);
+    for (const ref of refs) report.adopted.push({ session: own.find((x) => x.meta.ref === ref)!.session.name, ref, reason: 'valid metadata, missing from the registry' });
+    archived = new Set(own.filter((x) => before.has(x.meta.ref) && findChat(reg, x.meta.ref)?.state === 'archived').map((x) => x.meta.ref));
+    // A closed chat whose session runs was opened by someone else: it is running.
+    for (const x of own) {
+      const c = findChat(reg, x.meta.ref);
+      if (c && c.state === 'closed') c.state = 'running';
+    }
+  });
+
+  for (const x of own) {
+    if (!archived.has(x.meta.ref)) continue;
+    report.killed.push({ session: x.session.name, ref: x.meta.ref, reason: 'chat is archived' });
+    if (!dryRun) await killChatSession(r, x.session.name);
+  }
+
+  const prefix = projectSessionPrefix(ctx.tag);
+  for (const s of sessions) {
+    if (isOurView(ctx, s)) {
+      if (s.attached === 0 && now - s.created >= VIEW_GRACE_SECONDS) {
+        report.killed.push({ session: s.name, reason: 'UI view session with no client' });
+        // kill-session only: the chat windows linked into it live on in their own sessions.
+        if (!dryRun) await killSession(r, s.id).catch(() => undefined);
+      }
+      continue;
+    }
+    if (s.name.startsWith(prefix) && !ownNames.has(s.name)) {
+      report.unknown.push({ session: s.name, reason: 'our name prefix but no valid chatmux metadata: left alone' });
+    }
+  }
+  return report;
+}

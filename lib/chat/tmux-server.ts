@@ -1,0 +1,75 @@
+/**
+ * chatmux's own tmux server: a dedicated socket started with chatmux's own config file,
+ * so the user's ~/.tmux.conf is never read and none of their options change.
+ *
+ * The config lives at `<stateDir>/tmux.conf` (the state dir is 0700 and ours). tmux reads
+ * it only when this process is the one that starts the server; every project writes the
+ * same text, so it does not matter which project's copy a shared socket was started with.
+ * On `--socket default` (the user's own server) no -f is passed: their server, their config.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { TmuxServerOptions } from '../control/server';
+import type { ChatContext } from './context';
+import { ensureStateDir } from './registry';
+
+export const HISTORY_LIMIT = 50000;
+
+function terminfoExists(name: string): boolean {
+  const dirs = [process.env.TERMINFO, path.join(process.env.HOME ?? '/', '.terminfo'), '/etc/terminfo', '/lib/terminfo', '/usr/share/terminfo', '/usr/lib/terminfo'];
+  return dirs.some((d) => d && (fs.existsSync(path.join(d, name[0]!, name)) || fs.existsSync(path.join(d, name.charCodeAt(0).toString(16), name))));
+}
+
+export function tmuxConfigText(): string {
+  const term = terminfoExists('tmux-256color') ? 'tmux-256color' : 'xterm-256color';
+  return [
+    '# Written by chatmux; read only when chatmux starts its own tmux server (-f).',
+    `set -g history-limit ${HISTORY_LIMIT}`,
+    '# a dead agent stays visible and #{pane_dead_status} tells how it ended',
+    'set -g remain-on-exit on',
+    'set -g status off',
+    'set -g exit-empty on',
+    'set -g destroy-unattached off',
+    '# a plain client attached to a chat leaves when the chat is closed (never jumps to another chat)',
+    'set -g detach-on-destroy on',
+    `set -g default-terminal ${term}`,
+    'set -g focus-events on',
+    '# Esc reaches TUI agents at once',
+    'set -s escape-time 10',
+    '# chat windows are linked into UI view sessions; the most recently active client sizes them',
+    'set -g window-size latest',
+    'set -g allow-rename off',
+    'set -g automatic-rename off',
+    '',
+  ].join('\n');
+}
+
+/** Write the config file if it differs; returns its path. */
+export function writeTmuxConfig(ctx: ChatContext): string {
+  ensureStateDir(ctx);
+  const file = path.join(ctx.stateDir, 'tmux.conf');
+  const text = tmuxConfigText();
+  let current: string | null = null;
+  try {
+    current = fs.readFileSync(file, 'utf8');
+  } catch {
+    /* missing */
+  }
+  if (current !== text) {
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, text, { mode: 0o600 });
+    fs.renameSync(tmp, file);
+  }
+  return file;
+}
+
+/**
+ * Server options for this context. `dropEnv` lists variables (API keys) kept out of a
+ * freshly started server's global environment.
+ */
+export function chatServerOptions(ctx: ChatContext, dropEnv: readonly string[] = [], tmuxPath?: string): TmuxServerOptions {
+  const opts: TmuxServerOptions = { socket: ctx.socket, dropEnv: [...new Set(dropEnv)] };
+  if (ctx.socket !== 'default') opts.configFile = writeTmuxConfig(ctx);
+  if (tmuxPath) opts.tmuxPath = tmuxPath;
+  return opts;
+}

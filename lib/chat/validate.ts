@@ -1,0 +1,67 @@
+/**
+ * Checks on user-supplied chat fields. Text is otherwise kept exactly as given
+ * (quotes, `;`, `#(…)`, `{}`, non-ASCII all pass through tmux safely via lib/control);
+ * only what would break line-oriented tmux replies or the registry is refused.
+ */
+
+/** A value the user gave us is unusable; the CLI turns this into exit 2. */
+export class ChatInputError extends Error {
+  override name = 'ChatInputError';
+}
+
+export const MAX_LABEL_CHARS = 200;
+
+// C0 controls, DEL and C1 controls: they would split tmux's tab/newline separated replies.
+const CONTROL_RE = /[\u0000-\u001f\u007f-\u009f]/;
+
+export function hasControlChars(s: string): boolean {
+  return CONTROL_RE.test(s);
+}
+
+/** A chat name or role: printable text, at most MAX_LABEL_CHARS characters. */
+export function checkLabel(what: string, value: string): string {
+  if (hasControlChars(value)) {
+    throw new ChatInputError(`${what} contains control characters (newline, tab, escape…): use plain printable text`);
+  }
+  if (/[\ud800-\udfff]/.test(value)) throw new ChatInputError(`${what} is not valid Unicode`);
+  if (Array.from(value).length > MAX_LABEL_CHARS) throw new ChatInputError(`${what} is longer than ${MAX_LABEL_CHARS} characters`);
+  return value;
+}
+
+/** A path that ends up in tmux options or -c: no control characters. */
+export function checkPath(what: string, value: string): string {
+  if (hasControlChars(value)) throw new ChatInputError(`${what} contains control characters; use a path without them`);
+  return value;
+}
+
+/** An argv element for the agent: anything but NUL (it cannot reach exec). */
+export function checkArgv(argv: readonly string[]): string[] {
+  for (const a of argv) {
+    if (a.includes('\0')) throw new ChatInputError('a command argument contains a NUL byte');
+    if (/[\ud800-\udfff]/.test(a)) throw new ChatInputError('a command argument is not valid Unicode');
+  }
+  return [...argv];
+}
+
+export function checkEnvVarName(what: string, value: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value)) throw new ChatInputError(`${what} ${JSON.stringify(value)} is not an environment variable name (letters, digits, _)`);
+  return value;
+}
+
+/** An endpoint URL: http or https only. */
+export function checkEndpoint(value: string): string {
+  let u: URL;
+  try {
+    u = new URL(value);
+  } catch {
+    throw new ChatInputError(`endpoint ${JSON.stringify(value)} is not a URL (example: http://127.0.0.1:8080/v1)`);
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ChatInputError(`endpoint ${JSON.stringify(value)} must be http:// or https://`);
+  if (hasControlChars(value)) throw new ChatInputError('endpoint contains control characters');
+  return value;
+}
+
+export function checkModel(value: string): string {
+  if (value === '' || hasControlChars(value) || value.length > 200) throw new ChatInputError(`model ${JSON.stringify(value)}: use a plain model name`);
+  return value;
+}
