@@ -5,7 +5,8 @@
  * Targets are always ids (`$S`, `@W`, `%P`) or exact names (`=name`).
  */
 import type { TmuxRunner } from './exec';
-import { formatLiteral, TmuxArgumentError } from './quote';
+import { argvArg, formatLiteral, TmuxArgumentError } from './quote';
+import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
 
 const SEP = '\t';
 
@@ -476,4 +477,15 @@ export async function showEnvironment(r: TmuxRunner, scope: { session: string } 
 
 export async function killServer(r: TmuxRunner): Promise<void> {
   await r.run(['kill-server']);
+}
+
+// ---------------------------------------------------------------- interactive attach (not a runner command)
+
+/**
+ * How to run `tmux attach-session -t TARGET` on the current terminal: a plain client needs
+ * the tty, so it cannot go through a runner. $TMUX is dropped so it also works from inside
+ * another tmux (no "sessions should be nested with care").
+ */
+export function attachProcess(server: TmuxServerOptions, target: string): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
+  return { file: server.tmuxPath ?? 'tmux', args: [...serverArgs(server), 'attach-session', '-t', argvArg(target)], env: tmuxEnv(process.env, server.dropEnv) };
 }
