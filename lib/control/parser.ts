@@ -153,30 +153,24 @@ function parsePaneId(buf: Buffer, i: number, end: number): { id: string; next: n
 
 /** Undo `%output` escaping: `\ooo` → one byte; everything else is a raw byte (§4). */
 export function unescapeOutput(buf: Buffer, start: number, end: number): Buffer {
-  let bs = buf.indexOf(BACKSLASH, start);
-  if (bs < 0 || bs >= end) return Buffer.from(buf.subarray(start, end));
+  const first = buf.indexOf(BACKSLASH, start);
+  if (first < 0 || first >= end) return Buffer.from(buf.subarray(start, end));
   const out = Buffer.allocUnsafe(end - start);
-  let o = 0;
-  let i = start;
-  while (i < end) {
-    if (bs < 0 || bs >= end) bs = end;
-    // Copy the literal run before the backslash in one go.
-    if (bs > i) {
-      o += buf.copy(out, o, i, bs);
-      i = bs;
-      if (i >= end) break;
+  let o = buf.copy(out, 0, start, first);
+  // A plain byte loop beats indexOf+copy here: escapes are dense in terminal output.
+  for (let i = first; i < end; i++) {
+    const c = buf[i]!;
+    if (c === BACKSLASH && i + 3 < end) {
+      const d1 = buf[i + 1]! - 48;
+      const d2 = buf[i + 2]! - 48;
+      const d3 = buf[i + 3]! - 48;
+      if ((d1 | d2 | d3) >>> 0 <= 7) {
+        out[o++] = (d1 << 6) | (d2 << 3) | d3;
+        i += 3;
+        continue;
+      }
     }
-    const d1 = buf[i + 1]! - 48;
-    const d2 = buf[i + 2]! - 48;
-    const d3 = buf[i + 3]! - 48;
-    if (i + 3 < end && d1 >= 0 && d1 <= 7 && d2 >= 0 && d2 <= 7 && d3 >= 0 && d3 <= 7) {
-      out[o++] = (d1 << 6) | (d2 << 3) | d3;
-      i += 4;
-    } else {
-      out[o++] = BACKSLASH; // not an escape tmux would write: keep it
-      i += 1;
-    }
-    bs = buf.indexOf(BACKSLASH, i);
+    out[o++] = c;
   }
   return out.subarray(0, o);
 }
