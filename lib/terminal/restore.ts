@@ -8,7 +8,7 @@
  */
 import type { TmuxRunner } from '../control/exec';
 import { capturePane, capturePending, listPanes, type PaneInfo, type PaneModes } from '../control/commands';
-import type { PaneTerminal } from './pane-terminal';
+import { PaneTerminal } from './pane-terminal';
 import { SgrState } from './sgr-state';
 
 /** The pane state a restore needs (a subset of `listPanes`' PaneInfo, modes optional). */
@@ -78,6 +78,15 @@ class LineWriter {
   text(): string {
     return this.out;
   }
+}
+
+/** Capture lines (one continuous `-e` stream) as bytes that put them on consecutive rows. */
+export function linesStream(lines: readonly string[]): string {
+  const w = new LineWriter();
+  w.resetSgr();
+  w.lines(lines);
+  w.resetSgr();
+  return w.text();
 }
 
 /** The bytes to write into a reset emulator of exactly `width x height`. */
@@ -204,3 +213,17 @@ export async function captureHistory(r: TmuxRunner, paneId: string, fromLine: nu
   if (n === 0) return [];
   return capturePane(r, paneId, { escapes: true, trailingSpaces: true, start, end: start + n - 1 });
 }
+
+/**
+ * Older history lines (from `captureHistory`) rendered into their own emulator, one row per
+ * line, for the pane view to show above the live emulator's scrollback.
+ */
+export async function historyTerminal(lines: readonly string[], cols: number): Promise<PaneTerminal> {
+  const rows = lines.slice(-MAX_HISTORY_ROWS);
+  const t = new PaneTerminal({ cols, rows: Math.max(1, rows.length), scrollback: 0 });
+  t.write(linesStream(rows));
+  await t.flush();
+  return t;
+}
+
+const MAX_HISTORY_ROWS = 10000;

@@ -1,0 +1,252 @@
+/**
+ * A blessed element showing one PaneTerminal: on every screen render it copies the
+ * emulator's visible cells straight into `screen.lines` (docs/ecosystem.md §2.3), marking a
+ * row dirty only when a cell changed, so blessed writes only what changed.
+ *
+ * It is a plain `blessed.box` (border, label, position all work) whose own content fill is
+ * switched off (`_noFill`, as blessed's ANSIImage does) and whose inner area we paint.
+ * It never talks to tmux: keys, sizes and history fetching belong to the caller.
+ */
+import blessed, { type Widgets } from 'blessed';
+import type { IBufferCell, IBufferLine, IDisposable } from '@xterm/headless';
+import type { PaneTerminal } from '../terminal/pane-terminal';
+import { attrBg, attrFg, attrFlags, cellAttr, FLAG_INVERSE } from './cell-attr';
+import { renderSchedulerFor, type RenderScheduler } from './render-scheduler';
+
+type Cell = [number, string];
+type ScreenRow = Cell[] & { dirty?: boolean };
+
+interface Coords {
+  xi: number;
+  xl: number;
+  yi: number;
+  yl: number;
+}
+
+/** The parts of blessed we rely on that its typings do not declare. */
+interface BoxInternals {
+  _noFill?: boolean;
+  ileft: number;
+  itop: number;
+  iright: number;
+  ibottom: number;
+  sattr(style: unknown): number;
+  render(): Coords | undefined;
+}
+
+export interface PaneViewOptions extends Widgets.BoxOptions {
+  terminal?: PaneTerminal | null;
+  /** Show a `SCROLL` marker while the view is above the live bottom (default true). */
+  scrollMarker?: boolean;
+  /** Render interval for the shared scheduler (ms). */
+  renderIntervalMs?: number;
+}
+
+export class PaneView {
+  readonly box: Widgets.BoxElement;
+  private term: PaneTerminal | null = null;
+  private older: PaneTerminal | null = null;
+  /** Rows of `older` shown above the emulator's first line (0 when not in it). */
+  private olderOffset = 0;
+  private sub: IDisposable | null = null;
+  private readonly scheduler: RenderScheduler;
+  private readonly showScrollMarker: boolean;
+  private cell: IBufferCell | null = null;
+  private olderCell: IBufferCell | null = null;
+
+  constructor(screen: Widgets.Screen, o: PaneViewOptions = {}) {
+    const { terminal, scrollMarker, renderIntervalMs, ...boxOptions } = o;
+    this.box = blessed.box({ ...boxOptions, screen } as Widgets.BoxOptions);
+    this.showScrollMarker = scrollMarker ?? true;
+    this.scheduler = renderSchedulerFor(screen, renderIntervalMs);
+    const internals = this.box as unknown as BoxInternals;
+    internals._noFill = true;
+    const boxRender = internals.render.bind(this.box);
+    internals.render = () => {
+      const coords = boxRender();
+      if (coords) this.paint(coords);
+      return coords;
+    };
+    this.box.on('destroy', () => this.setTerminal(null));
+    if (terminal) this.setTerminal(terminal);
+  }
+
+  get terminal(): PaneTerminal | null {
+    return this.term;
+  }
+
+  /** Show another emulator (or none); output of the new one schedules renders while visible. */
+  setTerminal(term: PaneTerminal | null): void {
+    if (term === this.term) return;
+    this.sub?.dispose();
+    this.sub = null;
+    this.term = term;
+    this.cell = term ? term.buffer.getNullCell() : null;
+    this.setOlderHistory(null);
+    if (term) this.sub = term.onChange(() => this.scheduleRender());
+    this.scheduleRender();
+  }
+
+  /** Ask for a (coalesced) screen render, only if this view is on screen. */
+  scheduleRender(): void {
+    if (this.box.visible) this.scheduler.schedule();
+  }
+
+  // ------------------------------------------------------------ scroll mode
+
+  /**
+   * History older than the emulator's scrollback (see `historyTerminal`): its last row is the
+   * line just above the emulator's oldest line. The caller owns (and disposes) it.
+   */
+  setOlderHistory(older: PaneTerminal | null): void {
+    this.older = older;
+    this.olderCell = older ? older.buffer.getNullCell() : null;
+    this.olderOffset = Math.min(this.olderOffset, this.olderRows());
+    if (!older) this.olderOffset = 0;
+    this.scheduleRender();
+  }
+
+  /** Rows the view is above the live bottom (0 = following live output). */
+  get scrollOffset(): number {
+    return this.term ? this.term.scrollOffset + this.olderOffset : 0;
+  }
+
+  get isScrolled(): boolean {
+    return this.scrollOffset > 0;
+  }
+
+  /** True when the view shows the emulator's oldest line: time to fetch older history from tmux. */
+  get atOldestLocalLine(): boolean {
+    return !!this.term && this.term.viewportY === 0 && this.olderOffset >= this.olderRows();
+  }
+
+  /** Negative = towards older lines. */
+  scrollBy(rows: number): void {
+    const t = this.term;
+    if (!t || rows === 0) return;
+    if (rows < 0) {
+      const local = Math.min(t.viewportY, -rows);
+      if (local > 0) t.scrollLines(-local);
+      this.olderOffset = Math.min(this.olderOffset + (-rows - local), this.olderRows());
+    } else {
+      const back = Math.min(this.olderOffset, rows);
+      this.olderOffset -= back;
+      if (rows - back > 0) t.scrollLines(rows - back);
+    }
+    this.scheduleRender();
+  }
+
+  scrollPage(pages: number): void {
+    this.scrollBy(pages * Math.max(1, this.innerSize().rows - 1));
+  }
+
+  scrollToTop(): void {
+    if (!this.term) return;
+    this.term.scrollToTop();
+    this.olderOffset = this.olderRows();
+    this.scheduleRender();
+  }
+
+  /** Leave scroll mode: back to live output. */
+  scrollToBottom(): void {
+    if (!this.term) return;
+    this.olderOffset = 0;
+    this.term.scrollToBottom();
+    this.scheduleRender();
+  }
+
+  /** Inner size (inside border/padding): what the tmux pane should be sized to. */
+  innerSize(): { cols: number; rows: number } {
+    const b = this.box as unknown as BoxInternals & { width: number; height: number };
+    const cols = Math.max(1, (typeof b.width === 'number' ? b.width : 1) - b.ileft - b.iright);
+    const rows = Math.max(1, (typeof b.height === 'number' ? b.height : 1) - b.itop - b.ibottom);
+    return { cols, rows };
+  }
+
+  private olderRows(): number {
+    return this.older ? this.older.buffer.length : 0;
+  }
+
+  // ------------------------------------------------------------ painting
+
+  private paint(coords: Coords): void {
+    const box = this.box as unknown as BoxInternals & { screen: Widgets.Screen };
+    const lines = (box.screen as unknown as { lines: ScreenRow[] }).lines;
+    const xi = coords.xi + box.ileft;
+    const xl = coords.xl - box.iright;
+    const yi = coords.yi + box.itop;
+    const yl = coords.yl - box.ibottom;
+    const dattr = box.sattr(this.box.style);
+    const dfg = attrFg(dattr);
+    const dbg = attrBg(dattr);
+    const t = this.term;
+    const cursor = t && this.cursorCell();
+    for (let y = yi, row = 0; y < yl; y++, row++) {
+      const sline = lines[y];
+      if (!sline) continue;
+      const source = t ? this.sourceLine(row) : null;
+      let dirty = false;
+      for (let x = xi, col = 0; x < xl; x++, col++) {
+        const s = sline[x];
+        if (!s) continue;
+        let attr = dattr;
+        let ch = ' ';
+        if (source && col < source.cols) {
+          source.line.getCell(col, source.cell);
+          // '' for the right half of a wide glyph: blessed then writes nothing there and the
+          // outer terminal's two-column glyph covers it (blessed's own width table is older).
+          ch = source.cell.getWidth() === 0 ? '' : source.cell.getChars() || ' ';
+          attr = cellAttr(source.cell, dfg, dbg);
+        }
+        if (cursor && cursor.row === row && cursor.col === col) attr = ((attrFlags(attr) ^ FLAG_INVERSE) << 18) | (attr & 0x3ffff);
+        if (s[0] !== attr || s[1] !== ch) {
+          s[0] = attr;
+          s[1] = ch;
+          dirty = true;
+        }
+      }
+      if (dirty) sline.dirty = true;
+    }
+    if (this.showScrollMarker && this.isScrolled) this.paintMarker(lines, xi, xl, yi, dattr);
+  }
+
+  /** The emulator (or older-history) line shown on view row `row`, if any. */
+  private sourceLine(row: number): { line: IBufferLine; cell: IBufferCell; cols: number } | null {
+    const t = this.term!;
+    const index = t.viewportY - this.olderOffset + row;
+    if (index >= 0) {
+      // Past the last line (box taller than the pane) there is none: the row is padded.
+      const line = t.buffer.getLine(index);
+      return line ? { line, cell: this.cell!, cols: t.cols } : null;
+    }
+    const older = this.older;
+    if (!older) return null;
+    const line = older.buffer.getLine(older.buffer.length + index);
+    return line ? { line, cell: this.olderCell!, cols: older.cols } : null;
+  }
+
+  /** Where to draw the cursor: focused, live (not scrolled), cursor shown by the app. */
+  private cursorCell(): { row: number; col: number } | null {
+    const t = this.term;
+    if (!t || this.isScrolled || !t.cursorVisible) return null;
+    if ((this.box.screen as unknown as { focused?: unknown }).focused !== this.box) return null;
+    return { row: t.cursorY, col: Math.min(t.cursorX, t.cols - 1) };
+  }
+
+  private paintMarker(lines: ScreenRow[], xi: number, xl: number, yi: number, dattr: number): void {
+    const text = ` SCROLL -${this.scrollOffset} `;
+    const sline = lines[yi];
+    if (!sline) return;
+    const start = Math.max(xi, xl - text.length);
+    const attr = ((attrFlags(dattr) | FLAG_INVERSE) << 18) | (dattr & 0x3ffff);
+    for (let i = 0; start + i < xl && i < text.length; i++) {
+      const s = sline[start + i];
+      if (!s) break;
+      if (s[0] !== attr || s[1] !== text[i]) {
+        s[0] = attr;
+        s[1] = text[i]!;
+        sline.dirty = true;
+      }
+    }
+  }
+}

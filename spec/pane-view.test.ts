@@ -1,0 +1,269 @@
+/**
+ * PaneView paints emulator cells into blessed's screen cells: characters, attributes,
+ * colours (256 and RGB mapped to the palette), wide-glyph placeholders, clipping/padding,
+ * the cursor, scroll mode, and coalesced rendering.
+ */
+import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import blessed, { type Widgets } from 'blessed';
+import { PassThrough, Writable } from 'node:stream';
+import { PaneTerminal } from '../lib/terminal/pane-terminal';
+import { historyTerminal } from '../lib/terminal/restore';
+import { PaneView } from '../lib/ui/pane-view';
+import { createRenderScheduler } from '../lib/ui/render-scheduler';
+import { DEFAULT_COLOR, rgbToPalette } from '../lib/ui/cell-attr';
+
+type Cell = [number, string];
+
+interface FakeScreen {
+  screen: Widgets.Screen;
+  lines: Cell[][] & { dirty?: boolean }[];
+  output: () => string;
+  clearOutput: () => void;
+}
+
+const open: Array<{ screen: Widgets.Screen; terms: PaneTerminal[] }> = [];
+
+function fakeScreen(cols = 40, rows = 12): FakeScreen {
+  let written = '';
+  const out = new Writable({
+    write(chunk: Buffer, _enc, cb) {
+      written += chunk.toString('utf8');
+      cb();
+    },
+  }) as Writable & { columns: number; rows: number; isTTY: boolean };
+  out.columns = cols;
+  out.rows = rows;
+  out.isTTY = true;
+  const screen = blessed.screen({
+    input: new PassThrough() as unknown as NodeJS.ReadableStream, output: out as unknown as NodeJS.WritableStream,
+    terminal: 'xterm-256color', fullUnicode: true, warnings: false,
+  } as Widgets.IScreenOptions);
+  open.push({ screen, terms: [] });
+  return {
+    screen,
+    lines: (screen as unknown as { lines: Cell[][] & { dirty?: boolean }[] }).lines,
+    output: () => written,
+    clearOutput: () => (written = ''),
+  };
+}
+
+async function term(cols: number, rows: number, bytes = '', scrollback?: number): Promise<PaneTerminal> {
+  const t = new PaneTerminal({ cols, rows, scrollback });
+  open.at(-1)?.terms.push(t);
+  t.write(bytes);
+  await t.flush();
+  return t;
+}
+
+afterEach(() => {
+  for (const o of open.splice(0)) {
+    o.screen.destroy();
+    for (const t of o.terms) t.dispose();
+  }
+});
+
+/** blessed flushes its output buffer on a later tick. */
+const settle = (): Promise<void> => new Promise((r) => setTimeout(r, 5));
+const attr = (flags: number, fg: number, bg: number): number => (flags << 18) | (fg << 9) | bg;
+const D = DEFAULT_COLOR;
+const rowChars = (row: Cell[], from: number, to: number): string[] => row.slice(from, to).map((c) => c[1]);
+
+describe('painting cells', () => {
+  test('characters, bold/underline/inverse/blink/invisible, 256 colours and RGB', async () => {
+    const f = fakeScreen();
+    const t = await term(20, 4,
+      '\x1b[1;31mA\x1b[0m\x1b[4mB\x1b[0m\x1b[7mC\x1b[0m\x1b[5mD\x1b[0m\x1b[8mE\x1b[0m' +
+      '\x1b[38;5;208;48;5;17mF\x1b[0m\x1b[38;2;255;0;0mG\x1b[0m\x1b[48;2;0;0;255mH\x1b[0m\x1b[3mI\x1b[0m');
+    const view = new PaneView(f.screen, { parent: f.screen, left: 2, top: 1, width: 20, height: 4, terminal: t });
+    f.screen.render();
+    const row = f.lines[1]!;
+    expect(rowChars(row, 2, 11).join('')).toBe('ABCDEFGHI');
+    expect(row[2]).toEqual([attr(1, 1, D), 'A']);
+    expect(row[3]).toEqual([attr(2, D, D), 'B']);
+    expect(row[4]).toEqual([attr(8, D, D), 'C']);
+    expect(row[5]).toEqual([attr(4, D, D), 'D']);
+    expect(row[6]).toEqual([attr(16, D, D), 'E']);
+    expect(row[7]).toEqual([attr(0, 208, 17), 'F']);
+    // Truecolour goes through blessed's palette matcher: pure red and blue are palette colours.
+    const red = rgbToPalette(0xff0000);
+    const blue = rgbToPalette(0x0000ff);
+    expect([1, 9, 196]).toContain(red);
+    expect([4, 12, 21]).toContain(blue);
+    expect(row[8]).toEqual([attr(0, red, D), 'G']);
+    expect(row[9]).toEqual([attr(0, D, blue), 'H']);
+    // Italic has no blessed equivalent: plain.
+    expect(row[10]).toEqual([attr(0, D, D), 'I']);
+    // Outside the view nothing was touched.
+    expect(row[1]).toEqual([attr(0, D, D), ' ']);
+    expect(view.isScrolled).toBe(false);
+  });
+
+  test("a wide glyph's right half is '' so the row stays aligned with tmux", async () => {
+    const f = fakeScreen();
+    const t = await term(20, 2, '🚀x✅y中z\r\n🇯🇵jkl');
+    new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 2, terminal: t });
+    f.screen.render();
+    expect(rowChars(f.lines[0]!, 0, 10)).toEqual(['🚀', '', 'x', '✅', '', 'y', '中', '', 'z', ' ']);
+    // A flag is two regional indicators, one column each (tmux also gives it two columns).
+    expect(rowChars(f.lines[1]!, 0, 6).join('')).toBe('🇯🇵jkl ');
+    expect(f.lines[1]![2]![1]).toBe('j');
+    // What reaches the terminal has no extra column after the emoji.
+    await settle();
+    expect(f.output()).toContain('🚀x✅y中z');
+  });
+
+  test('default colours come from the box style; the border is kept', async () => {
+    const f = fakeScreen();
+    const t = await term(10, 2, 'hi\x1b[32m!');
+    new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 12, height: 4, border: 'line', style: { fg: 'white', bg: 'blue' }, terminal: t });
+    f.screen.render();
+    expect(f.lines[0]![0]![1]).toBe('┌');
+    expect(f.lines[1]![1]).toEqual([attr(0, 7, 4), 'h']);
+    expect(f.lines[1]![3]).toEqual([attr(0, 2, 4), '!']);
+  });
+
+  test('clips a larger emulator and pads a smaller one', async () => {
+    const f = fakeScreen();
+    const big = await term(30, 6, `${'0123456789'.repeat(3)}\r\nsecond`);
+    new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 10, height: 3, terminal: big });
+    const small = await term(4, 2, 'abcd\r\nef');
+    new PaneView(f.screen, { parent: f.screen, left: 20, top: 0, width: 8, height: 4, terminal: small, style: { bg: 'red' } });
+    f.screen.render();
+    expect(rowChars(f.lines[0]!, 0, 11).join('')).toBe('0123456789 ');
+    expect(rowChars(f.lines[1]!, 0, 6).join('')).toBe('second');
+    expect(rowChars(f.lines[0]!, 20, 28).join('')).toBe('abcd    ');
+    expect(rowChars(f.lines[3]!, 20, 28).join('')).toBe('        ');
+    expect(f.lines[3]![27]).toEqual([attr(0, D, 1), ' ']);
+  });
+
+  test('the cursor shows (inverse) only in the focused view and only when the app shows it', async () => {
+    const f = fakeScreen();
+    const t = await term(10, 3, 'abc\x1b[2;3H');
+    const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 10, height: 3, terminal: t });
+    const other = blessed.box({ parent: f.screen, left: 0, top: 5, width: 5, height: 1 });
+    other.focus();
+    f.screen.render();
+    expect(f.lines[1]![2]![0]).toBe(attr(0, D, D));
+    view.box.focus();
+    f.screen.render();
+    expect(f.lines[1]![2]![0]).toBe(attr(8, D, D));
+    t.write('\x1b[?25l');
+    await t.flush();
+    f.screen.render();
+    expect(f.lines[1]![2]![0]).toBe(attr(0, D, D));
+  });
+
+  test('rows are marked dirty only when a cell changed', async () => {
+    const f = fakeScreen();
+    const t = await term(10, 3, 'one\r\ntwo');
+    const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 10, height: 3, terminal: t });
+    t.write('\x1b[?25l'); // no cursor: it would move (and dirty its old row)
+    await t.flush();
+    expect(view.terminal?.cursorVisible).toBe(false);
+    f.screen.render();
+    await settle();
+    f.clearOutput();
+    // Nothing changed: blessed finds no dirty row and writes (almost) nothing.
+    f.screen.render();
+    await settle();
+    expect(f.output().replace(/\x1b\[[0-9;?]*[a-zA-Z]/g, '')).toBe('');
+    const dirty: number[] = [];
+    t.write('\r\nthree');
+    await t.flush();
+    const lines = f.lines as unknown as Array<{ dirty?: boolean }>;
+    const origDraw = f.screen.draw.bind(f.screen);
+    f.screen.draw = (start: number, end: number) => {
+      lines.forEach((l, i) => l.dirty && dirty.push(i));
+      origDraw(start, end);
+    };
+    f.screen.render();
+    expect(dirty).toEqual([2]);
+    await settle();
+    expect(f.output()).toContain('three');
+  });
+});
+
+describe('scroll mode', () => {
+  test('scrolling shows history rows above the live bottom, with a SCROLL marker', async () => {
+    const f = fakeScreen();
+    let s = '';
+    for (let i = 1; i <= 30; i++) s += `\r\nline ${i}`;
+    const t = await term(20, 4, s, 100);
+    const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 4, terminal: t });
+    f.screen.render();
+    expect(rowChars(f.lines[3]!, 0, 7).join('')).toBe('line 30');
+    view.scrollBy(-5);
+    f.screen.render();
+    expect(view.scrollOffset).toBe(5);
+    expect(rowChars(f.lines[3]!, 0, 7).join('')).toBe('line 25');
+    expect(rowChars(f.lines[0]!, 0, 20).join('')).toContain('SCROLL -5');
+    view.scrollToBottom();
+    f.screen.render();
+    expect(view.isScrolled).toBe(false);
+    expect(rowChars(f.lines[3]!, 0, 7).join('')).toBe('line 30');
+    expect(rowChars(f.lines[0]!, 0, 20).join('')).not.toContain('SCROLL');
+  });
+
+  test('older history from tmux continues above the emulator scrollback', async () => {
+    const f = fakeScreen();
+    let s = 'line 11';
+    for (let i = 12; i <= 20; i++) s += `\r\nline ${i}`;
+    const t = await term(20, 4, s, 6); // lines 11..20 all kept (6 scrollback + 4 rows)
+    const older = await historyTerminal(['line 8', '\x1b[31mline 9', 'line 10'], 20);
+    open.at(-1)!.terms.push(older);
+    const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 4, terminal: t, scrollMarker: false });
+    view.scrollToTop();
+    expect(view.atOldestLocalLine).toBe(true);
+    view.setOlderHistory(older);
+    expect(view.atOldestLocalLine).toBe(false);
+    view.scrollBy(-2);
+    f.screen.render();
+    expect([0, 1, 2, 3].map((y) => rowChars(f.lines[y]!, 0, 7).join('').trim())).toEqual(['line 9', 'line 10', 'line 11', 'line 12']);
+    // Colours of the older lines come through (the capture's SGR carried across lines).
+    expect(f.lines[1]![0]![0]).toBe(attr(0, 1, D));
+    view.scrollBy(3);
+    f.screen.render();
+    expect(rowChars(f.lines[0]!, 0, 7).join('')).toBe('line 12');
+    view.scrollToBottom();
+    expect(view.scrollOffset).toBe(0);
+  });
+});
+
+describe('coalesced rendering', () => {
+  test('many changes within the interval give one render; hidden views do not render', async () => {
+    const f = fakeScreen();
+    const t = await term(20, 4);
+    const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 4, terminal: t, renderIntervalMs: 30 });
+    const render = jest.spyOn(f.screen, 'render');
+    for (let i = 0; i < 50; i++) t.write(`chunk ${i}\r\n`);
+    await t.flush();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(render.mock.calls.length).toBeGreaterThanOrEqual(1);
+    expect(render.mock.calls.length).toBeLessThanOrEqual(2);
+    render.mockClear();
+    view.box.hide();
+    t.write('more\r\n');
+    await t.flush();
+    await new Promise((r) => setTimeout(r, 80));
+    expect(render).not.toHaveBeenCalled();
+  });
+
+  test('the scheduler keeps renders at least one interval apart', async () => {
+    jest.useFakeTimers();
+    const times: number[] = [];
+    const s = createRenderScheduler(() => times.push(Date.now()), 16);
+    try {
+      for (let i = 0; i < 100; i++) {
+        s.schedule();
+        jest.advanceTimersByTime(1);
+      }
+      jest.advanceTimersByTime(50);
+    } finally {
+      jest.useRealTimers();
+      s.dispose();
+    }
+    expect(times.length).toBeGreaterThan(3);
+    expect(times.length).toBeLessThanOrEqual(100 / 16 + 2);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(16);
+  });
+});
