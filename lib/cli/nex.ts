@@ -95,6 +95,8 @@ export function register(program: Command, _context: () => CliContext): void {
         await repl.done;
       } finally {
         process.off('SIGINT', onSigint);
+        // /exit with the input still open (a pane, a pipe): let go of it so the process can end.
+        process.stdin.destroy();
       }
     });
 }
