@@ -3,7 +3,7 @@
  * colours (256 and RGB mapped to the palette), wide-glyph placeholders, clipping/padding,
  * the cursor, scroll mode, and coalesced rendering.
  */
-import { afterEach, describe, expect, jest, test } from '@jest/globals';
+import { afterAll, afterEach, describe, expect, jest, test } from '@jest/globals';
 import blessed, { type Widgets } from 'blessed';
 import { PassThrough, Writable } from 'node:stream';
 import { PaneTerminal } from '../lib/terminal/pane-terminal';
@@ -11,6 +11,9 @@ import { historyTerminal } from '../lib/terminal/restore';
 import { PaneView } from '../lib/ui/pane-view';
 import { createRenderScheduler } from '../lib/ui/render-scheduler';
 import { DEFAULT_COLOR, rgbToPalette } from '../lib/ui/cell-attr';
+import { capturePane, newSession } from '../lib/control/commands';
+import { restorePane } from '../lib/terminal/restore';
+import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
 
 type Cell = [number, string];
 
@@ -54,6 +57,8 @@ async function term(cols: number, rows: number, bytes = '', scrollback?: number)
   await t.flush();
   return t;
 }
+
+afterAll(() => killAllTestServers());
 
 afterEach(() => {
   for (const o of open.splice(0)) {
@@ -265,5 +270,29 @@ describe('coalesced rendering', () => {
     expect(times.length).toBeGreaterThan(3);
     expect(times.length).toBeLessThanOrEqual(100 / 16 + 2);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThanOrEqual(16);
+  });
+});
+
+describe('from a tmux pane to blessed cells', () => {
+  test('a restored pane paints row for row what tmux shows, wide glyphs included', async () => {
+    const server = makeTestServer();
+    const rows = ['plain row', '\x1b[1;33mbold yellow\x1b[0m and 🚀x✅y中z', '🇯🇵jkl é漢😀 end', '\x1b[44m coloured bg \x1b[0m'];
+    const pane = await newSession(server.cli, {
+      name: 'p', width: 30, height: 6,
+      command: ['sh', '-c', `printf '%b' '${rows.join('\\r\\n')}'; exec sleep 300`],
+    });
+    await waitFor(async () => (await capturePane(server.cli, pane.paneId)).join('\n').includes('coloured bg'), 5000, 'output');
+    const f = fakeScreen(40, 10);
+    const t = await term(30, 6);
+    await restorePane(server.cli, pane.paneId, t, 100);
+    new PaneView(f.screen, { parent: f.screen, left: 3, top: 2, width: 32, height: 8, border: 'line', terminal: t });
+    f.screen.render();
+    const shown = await capturePane(server.cli, pane.paneId);
+    for (let y = 0; y < 6; y++) {
+      expect(rowChars(f.lines[3 + y]!, 4, 34).join('').trimEnd()).toBe(shown[y]);
+    }
+    // The bold yellow cells kept their attributes on the way.
+    expect(f.lines[4]![4]).toEqual([attr(1, 3, D), 'b']);
+    server.kill();
   });
 });
