@@ -32,9 +32,8 @@ function fakeScreen(): { screen: Widgets.Screen; bytes: () => number } {
   out.rows = ROWS + 2;
   out.isTTY = true;
   const screen = blessed.screen({
-    input: new PassThrough() as unknown as NodeJS.ReadableStream, output: out as unknown as NodeJS.WritableStream,
-    terminal: 'xterm-256color', fullUnicode: true, warnings: false,
-  } as Widgets.IScreenOptions);
+    input: new PassThrough(), output: out, terminal: 'xterm-256color', fullUnicode: true, warnings: false,
+  } as unknown as Widgets.IScreenOptions);
   return { screen, bytes: () => n };
 }
 

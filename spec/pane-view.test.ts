@@ -38,9 +38,8 @@ function fakeScreen(cols = 40, rows = 12): FakeScreen {
   out.rows = rows;
   out.isTTY = true;
   const screen = blessed.screen({
-    input: new PassThrough() as unknown as NodeJS.ReadableStream, output: out as unknown as NodeJS.WritableStream,
-    terminal: 'xterm-256color', fullUnicode: true, warnings: false,
-  } as Widgets.IScreenOptions);
+    input: new PassThrough(), output: out, terminal: 'xterm-256color', fullUnicode: true, warnings: false,
+  } as unknown as Widgets.IScreenOptions);
   open.push({ screen, terms: [] });
   return {
     screen,
