@@ -71,7 +71,7 @@ export interface ControlClientEvents {
 
 interface Pending {
   verb: string;
-  resolve: (lines: string[]) => void;
+  resolve: (lines: string[], outputSeq: number) => void;
   reject: (err: Error) => void;
 }
 
@@ -86,6 +86,11 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
   private readonly pausedPanes = new Set<string>();
   private closedPromise: Promise<ClosedReason>;
   private resolveClosed!: (r: ClosedReason) => void;
+  /**
+   * Count of output messages received so far. `%output` never appears inside a block, so
+   * the count when a reply closes tells which output the reply already reflects (§9.1).
+   */
+  outputSeq = 0;
   /** Session this client is attached to (from `%session-changed`). */
   sessionId: string | null = null;
   sessionName: string | null = null;
@@ -156,22 +161,27 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
 
   /** Send one command; resolves with its output lines or rejects with `TmuxCommandError`. */
   command(args: readonly string[]): Promise<string[]> {
+    return this.commandAt(args).then((r) => r.lines);
+  }
+
+  run(args: readonly string[]): Promise<string[]> {
+    return this.command(args);
+  }
+
+  /** Like `command`, also giving `outputSeq` at the moment the reply closed. */
+  commandAt(args: readonly string[]): Promise<{ lines: string[]; outputSeq: number }> {
     let line: string;
     try {
-      line = commandLine(args); // throws for a verb that would produce no block
+      line = commandLine(args);
     } catch (e) {
       return Promise.reject(e);
     }
     if (this.state === 'closed') return Promise.reject(new TmuxClosedError(this.exitReason ?? 'closed'));
     return new Promise((resolve, reject) => {
-      this.pending.push({ verb: args[0]!, resolve, reject });
+      this.pending.push({ verb: args[0]!, resolve: (lines, outputSeq) => resolve({ lines, outputSeq }), reject });
       if (this.state === 'ready') this.transport.stdin.write(line + '\n');
       else this.outbox.push(line);
     });
-  }
-
-  run(args: readonly string[]): Promise<string[]> {
-    return this.command(args);
   }
 
   /** Resume a pane tmux paused (re-capture it first: output in between was dropped). */
@@ -199,6 +209,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     switch (ev.type) {
       case 'output':
       case 'extendedOutput':
+        this.outputSeq++;
         this.emit('output', ev.paneId, ev.data);
         break;
       case 'pause':
@@ -227,7 +238,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
       const p = this.pending.shift();
       if (!p) return void this.emit('unsolicited', block);
       if (block.error) p.reject(new TmuxCommandError(block.lines.join('\n'), p.verb));
-      else p.resolve(block.lines);
+      else p.resolve(block.lines, this.outputSeq);
       return;
     }
     if (this.state === 'starting') {
