@@ -133,6 +133,16 @@ describe('ControlClient against tmux', () => {
     t.kill();
   });
 
+  test('tmux missing or too old: connect fails with a reason a user can read', async () => {
+    const t = makeTestServer();
+    await expect(ControlClient.connect({ server: { ...t.server, tmuxPath: '/nonexistent/tmux' }, target: { attach: '=x' } })).rejects.toThrow(/tmux not found/);
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-oldtmux-'));
+    const fake = path.join(dir, 'tmux');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "tmux 3.1c"\n', { mode: 0o755 });
+    await expect(ControlClient.connect({ server: { ...t.server, tmuxPath: fake }, target: { attach: '=x' } })).rejects.toThrow(/version too old: tmux 3\.1c is too old/);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
   test('attach to a missing session fails with tmux’s message', async () => {
     const t = makeTestServer();
     t.tmux('new-session', '-d', '-s', 'exists');
