@@ -18,6 +18,8 @@ const KEY = 'sk-test-NEXSECRET-0123456789abcdef';
 
 interface Harness {
   send(text: string): void;
+  /** Raw keystrokes, no newline added. */
+  type(text: string): void;
   out(): string;
   err(): string;
   interrupt(): void;
@@ -50,6 +52,7 @@ function startRepl(o: Partial<ReplOptions> & { url: string }): Harness {
   });
   const h: Harness = {
     send: (text) => void input.write(text + '\n'),
+    type: (text) => void input.write(text),
     out: () => out,
     err: () => err,
     interrupt: () => repl.interrupt(),
@@ -138,6 +141,19 @@ test('on a terminal, lines pasted together are one message', async () => {
   expect(stub.modelRequests()).toHaveLength(before + 1);
   const msgs = (stub.modelRequests()[before].body as { messages: Array<{ content: string }> }).messages;
   expect(msgs[msgs.length - 1].content).toBe('pasted one\npasted two');
+});
+
+test('on a terminal, typing during a reply does not land inside it; the typed line comes back at the prompt', async () => {
+  const h = startRepl({ url: stub.url, terminal: true, pasteWindowMs: 0 });
+  stub.enqueue({ kind: 'reply', text: 'alpha beta gamma delta', delayMs: 120 });
+  h.send('go');
+  await waitFor(() => h.out().includes('alpha'), 5000, 'first token');
+  h.type('zz');
+  await waitFor(() => h.out().includes('delta\n'), 5000, 'reply done');
+  expect(h.out()).toContain('alpha beta gamma delta\n');
+  await waitFor(() => /> zz/.test(h.out().split('delta\n')[1]), 5000, 'typed text redrawn at the prompt');
+  h.type('!\n');
+  await waitFor(() => h.out().includes('echo: zz! (messages: 3)'), 5000, 'typed message sent');
 });
 
 test('Ctrl+C cancels the reply in progress, keeps it out of the conversation, and the chat goes on', async () => {

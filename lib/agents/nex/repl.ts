@@ -7,6 +7,7 @@
  * multi-line text) are one message. Slash commands: /help, /clear, /exit.
  */
 import * as readline from 'node:readline';
+import { Writable } from 'node:stream';
 import { streamChat } from './client';
 import type { Endpoint } from './endpoint';
 import { NexError, oneLine, redact } from './errors';
@@ -83,11 +84,15 @@ export function runRepl(o: ReplOptions): Repl {
     }
   }
   const keyNote = o.apiKey ? `key from $${o.keyVar ?? '?'}` : 'no API key';
-  say(`nex: ${o.model} at ${o.endpoint.base} (${keyNote}). /help for help, Ctrl+C cancels a reply, /exit leaves.\n`);
+  say(`nex: ${o.model} at ${o.endpoint.base} (${keyNote})\n/help for help · Ctrl+C cancels a reply · /exit leaves\n`);
 
+  // While a reply streams, readline's echo of what the user types would land inside the reply:
+  // mute readline then, and let the next prompt redraw the typed line.
+  let muted = false;
+  const rlOutput = terminal ? mutableOutput(output, () => muted) : output;
   const rl = readline.createInterface({
     input,
-    output,
+    output: rlOutput,
     terminal,
     prompt: '> ',
     historySize: 1000,
@@ -97,8 +102,11 @@ export function runRepl(o: ReplOptions): Repl {
 
   // --- input assembly -----------------------------------------------------------------
   let buffer: string[] = [];
+  /** Lines of the message being assembled that readline put in its history (it skips blank ones). */
+  let historyLines = 0;
   let pasteTimer: NodeJS.Timeout | null = null;
-  const queue: string[] = [];
+  /** Messages waiting for the model; `typedWhileBusy` ones were never shown on screen. */
+  const queue: Array<{ text: string; typedWhileBusy: boolean }> = [];
   let busy = false;
   let inputClosed = false;
   let exiting = false;
@@ -110,11 +118,12 @@ export function runRepl(o: ReplOptions): Repl {
     if (exiting) return;
     if (pasteTimer) clearTimeout(pasteTimer);
     pasteTimer = null;
+    if (line.trim()) historyLines++;
     if (line.endsWith('\\')) {
       buffer.push(line.slice(0, -1));
       if (!busy) {
         rl.setPrompt('. ');
-        rl.prompt();
+        rl.prompt(true);
       }
       return;
     }
@@ -135,28 +144,45 @@ export function runRepl(o: ReplOptions): Repl {
   function submitBuffer(): void {
     pasteTimer = null;
     const text = buffer.join('\n');
+    if (terminal && historyLines > 1) recallAsOne(historyLines, text);
+    historyLines = 0;
     buffer = [];
     rl.setPrompt('> ');
     if (!text.trim()) {
-      if (!busy && !inputClosed) rl.prompt();
+      if (!busy && !inputClosed) rl.prompt(true);
       return;
     }
-    queue.push(text);
+    queue.push({ text, typedWhileBusy: terminal && busy });
     void work();
+  }
+
+  /** readline kept each line of a multi-line message; keep the message as one history entry instead. */
+  function recallAsOne(lines: number, text: string): void {
+    const history = (rl as unknown as { history?: string[] }).history;
+    if (!Array.isArray(history)) return;
+    history.splice(0, Math.min(lines, history.length), text.replace(/\n/g, ' '));
   }
 
   async function work(): Promise<void> {
     if (busy) return;
     busy = true;
     while (queue.length > 0 && !exiting) {
-      const text = queue.shift()!;
+      const { text, typedWhileBusy } = queue.shift()!;
+      if (typedWhileBusy) say(`> ${text.replace(/\n/g, '\n. ')}\n`);
       const cmd = COMMAND.exec(text.trim());
       if (cmd) command(cmd[1]);
-      else await turn(text);
+      else {
+        muted = true;
+        try {
+          await turn(text);
+        } finally {
+          muted = false;
+        }
+      }
     }
     busy = false;
     if (exiting || inputClosed) finish();
-    else rl.prompt();
+    else rl.prompt(true);
   }
 
   function command(name: string): void {
@@ -222,10 +248,11 @@ export function runRepl(o: ReplOptions): Repl {
     pasteTimer = null;
     const hadInput = buffer.length > 0 || rl.line.length > 0;
     buffer = [];
+    historyLines = 0;
     if (terminal) Object.assign(rl as unknown as { line: string; cursor: number }, { line: '', cursor: 0 });
     rl.setPrompt('> ');
     say(hadInput ? '^C\n' : '\n(Ctrl+C cancels a reply; type /exit or press Ctrl+D to leave)\n');
-    if (!busy && !inputClosed) rl.prompt();
+    if (!busy && !inputClosed) rl.prompt(true);
   }
 
   let finished = false;
@@ -237,8 +264,24 @@ export function runRepl(o: ReplOptions): Repl {
     resolveDone();
   }
 
-  rl.prompt();
+  rl.prompt(true);
   return { done, interrupt };
+}
+
+/** A stand-in for the terminal that drops writes while `isMuted()`; size and resizes pass through. */
+function mutableOutput(real: NodeJS.WritableStream, isMuted: () => boolean): NodeJS.WritableStream {
+  const tty = real as NodeJS.WriteStream;
+  const proxy = new Writable({
+    write(chunk: Buffer | string, _enc, cb) {
+      if (!isMuted()) real.write(chunk);
+      cb();
+    },
+  });
+  Object.defineProperty(proxy, 'columns', { get: () => tty.columns ?? 80 });
+  Object.defineProperty(proxy, 'rows', { get: () => tty.rows ?? 24 });
+  Object.defineProperty(proxy, 'isTTY', { get: () => tty.isTTY === true });
+  real.on('resize', () => proxy.emit('resize'));
+  return proxy;
 }
 
 function showResumed(turns: Turn[], file: string, show: number, say: (t: string) => void): void {
