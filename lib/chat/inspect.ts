@@ -51,6 +51,7 @@ export async function inspectServer(r: TmuxRunner): Promise<Inspection> {
     if (isNoServer(err)) return { serverRunning: false, sessions: [] };
     throw err;
   }
+  if (sessions.length === 0) return { serverRunning: true, sessions: [] };
   const [windows, panes, clients] = await Promise.all([listWindows(r), listPanes(r, { all: true }), listClients(r)]);
   return {
     serverRunning: true,

@@ -3,10 +3,11 @@
  * takes a `TmuxRunner` (one-shot `TmuxCli` in the CLI, the control-mode client in the UI)
  * and a `ChatContext`; nothing here knows which.
  */
+import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import type { TmuxRunner } from '../control/exec';
 import {
-  killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption,
+  killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption, signalChannel,
   type CreatedPane, type PaneInfo,
 } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
@@ -19,6 +20,14 @@ import { listSessionsWithMeta, writeChatOptions, writeResumeIdOption } from './m
 import { chatSessionName, refFor, refNumber } from './naming';
 import { findChat, readRegistry, updateRegistry, type ChatRecord, type ExecutorName, type Registry } from './registry';
 import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkLabel, checkModel, checkPath } from './validate';
+
+/**
+ * Target for set/show-options on a session by exact name: tmux 3.3 answers a bare `=name`
+ * there with "no such session"; `=name:` resolves.
+ */
+export function optionTarget(session: string): string {
+  return `=${session}:`;
+}
 
 export interface NewChatInput {
   executor: ExecutorName;
@@ -79,8 +88,10 @@ function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry): Omit
 }
 
 /** The environment every chat carries, plus the executor's (which may hold the key). */
-function sessionEnv(ctx: ChatContext, chat: ChatRecord, spec: LaunchSpec): Record<string, string> {
+function sessionEnv(ctx: ChatContext, chat: ChatRecord, spec: LaunchSpec, env: EnvSource): Record<string, string> {
   return {
+    // The creator's PATH: tmux's global environment is whatever the server started with.
+    ...(env.PATH ? { PATH: env.PATH } : {}),
     ...spec.env,
     CHATMUX_CHAT_REF: chat.ref,
     CHATMUX_PROJECT: ctx.project,
@@ -104,30 +115,37 @@ export interface StartOptions {
  */
 export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, o: StartOptions): Promise<CreatedPane> {
   const executor = executorFor(chat.executor);
-  const apiKey = apiKeyFor(chat, o.env ?? process.env);
+  const env = o.env ?? process.env;
+  const apiKey = apiKeyFor(chat, env);
   let mode = o.mode;
-  let spec = mode === 'resume' ? executor.resume({ chat, ctx, apiKey }) : null;
+  let spec = mode === 'resume' ? executor.resume({ chat, ctx, apiKey, env }) : null;
   if (!spec) {
     if (mode === 'resume') ctx.warn(`${chat.ref}: nothing to resume (no ${chat.executor} session id recorded); starting a fresh conversation`);
     mode = 'fresh';
-    spec = executor.fresh({ chat, ctx, apiKey });
+    spec = executor.fresh({ chat, ctx, apiKey, env });
   }
   const files = chatFiles(ctx, chat.ref);
   startStderrLog(ctx, chat.ref, mode === 'fresh' ? 'start' : 'resume', spec.logNote);
   chat.session = chatSessionName(ctx.tag, chat.ref);
   chat.startedAt = new Date().toISOString();
+  const goChannel = `chatmux-go-${process.pid}-${randomBytes(6).toString('hex')}`;
   const pane = await newSession(r, {
     name: chat.session,
     windowName: chat.ref,
     cwd: chat.cwd,
-    env: sessionEnv(ctx, chat, spec),
+    env: sessionEnv(ctx, chat, spec, env),
     width: o.width ?? DEFAULT_SIZE.width,
     height: o.height ?? DEFAULT_SIZE.height,
-    command: wrappedCommand(spec.argv, { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null }),
+    command: wrappedCommand(spec.argv, { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null, goChannel }),
   });
-  // Our config sets this globally; on the user's own server (--socket default) set it here.
-  await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
-  await pipePane(r, pane.paneId, outputLogCommand(files.outputLog));
+  try {
+    // Our config sets this globally; on the user's own server (--socket default) set it here.
+    await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
+    await pipePane(r, pane.paneId, outputLogCommand(files.outputLog));
+  } finally {
+    // Let the agent start even if the log could not be attached.
+    await signalChannel(r, goChannel);
+  }
   await writeChatOptions(r, pane.sessionId, chat, ctx);
   await writeResumeIdOption(r, pane.sessionId, chat.resumeId);
   return pane;
@@ -231,8 +249,8 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
   if (role !== undefined) patch.role = role;
   const updated = await setRecord(ctx, ref, patch);
   try {
-    await setOption(r, { session: `=${chat.session}` }, '@chatmux-name', name);
-    if (role !== undefined) await setOption(r, { session: `=${chat.session}` }, '@chatmux-role', role);
+    await setOption(r, { session: optionTarget(chat.session) }, '@chatmux-name', name);
+    if (role !== undefined) await setOption(r, { session: optionTarget(chat.session) }, '@chatmux-role', role);
   } catch (err) {
     if (!isMissingTarget(err) && !isNoServer(err)) throw err;
   }
@@ -372,6 +390,6 @@ export async function captureResumeIds(r: TmuxRunner, ctx: ChatContext): Promise
     if (!id) continue;
     claimed.add(id);
     await setRecord(ctx, chat.ref, { resumeId: id });
-    await writeResumeIdOption(r, `=${chat.session}`, id).catch(() => undefined);
+    await writeResumeIdOption(r, optionTarget(chat.session), id).catch(() => undefined);
   }
 }

@@ -24,7 +24,8 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
   if (r) {
     try {
       for (const s of await listSessionsWithMeta(r)) sessions.set(s.name, { id: s.id, attached: s.attached });
-      for (const p of await listPanes(r, { all: true })) if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
+      // list-panes -a on a server without sessions fails with "no current target".
+      if (sessions.size > 0) for (const p of await listPanes(r, { all: true })) if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
     } catch (err) {
       if (!isNoServer(err)) throw err;
     }

@@ -11,12 +11,15 @@ export const OUTPUT_LOG_MAX_BYTES = 4 * 1024 * 1024;
 export const STDERR_LOG_MAX_BYTES = 4 * 1024 * 1024;
 
 /**
- * Runs as `sh -c WRAPPER chatmux-agent STDERR_LOG BANNER ARGV…`: prints the resume banner,
- * routes stderr through a FIFO into `tee -a STDERR_LOG >&2`, then execs the agent so the
- * pane's pid, current command and dead status are the agent's own.
+ * Runs as `sh -c WRAPPER chatmux-agent STDERR_LOG BANNER GO ARGV…`: waits on the tmux
+ * channel GO until the starter has attached pipe-pane (else an agent's first screen would
+ * miss output.log), prints the resume banner, routes stderr through a FIFO into
+ * `tee -a STDERR_LOG >&2`, then execs the agent so the pane's pid, current command and
+ * dead status are the agent's own.
  */
 const WRAPPER = [
-  'log=$1; banner=$2; shift 2',
+  'log=$1; banner=$2; go=$3; shift 3',
+  'if [ -n "$go" ]; then tmux wait-for "$go" 2>/dev/null; fi',
   'if [ -n "$banner" ] && [ -f "$banner" ]; then cat "$banner"; rm -f "$banner"; fi',
   'if [ -n "$log" ]; then',
   '  f="$log.fifo.$$"; rm -f "$f"',
@@ -30,8 +33,8 @@ const WRAPPER = [
 ].join('\n');
 
 /** The argv tmux runs for a chat (argv with >1 element: tmux execs it without a shell). */
-export function wrappedCommand(argv: readonly string[], o: { stderrLog: string | null; banner: string | null }): string[] {
-  return ['/bin/sh', '-c', WRAPPER, 'chatmux-agent', o.stderrLog ?? '', o.banner ?? '', ...argv];
+export function wrappedCommand(argv: readonly string[], o: { stderrLog: string | null; banner: string | null; goChannel: string | null }): string[] {
+  return ['/bin/sh', '-c', WRAPPER, 'chatmux-agent', o.stderrLog ?? '', o.banner ?? '', o.goChannel ?? '', ...argv];
 }
 
 /** Keep one previous generation when a log grows past `max`. */
@@ -53,11 +56,12 @@ export function startStderrLog(ctx: ChatContext, ref: string, mode: 'start' | 'r
 
 /**
  * The shell command for `pipe-pane`: appends pane output to output.log and renames it to
- * output.log.1 once it passes `max` bytes (checked every 64 KB).
+ * output.log.1 once it passes `max` bytes. dd copies each read as it arrives (head -c would
+ * wait for a full count); the size is checked every 16 reads.
  */
 export function outputLogCommand(file: string, max = OUTPUT_LOG_MAX_BYTES): string {
   const script =
-    'f=$1; max=$2; while :; do n=$(head -c 65536 | tee -a "$f" | wc -c); [ "$n" -gt 0 ] || exit 0; ' +
+    'umask 077; f=$1; max=$2; while :; do n=$(dd bs=65536 count=16 2>/dev/null | tee -a "$f" | wc -c); [ "$n" -gt 0 ] || exit 0; ' +
     's=$(wc -c <"$f"); [ "$s" -lt "$max" ] || mv -f "$f" "$f.1"; done';
   return `exec /bin/sh -c ${shellQuote(script)} chatmux-log ${shellQuote(file)} ${max}`;
 }

@@ -489,3 +489,9 @@ export async function killServer(r: TmuxRunner): Promise<void> {
 export function attachProcess(server: TmuxServerOptions, target: string): { file: string; args: string[]; env: NodeJS.ProcessEnv } {
   return { file: server.tmuxPath ?? 'tmux', args: [...serverArgs(server), 'attach-session', '-t', argvArg(target)], env: tmuxEnv(process.env, server.dropEnv) };
 }
+
+/** Wake whoever waits on a `wait-for` channel (a later waiter returns at once too). */
+export async function signalChannel(r: TmuxRunner, channel: string): Promise<void> {
+  if (!/^[A-Za-z0-9_.-]{1,200}$/.test(channel)) throw new TmuxArgumentError('wait-for channel names are [A-Za-z0-9_.-]');
+  await r.run(['wait-for', '-S', channel]);
+}

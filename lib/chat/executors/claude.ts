@@ -9,7 +9,7 @@ import { vendorBinary } from './types';
 
 function base(input: LaunchInput): { argv: string[]; env: Record<string, string> } {
   const { chat, apiKey } = input;
-  const argv = [...vendorBinary('claude')];
+  const argv = [...vendorBinary('claude', input.env)];
   if (chat.model) argv.push('--model', chat.model);
   const env: Record<string, string> = {};
   if (chat.endpoint) env.ANTHROPIC_BASE_URL = chat.endpoint;

@@ -145,12 +145,12 @@ export const codex: Executor = {
   name: 'codex',
   fresh(input): LaunchSpec {
     input.chat.resumeId = null; // learnt later by captureResumeId
-    return { argv: [...vendorBinary('codex'), ...providerArgs(input), ...input.chat.argv], env: env(input), teeStderr: true, logNote: NOTE };
+    return { argv: [...vendorBinary('codex', input.env), ...providerArgs(input), ...input.chat.argv], env: env(input), teeStderr: true, logNote: NOTE };
   },
   resume(input): LaunchSpec | null {
     if (!input.chat.resumeId) return null;
     return {
-      argv: [...vendorBinary('codex'), 'resume', input.chat.resumeId, ...providerArgs(input), ...input.chat.argv],
+      argv: [...vendorBinary('codex', input.env), 'resume', input.chat.resumeId, ...providerArgs(input), ...input.chat.argv],
       env: env(input),
       teeStderr: true,
       logNote: NOTE,

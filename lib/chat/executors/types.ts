@@ -17,6 +17,8 @@ export interface LaunchInput {
   ctx: ChatContext;
   /** The key's value, read from `process.env[chat.apiKeyEnv]`; only ever placed in `env`. */
   apiKey: string | null;
+  /** The creator's environment (binary overrides such as CHATMUX_CLAUDE_BIN). */
+  env: NodeJS.ProcessEnv;
 }
 
 export interface Executor {

@@ -1,0 +1,57 @@
+/** What the chat, sessions and sweep commands share: context, tmux runner, error mapping. */
+import * as fs from 'node:fs';
+import { TmuxCli } from '../control/exec';
+import { TmuxArgumentError } from '../control/quote';
+import type { TmuxServerOptions } from '../control/server';
+import { makeChatContext, type ChatContext } from '../chat/context';
+import { registryPath } from '../chat/registry';
+import { chatServerOptions } from '../chat/tmux-server';
+import { ChatInputError } from '../chat/validate';
+import { UsageError, type CliContext } from './context';
+import { onPath } from './doctor';
+
+export interface ChatRuntime {
+  ctx: ChatContext;
+  /** null when tmux is not usable (not on PATH, or --no-tmux). */
+  runner: TmuxCli | null;
+  server: TmuxServerOptions | null;
+  /** Why there is no runner. */
+  noTmuxReason: string | null;
+}
+
+/** Names of key variables any chat of this project uses: kept out of tmux's global environment. */
+function knownKeyNames(ctx: ChatContext): string[] {
+  try {
+    const data = JSON.parse(fs.readFileSync(registryPath(ctx), 'utf8')) as { chats?: { apiKeyEnv?: unknown }[] };
+    return (data.chats ?? []).map((c) => c.apiKeyEnv).filter((x): x is string => typeof x === 'string');
+  } catch {
+    return [];
+  }
+}
+
+export function chatRuntime(cli: CliContext, extraDropEnv: readonly string[] = []): ChatRuntime {
+  if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
+  const ctx = makeChatContext(cli);
+  let noTmuxReason: string | null = null;
+  if (!cli.useTmux) noTmuxReason = '--no-tmux';
+  else if (!onPath('tmux')) noTmuxReason = 'tmux is not on PATH';
+  if (noTmuxReason) return { ctx, runner: null, server: null, noTmuxReason };
+  const server = chatServerOptions(ctx, [...knownKeyNames(ctx), ...extraDropEnv]);
+  return { ctx, runner: new TmuxCli(server), server, noTmuxReason: null };
+}
+
+/** The runner, or a clear runtime error for commands that need tmux. */
+export function requireTmux(rt: ChatRuntime, what: string): TmuxCli {
+  if (!rt.runner) throw new Error(`${what} needs tmux (${rt.noTmuxReason}); install tmux 3.2+ or drop --no-tmux`);
+  return rt.runner;
+}
+
+/** Bad input from the domain becomes a usage error (exit 2). */
+export async function mapInputErrors<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ChatInputError || err instanceof TmuxArgumentError) throw new UsageError(err.message);
+    throw err;
+  }
+}

@@ -1,0 +1,234 @@
+/** `chatmux chat …`: create, list, attach, send, close, archive, rename, log. */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { Command, Option } from '@commander-js/extra-typings';
+import { attachProcess, displayMessage, listClients, switchClient } from '../control/commands';
+import { chatFiles } from '../chat/context';
+import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
+import {
+  archiveChat, captureResumeIds, closeChat, createChat, getChat, openChat, renameChat, resumeLost, sendToChat,
+} from '../chat/lifecycle';
+import { listChats, statusWord, type ChatView } from '../chat/list';
+import { plainText } from '../chat/logs';
+import { isChatRef } from '../chat/naming';
+import { EXECUTORS, type ExecutorName } from '../chat/registry';
+import type { CliContext } from './context';
+import { UsageError } from './context';
+import { chatRuntime, mapInputErrors, requireTmux } from './chat-runtime';
+
+const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  ${l}`).join('\n')}`;
+
+function checkRef(ref: string): string {
+  if (!isChatRef(ref)) throw new UsageError(`'${ref}' is not a chat ref (they look like chat-3; see chatmux chat list)`);
+  return ref;
+}
+
+function readStdin(): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const parts: Buffer[] = [];
+    process.stdin.on('data', (b: Buffer) => parts.push(b));
+    process.stdin.on('end', () => resolve(Buffer.concat(parts)));
+    process.stdin.on('error', reject);
+  });
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => Array.from(r[i] ?? '').length)));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - Array.from(c).length))).join('  ').trimEnd()).join('\n');
+}
+
+function formatList(chats: ChatView[]): string {
+  if (chats.length === 0) return 'no chats (create one: chatmux chat new --executor shell --name scratch)';
+  return table([
+    ['REF', 'NAME', 'ROLE', 'EXECUTOR', 'STATE', 'SESSION', 'PARENT'],
+    ...chats.map((c) => [c.ref, c.name, c.role, c.executor, statusWord(c), c.live ? c.session : '-', c.parent ?? '-']),
+  ]);
+}
+
+/** The client for our terminal when we run inside the same tmux server, else null. */
+async function sameServerClient(rt: ReturnType<typeof chatRuntime>): Promise<string | null> {
+  const tmuxVar = process.env.TMUX;
+  if (!tmuxVar || !rt.runner) return null;
+  const ourSocket = await displayMessage(rt.runner, '#{socket_path}').catch(() => '');
+  if (!ourSocket || tmuxVar.split(',')[0] !== ourSocket) return null;
+  let tty = '';
+  try {
+    tty = fs.readlinkSync('/proc/self/fd/0');
+  } catch {
+    /* not Linux */
+  }
+  const clients = await listClients(rt.runner);
+  return clients.find((c) => c.name === tty)?.name ?? null;
+}
+
+export function register(program: Command, context: () => CliContext): void {
+  const chat = program.command('chat').description('create and drive chats (one tmux session each)')
+    .addHelpText('after', example(['chatmux chat new --executor shell --name scratch', 'chatmux chat list']));
+
+  chat
+    .command('new')
+    .description('create and start a chat; prints its ref')
+    .addOption(new Option('--executor <name>', 'what runs in the chat (default: cmd when a command follows --, else shell)').choices(EXECUTORS))
+    .option('-m, --model <model>', 'model name (claude, codex, nex)')
+    .option('-e, --endpoint <url>', 'API base URL (claude, codex, nex)')
+    .option('--api-key-env <VAR>', 'name of the environment variable holding the API key (the key itself never leaves the chat\'s environment)')
+    .option('--name <name>', 'a name to show', '')
+    .option('--role <role>', 'a role to show', '')
+    .option('--parent <ref>', 'the chat this one was started from')
+    .option('--cwd <dir>', 'working directory (default: the project folder)')
+    .option('--json', 'print the whole record as JSON')
+    .argument('[argv...]', 'the command (cmd) or extra arguments for the agent, after --')
+    .addHelpText('after', example([
+      'chatmux chat new --executor codex -m gpt-5 -e http://127.0.0.1:8080/v1 --api-key-env MY_KEY --name reviewer',
+      'chatmux chat new --name py -- python3 -i',
+      'chatmux chat new --executor claude --parent "$CHATMUX_CHAT_REF" --role helper',
+    ]))
+    .action(async (argv, opts) => {
+      const executor: ExecutorName = (opts.executor as ExecutorName | undefined) ?? (argv.length > 0 ? 'cmd' : 'shell');
+      if (opts.parent !== undefined) checkRef(opts.parent);
+      const rt = chatRuntime(context(), opts.apiKeyEnv ? [opts.apiKeyEnv] : []);
+      const input = {
+        executor, argv, name: opts.name, role: opts.role, parent: opts.parent ?? null, model: opts.model ?? null,
+        endpoint: opts.endpoint ?? null, apiKeyEnv: opts.apiKeyEnv ?? null, cwd: opts.cwd, width: process.stdout.columns, height: process.stdout.rows,
+      };
+      if (!rt.runner) {
+        warnNoTmuxOnce(rt.ctx, rt.noTmuxReason!);
+        const res = await mapInputErrors(() => runChatInForeground(rt.ctx, input, { stdin: process.stdin, stdout: process.stdout }));
+        process.stderr.write(`chatmux: ${res.chat.ref} exited with status ${res.exitCode}${res.signal ? ` (signal ${res.signal})` : ''}\n`);
+        if (res.exitCode !== 0) process.exitCode = 1;
+        return;
+      }
+      const record = await mapInputErrors(() => createChat(rt.runner!, rt.ctx, input));
+      process.stdout.write(opts.json ? JSON.stringify(record, null, 2) + '\n' : record.ref + '\n');
+    });
+
+  chat
+    .command('list')
+    .description('list chats (ref, name, role, executor, state, session, parent); brings back chats whose tmux session was lost')
+    .option('--all', 'include archived chats')
+    .option('--json', 'machine-readable output')
+    .addHelpText('after', example(['chatmux chat list', 'chatmux chat list --all --json']))
+    .action(async (opts) => {
+      const rt = chatRuntime(context());
+      if (rt.runner) {
+        const report = await resumeLost(rt.runner, rt.ctx);
+        if (report.resumed.length > 0) process.stderr.write(`chatmux: resumed ${report.resumed.join(', ')} (their tmux sessions were gone)\n`);
+        await captureResumeIds(rt.runner, rt.ctx);
+      }
+      const chats = await listChats(rt.runner, rt.ctx, { all: opts.all });
+      process.stdout.write((opts.json ? JSON.stringify(chats, null, 2) : formatList(chats)) + '\n');
+    });
+
+  chat
+    .command('attach')
+    .description('attach this terminal to a chat (switch-client when already inside chatmux\'s tmux server); starts a closed chat again')
+    .argument('<ref>', 'the chat, e.g. chat-3')
+    .addHelpText('after', example(['chatmux chat attach chat-3      (detach again with C-b d)']))
+    .action(async (ref) => {
+      checkRef(ref);
+      const rt = chatRuntime(context());
+      const runner = requireTmux(rt, 'chatmux chat attach');
+      const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
+      const client = await sameServerClient(rt);
+      if (client) {
+        await switchClient(runner, `=${c.session}`, client);
+        return;
+      }
+      if (!process.stdin.isTTY) throw new UsageError('chatmux chat attach needs a terminal on stdin');
+      const p = attachProcess(rt.server!, `=${c.session}`);
+      const code = await new Promise<number>((resolve, reject) => {
+        const child = spawn(p.file, p.args, { env: p.env, stdio: 'inherit' });
+        child.on('error', reject);
+        child.on('exit', (code) => resolve(code ?? 1));
+      });
+      if (code !== 0) process.exitCode = 1;
+    });
+
+  chat
+    .command('send')
+    .description('type text (or stdin) into a chat, then Enter')
+    .argument('<ref>', 'the chat')
+    .argument('[text...]', 'the text (words are joined with spaces); without it, stdin is sent')
+    .option('--no-enter', 'do not press Enter afterwards')
+    .addHelpText('after', example(['chatmux chat send chat-3 "summarise the README"', 'git diff | chatmux chat send chat-3']))
+    .action(async (ref, text, opts) => {
+      checkRef(ref);
+      const rt = chatRuntime(context());
+      const runner = requireTmux(rt, 'chatmux chat send');
+      const input = text.length > 0 ? text.join(' ') : await readStdin();
+      await mapInputErrors(() => sendToChat(runner, rt.ctx, ref, input, { enter: opts.enter }));
+    });
+
+  // close and archive: same shape, different domain call.
+  const stoppers = [
+    ['close', "stop the chat's process and keep the chat (it starts fresh next time it is opened)", closeChat],
+    ['archive', 'stop the chat and hide it for good (chat list --all still shows it)', archiveChat],
+  ] as const;
+  for (const [verb, description, stop] of stoppers) {
+    chat
+      .command(verb)
+      .description(description)
+      .argument('<ref>', 'the chat')
+      .addHelpText('after', example([`chatmux chat ${verb} chat-3`]))
+      .action(async (ref) => {
+        checkRef(ref);
+        const rt = chatRuntime(context());
+        await mapInputErrors(() => stop(requireTmux(rt, `chatmux chat ${verb}`), rt.ctx, ref));
+      });
+  }
+
+  chat
+    .command('rename')
+    .description('give a chat a new name (and role)')
+    .argument('<ref>', 'the chat')
+    .argument('<name>', 'the new name')
+    .option('--role <role>', 'a new role')
+    .addHelpText('after', example(['chatmux chat rename chat-3 "API review" --role reviewer']))
+    .action(async (ref, name, opts) => {
+      checkRef(ref);
+      const rt = chatRuntime(context());
+      await mapInputErrors(() => renameChat(requireTmux(rt, 'chatmux chat rename'), rt.ctx, ref, name, opts.role));
+    });
+
+  chat
+    .command('log')
+    .description('print the chat\'s output log (escape sequences removed) or its stderr log')
+    .argument('<ref>', 'the chat')
+    .option('--stderr', 'the agent\'s stderr log instead')
+    .option('--raw', 'output log bytes as recorded (with escape sequences)')
+    .option('-f, --follow', 'keep printing what is appended')
+    .addHelpText('after', example(['chatmux chat log chat-3 -f', 'chatmux chat log chat-3 --stderr']))
+    .action(async (ref, opts) => {
+      checkRef(ref);
+      const rt = chatRuntime(context());
+      await mapInputErrors(() => getChat(rt.ctx, ref));
+      const files = chatFiles(rt.ctx, ref);
+      const file = opts.stderr ? files.stderrLog : files.outputLog;
+      const render = (b: Buffer): string => (opts.stderr || opts.raw ? b.toString('utf8') : plainText(b.toString('utf8')));
+      let pos = 0;
+      const readMore = (): void => {
+        let size = 0;
+        try {
+          size = fs.statSync(file).size;
+        } catch {
+          return;
+        }
+        if (size < pos) pos = 0; // rotated
+        if (size === pos) return;
+        const fd = fs.openSync(file, 'r');
+        const buf = Buffer.alloc(size - pos);
+        fs.readSync(fd, buf, 0, buf.length, pos);
+        fs.closeSync(fd);
+        pos = size;
+        process.stdout.write(render(buf));
+      };
+      if (!fs.existsSync(file) && !opts.follow) {
+        process.stderr.write(`chatmux: ${ref} has no ${opts.stderr ? 'stderr' : 'output'} log yet (${file})\n`);
+        return;
+      }
+      readMore();
+      if (!opts.follow) return;
+      await new Promise<never>(() => setInterval(readMore, 250));
+    });
+
+}

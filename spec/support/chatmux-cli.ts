@@ -1,0 +1,68 @@
+/**
+ * Run the built `bin/chatmux` against a private test socket and a temp state dir.
+ * Tests that use this need `npx tsc -p tsconfig.json` first (the shim runs dist/).
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const BIN = path.join(ROOT, 'bin', 'chatmux');
+export const FAKE_AGENT = path.join(ROOT, 'fixtures', 'fake-agent.sh');
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface CliRunOptions {
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+  cwd?: string;
+  timeoutMs?: number;
+}
+
+/** A clean environment for chatmux children: no $TMUX, no inherited CHATMUX_*. */
+export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!/^(TMUX|TMUX_PANE|CHATMUX_.*)$/.test(k)) env[k] = v;
+  return { ...env, ...extra };
+}
+
+export function runChatmux(args: readonly string[], o: CliRunOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [BIN, ...args], o);
+}
+
+export function runProcess(file: string, args: readonly string[], o: CliRunOptions = {}): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(file, args, { env: o.env ?? cleanEnv(), cwd: o.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    const timer = setTimeout(() => child.kill('SIGKILL'), o.timeoutMs ?? 20000);
+    child.stdout.on('data', (b: Buffer) => out.push(b));
+    child.stderr.on('data', (b: Buffer) => err.push(b));
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code: code ?? -1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') });
+    });
+    child.stdin.on('error', () => {});
+    child.stdin.end(o.input);
+  });
+}
+
+/** A temp project folder (realpath) and state dir, removed by `cleanup`. */
+export function tempProject(folderName = 'proj'): { root: string; project: string; stateDir: string; cleanup(): void } {
+  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-spec-')));
+  const project = path.join(root, folderName);
+  fs.mkdirSync(project);
+  const stateDir = path.join(root, 'state');
+  return { root, project, stateDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+}
+
+/** Global args for one test: socket, project, state dir. */
+export function globalArgs(socket: string, p: { project: string; stateDir: string }): string[] {
+  return ['--socket', socket, '--project', p.project, '--state-dir', p.stateDir];
+}
