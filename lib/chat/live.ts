@@ -1,0 +1,580 @@
+/**
+ * LiveChats: the UI's model of every chat, over ONE control-mode connection (the
+ * "controller" in iTerm2's terms). It owns the UI's view session, links each chat's window
+ * into it so `%output` arrives for all of them, keeps a PaneTerminal per shown chat fed with
+ * those bytes, restores panes from captures, follows notifications (new chats from other
+ * clients, closed windows, sizes, dead panes) and runs chat actions. Knows nothing of blessed.
+ */
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'eventemitter3';
+import { ControlClient, type ClosedReason } from '../control/client';
+import {
+  killSession, linkWindow, listPanes, listSessions, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
+  type PaneInfo,
+} from '../control/commands';
+import { TmuxCli, type TmuxRunner } from '../control/exec';
+import { isMissingTarget } from '../control/errors';
+import type { Notification } from '../control/events';
+import { PaneTerminal } from '../terminal/pane-terminal';
+import { captureHistory, restorePane } from '../terminal/restore';
+import type { ChatContext } from './context';
+import { inspectServer, type Inspection } from './inspect';
+import {
+  archiveChat, closeChat, createChat, killChatSession, openChat, renameChat, resumeLost, setRecord, startChatSession, getChat,
+  type NewChatInput,
+} from './lifecycle';
+import { listChats, type ChatView } from './list';
+import { readRegistry } from './registry';
+import { sweep, type SweepReport } from './sweep';
+import { chatServerOptions } from './tmux-server';
+import { neighbour, treeOrder } from './tree';
+
+export interface LiveChat {
+  ref: string;
+  record: ChatView;
+  /** The chat's pane while its session exists. */
+  paneId: string | null;
+  windowId: string | null;
+  /** The agent exited; its pane is kept (remain-on-exit) with this status. */
+  dead: boolean;
+  exitStatus: number | null;
+  /** Output arrived since the user last looked at it. */
+  activity: boolean;
+  depth: number;
+}
+
+export interface LiveEvents {
+  /** The chat list or a chat's state changed. */
+  changed: () => void;
+  /** A chat's emulator has new content. */
+  output: (ref: string) => void;
+  progress: (done: number, total: number) => void;
+  warning: (message: string) => void;
+  /** The control connection ended (server killed, …). */
+  closed: (reason: ClosedReason) => void;
+  inspector: () => void;
+}
+
+export interface LiveOptions {
+  width: number;
+  height: number;
+  /** Emulator scrollback per chat (older history is read from tmux). */
+  scrollback?: number;
+  /** Where runtime environment (API keys) comes from for chats started here. */
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Restoring {
+  buffered: Array<{ seq: number; data: Buffer }>;
+}
+
+const PANE_SUBSCRIPTION = 'chatmux-panes';
+
+export class LiveChats extends EventEmitter<LiveEvents> {
+  private readonly byRef = new Map<string, LiveChat>();
+  private readonly byPane = new Map<string, LiveChat>();
+  private readonly terminals = new Map<string, PaneTerminal>();
+  private readonly restoring = new Map<string, Restoring>();
+  private readonly linked = new Set<string>();
+  private order: string[] = [];
+  private backfillTimer: NodeJS.Timeout | null = null;
+  private backfilling: Promise<void> | null = null;
+  private backfillAgain = false;
+  private inspectorCache: Inspection | null = null;
+  private inspectorTimer: NodeJS.Timeout | null = null;
+  private visible = new Set<string>();
+  private sizes = new Map<string, { cols: number; rows: number }>();
+  private stopped = false;
+  readonly scrollback: number;
+  lastSweep: SweepReport | null = null;
+
+  private constructor(
+    readonly ctx: ChatContext,
+    readonly client: ControlClient,
+    readonly viewSession: string,
+    private readonly env: NodeJS.ProcessEnv,
+    o: LiveOptions,
+  ) {
+    super();
+    this.scrollback = o.scrollback ?? 1000;
+    client.on('output', (pane, data) => this.onOutput(pane, data));
+    client.on('notification', (n) => this.onNotification(n));
+    client.on('paused', (pane) => void this.onPaused(pane));
+    client.on('closed', (reason) => {
+      this.stopped = true;
+      this.emit('closed', reason);
+    });
+  }
+
+  /**
+   * Sweep, bring back chats lost with a dead server, connect, and list every chat.
+   * Panes are restored afterwards (`restoreAll`) so the UI can show the tree at once.
+   */
+  static async start(ctx: ChatContext, o: LiveOptions): Promise<LiveChats> {
+    const env = o.env ?? process.env;
+    const reg = await readRegistry(ctx).catch(() => null);
+    const keyVars = (reg?.chats ?? []).map((c) => c.apiKeyEnv).filter((v): v is string => !!v);
+    const server = chatServerOptions(ctx, keyVars);
+    const cli = new TmuxCli(server);
+    const warnings: string[] = [];
+    let report: SweepReport | null = null;
+    try {
+      report = await sweep(cli, ctx);
+    } catch (e) {
+      warnings.push(`sweep failed: ${(e as Error).message}`);
+    }
+    try {
+      await resumeLost(cli, ctx, env);
+    } catch (e) {
+      warnings.push(`could not resume lost chats: ${(e as Error).message}`);
+    }
+    const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
+    const client = await ControlClient.connect({
+      server,
+      target: { newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } },
+    });
+    const live = new LiveChats(ctx, client, viewName, env, o);
+    live.lastSweep = report;
+    // Mark the view session so sweeps and listings know it is a UI's, not a chat.
+    await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
+    await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
+    await refreshClientSize(client, { width: o.width, height: o.height });
+    // Dead/alive and current command of every pane in the view session, pushed by tmux.
+    await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_pid}:#{pane_current_command}').catch(() => {});
+    for (const w of warnings) live.emit('warning', w);
+    await live.backfill();
+    return live;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** Chats in tree order (not archived). */
+  list(): LiveChat[] {
+    return this.order.map((r) => this.byRef.get(r)!).filter(Boolean);
+  }
+
+  get(ref: string): LiveChat | undefined {
+    return this.byRef.get(ref);
+  }
+
+  terminal(ref: string): PaneTerminal | null {
+    return this.terminals.get(ref) ?? null;
+  }
+
+  isRestoring(ref: string): boolean {
+    return this.restoring.has(ref);
+  }
+
+  /** The chat `step` places from `ref` in tree order (wrapping), backfilling once if `ref` is unknown. */
+  async neighbour(ref: string | null, step: number): Promise<string | null> {
+    if (ref !== null && !this.byRef.has(ref)) await this.backfill();
+    return neighbour(this.order, ref, step);
+  }
+
+  get runner(): TmuxRunner {
+    return this.client;
+  }
+
+  // ------------------------------------------------------------------ visibility and size
+
+  /**
+   * The chats now on screen with their pane sizes in cells. Visible chats get an emulator
+   * (restored from tmux if new) and their window sized to the view.
+   */
+  async show(panes: Array<{ ref: string; cols: number; rows: number }>): Promise<void> {
+    this.visible = new Set(panes.map((p) => p.ref));
+    for (const p of panes) {
+      const chat = this.byRef.get(p.ref);
+      if (!chat) continue;
+      chat.activity = false;
+      const prev = this.sizes.get(p.ref);
+      if (!prev || prev.cols !== p.cols || prev.rows !== p.rows) {
+        this.sizes.set(p.ref, { cols: p.cols, rows: p.rows });
+        if (chat.windowId) await this.sizeWindow(chat.windowId, p.cols, p.rows);
+      }
+      if (chat.paneId && !this.terminals.has(p.ref) && !this.restoring.has(p.ref)) void this.restore(p.ref);
+    }
+  }
+
+  isVisible(ref: string): boolean {
+    return this.visible.has(ref);
+  }
+
+  private async sizeWindow(windowId: string, cols: number, rows: number): Promise<void> {
+    try {
+      if (this.client.features.perWindowSize) await refreshClientSize(this.client, { windowId, width: cols, height: rows });
+      else await refreshClientSize(this.client, { width: cols, height: rows });
+    } catch (e) {
+      if (!isMissingTarget(e)) this.emit('warning', `resize failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** Resize the whole client (the terminal the UI runs in changed size). */
+  async setClientSize(width: number, height: number): Promise<void> {
+    await refreshClientSize(this.client, { width, height }).catch(() => {});
+  }
+
+  // ------------------------------------------------------------------ restore
+
+  /** Restore every running chat's pane (visible ones first), reporting progress. */
+  async restoreAll(): Promise<void> {
+    const refs = this.list().filter((c) => c.paneId).map((c) => c.ref);
+    refs.sort((a, b) => Number(this.visible.has(b)) - Number(this.visible.has(a)));
+    let done = 0;
+    this.emit('progress', 0, refs.length);
+    for (const ref of refs) {
+      if (this.stopped) return;
+      if (!this.terminals.has(ref)) await this.restore(ref);
+      this.emit('progress', ++done, refs.length);
+    }
+  }
+
+  /**
+   * Replace the chat's emulator content with what tmux has (history, screen, alternate
+   * screen, cursor), then apply the output that arrived after the capture (§9.1).
+   */
+  async restore(ref: string): Promise<void> {
+    const chat = this.byRef.get(ref);
+    if (!chat?.paneId || this.restoring.has(ref)) return;
+    const paneId = chat.paneId;
+    const state: Restoring = { buffered: [] };
+    this.restoring.set(ref, state);
+    const term = this.terminals.get(ref) ?? new PaneTerminal({ cols: 80, rows: 24, scrollback: this.scrollback });
+    let captureSeq = Number.MAX_SAFE_INTEGER;
+    // Record which output the main capture already reflects.
+    const runner: TmuxRunner = {
+      run: async (args) => {
+        const r = await this.client.commandAt(args);
+        if (args[0] === 'capture-pane' && args.includes('-S')) captureSeq = r.outputSeq;
+        return r.lines;
+      },
+    };
+    try {
+      const res = await restorePane(runner, paneId, term, this.scrollback);
+      for (const b of state.buffered) if (b.seq > captureSeq) term.write(b.data);
+      this.applyPaneInfo(chat, res.pane);
+      this.terminals.set(ref, term);
+      this.emit('output', ref);
+    } catch (e) {
+      if (!isMissingTarget(e) && !this.stopped) this.emit('warning', `could not restore ${ref}: ${(e as Error).message}`);
+      if (!this.terminals.has(ref)) term.dispose();
+    } finally {
+      this.restoring.delete(ref);
+    }
+  }
+
+  /** Older history than the emulator keeps (for scroll mode), as lines with SGR colours. */
+  async olderHistory(ref: string, fromLine: number, count: number): Promise<string[]> {
+    const chat = this.byRef.get(ref);
+    if (!chat?.paneId) return [];
+    return captureHistory(this.client, chat.paneId, fromLine, count);
+  }
+
+  // ------------------------------------------------------------------ input
+
+  /** Keys typed into the chat, byte-exact (`send-keys -H`). */
+  async sendKeys(ref: string, bytes: Uint8Array): Promise<void> {
+    const chat = this.byRef.get(ref);
+    if (!chat?.paneId || chat.dead || bytes.length === 0) return;
+    await sendBytes(this.client, chat.paneId, bytes).catch((e) => this.emit('warning', `input lost: ${(e as Error).message}`));
+  }
+
+  /** Pasted text: bracketed if the application asked for it. */
+  async paste(ref: string, text: string): Promise<void> {
+    const chat = this.byRef.get(ref);
+    if (!chat?.paneId || chat.dead || text === '') return;
+    await pasteText(this.client, chat.paneId, text).catch((e) => this.emit('warning', `paste lost: ${(e as Error).message}`));
+  }
+
+  // ------------------------------------------------------------------ actions
+
+  async newChat(input: NewChatInput): Promise<string> {
+    const size = { width: input.width ?? 120, height: input.height ?? 40 };
+    const chat = await createChat(this.client, this.ctx, { ...input, ...size }, this.env);
+    await this.backfill();
+    return chat.ref;
+  }
+
+  async closeChat(ref: string): Promise<void> {
+    this.dropTerminal(ref);
+    await closeChat(this.client, this.ctx, ref);
+    await this.backfill();
+  }
+
+  async archiveChat(ref: string): Promise<void> {
+    this.dropTerminal(ref);
+    await archiveChat(this.client, this.ctx, ref);
+    await this.backfill();
+  }
+
+  async renameChat(ref: string, name: string, role?: string): Promise<void> {
+    await renameChat(this.client, this.ctx, ref, name, role);
+    await this.backfill();
+  }
+
+  /** Start a closed chat again (fresh), or bring back a lost one. */
+  async openChat(ref: string): Promise<void> {
+    const size = this.sizes.get(ref);
+    await openChat(this.client, this.ctx, ref, { env: this.env, width: size?.cols, height: size?.rows });
+    await this.backfill();
+  }
+
+  /** A dead agent: start it again in a new session with its executor's resume argv. */
+  async restartChat(ref: string): Promise<void> {
+    const chat = await getChat(this.ctx, ref, this.client);
+    this.dropTerminal(ref);
+    await killChatSession(this.client, chat.session);
+    const size = this.sizes.get(ref);
+    await startChatSession(this.client, this.ctx, chat, { mode: 'resume', env: this.env, width: size?.cols, height: size?.rows });
+    await setRecord(this.ctx, ref, { state: 'running', starterPid: null });
+    await this.backfill();
+  }
+
+  /** Quit keeping every chat: remove only our view session (linked windows live on). */
+  async leaveAll(): Promise<void> {
+    await this.shutdown();
+  }
+
+  /** Quit closing every running chat. */
+  async closeAll(): Promise<void> {
+    for (const c of this.list()) {
+      if (c.record.state === 'running') await closeChat(this.client, this.ctx, c.ref).catch(() => {});
+    }
+    await this.shutdown();
+  }
+
+  /** Close some chats, leave the others, then quit. */
+  async closeSome(refs: readonly string[]): Promise<void> {
+    for (const ref of refs) await closeChat(this.client, this.ctx, ref).catch(() => {});
+    await this.shutdown();
+  }
+
+  private async shutdown(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.backfillTimer) clearTimeout(this.backfillTimer);
+    if (this.inspectorTimer) clearTimeout(this.inspectorTimer);
+    try {
+      // Killing the view session ends this client too; chat windows are linked elsewhere and survive.
+      await Promise.race([killSession(this.client, this.client.sessionId ?? `=${this.viewSession}`), this.client.closed]);
+    } catch {
+      /* already gone */
+    }
+    if (!this.client.isClosed) await this.client.close();
+    for (const t of this.terminals.values()) t.dispose();
+    this.terminals.clear();
+  }
+
+  /** Leave without touching tmux at all (signal handlers: the next sweep removes the view). */
+  detachNow(): void {
+    this.stopped = true;
+    void this.client.close();
+  }
+
+  // ------------------------------------------------------------------ inspector
+
+  /** tmux state of the socket, refreshed on notifications (never polled). */
+  async inspector(): Promise<Inspection> {
+    if (!this.inspectorCache) this.inspectorCache = await inspectServer(this.client);
+    return this.inspectorCache;
+  }
+
+  private invalidateInspector(): void {
+    if (this.inspectorTimer) return;
+    this.inspectorTimer = setTimeout(async () => {
+      this.inspectorTimer = null;
+      if (this.stopped) return;
+      try {
+        this.inspectorCache = await inspectServer(this.client);
+        this.emit('inspector');
+      } catch {
+        /* connection closing */
+      }
+    }, 150);
+  }
+
+  // ------------------------------------------------------------------ tmux → model
+
+  /** Re-read the chat list from the registry and tmux; link new chat windows into the view. */
+  backfill(): Promise<void> {
+    if (this.backfilling) {
+      this.backfillAgain = true;
+      return this.backfilling;
+    }
+    this.backfilling = (async () => {
+      do {
+        this.backfillAgain = false;
+        try {
+          await this.doBackfill();
+        } catch (e) {
+          if (!this.stopped) this.emit('warning', `could not list chats: ${(e as Error).message}`);
+        }
+      } while (this.backfillAgain && !this.stopped);
+    })().finally(() => (this.backfilling = null));
+    return this.backfilling;
+  }
+
+  private async doBackfill(): Promise<void> {
+    if (this.stopped) return;
+    const views = await listChats(this.client, this.ctx);
+    const panes = new Map<string, PaneInfo>();
+    for (const p of await listPanes(this.client, { all: true })) {
+      if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
+    }
+    const viewWindows = new Set((await listWindows(this.client, this.client.sessionId!)).map((w) => w.id));
+    const sessionsByName = new Map((await listSessions(this.client)).map((s) => [s.name, s.id]));
+    const seen = new Set<string>();
+    for (const v of views) {
+      seen.add(v.ref);
+      let chat = this.byRef.get(v.ref);
+      if (!chat) {
+        chat = { ref: v.ref, record: v, paneId: null, windowId: null, dead: false, exitStatus: null, activity: false, depth: 0 };
+        this.byRef.set(v.ref, chat);
+      }
+      chat.record = v;
+      const sid = v.live ? sessionsByName.get(v.session) : undefined;
+      const pane = sid ? panes.get(sid) : undefined;
+      if (pane) {
+        if (chat.paneId && chat.paneId !== pane.id) this.dropTerminal(v.ref);
+        if (chat.paneId) this.byPane.delete(chat.paneId);
+        chat.paneId = pane.id;
+        chat.windowId = pane.windowId;
+        this.byPane.set(pane.id, chat);
+        this.applyPaneInfo(chat, pane);
+        if (!viewWindows.has(pane.windowId)) {
+          await linkWindow(this.client, pane.windowId, this.client.sessionId!).catch((e) => {
+            if (!isMissingTarget(e)) throw e;
+          });
+          this.linked.add(pane.windowId);
+          const size = this.sizes.get(v.ref);
+          if (size) await this.sizeWindow(pane.windowId, size.cols, size.rows);
+        }
+      } else {
+        if (chat.paneId) this.byPane.delete(chat.paneId);
+        chat.paneId = null;
+        chat.windowId = null;
+        chat.dead = false;
+        chat.exitStatus = null;
+        this.dropTerminal(v.ref);
+      }
+    }
+    for (const ref of [...this.byRef.keys()]) {
+      if (!seen.has(ref)) {
+        const c = this.byRef.get(ref)!;
+        if (c.paneId) this.byPane.delete(c.paneId);
+        this.dropTerminal(ref);
+        this.byRef.delete(ref);
+      }
+    }
+    const rows = treeOrder(views);
+    this.order = rows.map((r) => r.item.ref);
+    for (const r of rows) this.byRef.get(r.item.ref)!.depth = r.depth;
+    this.emit('changed');
+    // Newly visible chats whose pane just appeared need their emulator.
+    for (const ref of this.visible) {
+      const c = this.byRef.get(ref);
+      if (c?.paneId && !this.terminals.has(ref)) void this.restore(ref);
+    }
+  }
+
+  private applyPaneInfo(chat: LiveChat, p: PaneInfo): void {
+    chat.dead = p.dead;
+    chat.exitStatus = p.dead ? p.deadStatus : null;
+    const term = this.terminals.get(chat.ref);
+    if (term) term.resize(p.width, p.height);
+  }
+
+  private dropTerminal(ref: string): void {
+    const t = this.terminals.get(ref);
+    if (t) t.dispose();
+    this.terminals.delete(ref);
+  }
+
+  private onOutput(pane: string, data: Buffer): void {
+    const chat = this.byPane.get(pane);
+    if (!chat) return;
+    const r = this.restoring.get(chat.ref);
+    if (r) {
+      r.buffered.push({ seq: this.client.outputSeq, data });
+      return;
+    }
+    const term = this.terminals.get(chat.ref);
+    if (term) term.write(data);
+    if (!this.visible.has(chat.ref) && !chat.activity) {
+      chat.activity = true;
+      this.emit('changed');
+    }
+    this.emit('output', chat.ref);
+  }
+
+  private async onPaused(pane: string): Promise<void> {
+    // tmux dropped this pane's output for us: re-capture, then let it flow again.
+    const chat = this.byPane.get(pane);
+    try {
+      if (chat && this.terminals.has(chat.ref)) await this.restore(chat.ref);
+      await this.client.resume(pane);
+    } catch {
+      /* closing */
+    }
+  }
+
+  private scheduleBackfill(): void {
+    if (this.backfillTimer || this.stopped) return;
+    this.backfillTimer = setTimeout(() => {
+      this.backfillTimer = null;
+      void this.backfill();
+    }, 50);
+  }
+
+  private onNotification(n: Notification): void {
+    switch (n.type) {
+      case 'sessionsChanged':
+      case 'sessionRenamed':
+        this.scheduleBackfill();
+        this.invalidateInspector();
+        break;
+      case 'windowClose':
+      case 'unlinkedWindowClose':
+        if (this.linked.has(n.windowId)) {
+          this.linked.delete(n.windowId);
+          this.scheduleBackfill();
+        }
+        this.invalidateInspector();
+        break;
+      case 'layoutChange': {
+        // The real size of a chat's window (never what we asked for).
+        const m = /^[0-9a-f]{4},(\d+)x(\d+),/.exec(n.layout);
+        if (m) {
+          for (const chat of this.byRef.values()) {
+            if (chat.windowId === n.windowId) this.terminals.get(chat.ref)?.resize(Number(m[1]), Number(m[2]));
+          }
+        }
+        this.invalidateInspector();
+        break;
+      }
+      case 'subscriptionChanged': {
+        if (n.name !== PANE_SUBSCRIPTION || !n.paneId) break;
+        const chat = this.byPane.get(n.paneId);
+        const [dead, status] = n.value.split(':');
+        if (chat) {
+          const isDead = dead === '1';
+          const st = isDead && status !== '' ? Number(status) : null;
+          if (chat.dead !== isDead || chat.exitStatus !== st) {
+            chat.dead = isDead;
+            chat.exitStatus = st;
+            this.emit('changed');
+          }
+        }
+        this.invalidateInspector();
+        break;
+      }
+      case 'windowAdd':
+      case 'unlinkedWindowAdd':
+      case 'clientDetached':
+      case 'clientSessionChanged':
+      case 'windowPaneChanged':
+        this.invalidateInspector();
+        break;
+    }
+  }
+}

@@ -1,0 +1,67 @@
+import { afterAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { TmuxCli } from '../lib/control/exec';
+import { makeChatContext } from '../lib/chat/context';
+import { createChat } from '../lib/chat/lifecycle';
+import { LiveChats } from '../lib/chat/live';
+import { chatServerOptions } from '../lib/chat/tmux-server';
+import { killAllTestServers, killTestServer, testSocketName, waitFor } from './support/tmux';
+
+const dirs: string[] = [];
+afterAll(() => {
+  killAllTestServers();
+  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function setup() {
+  const socket = testSocketName();
+  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-live-'));
+  dirs.push(project);
+  const ctx = makeChatContext({ project, stateDir: path.join(project, '.chatmux'), socket, warn: () => {} });
+  const cli = new TmuxCli(chatServerOptions(ctx));
+  return { socket, ctx, cli, kill: () => killTestServer(socket) };
+}
+
+const screenText = (live: LiveChats, ref: string): string => {
+  const t = live.terminal(ref);
+  if (!t) return '';
+  return Array.from({ length: t.rows }, (_, i) => t.rowText(i)).join('\n');
+};
+
+describe('LiveChats over one control connection', () => {
+  test('restores earlier output, streams new output, routes keys, picks up chats created elsewhere', async () => {
+    const s = setup();
+    const a = await createChat(s.cli, s.ctx, { executor: 'cmd', name: 'alpha', argv: ['sh', '-c', 'echo EARLIER-OUTPUT-A; exec cat'] });
+    await createChat(s.cli, s.ctx, { executor: 'cmd', name: 'beta', argv: ['sh', '-c', 'echo EARLIER-OUTPUT-B; exec cat'] });
+    await new Promise((r) => setTimeout(r, 300));
+    const live = await LiveChats.start(s.ctx, { width: 100, height: 30 });
+    try {
+      expect(live.list().map((c) => c.record.name)).toEqual(['alpha', 'beta']);
+      await live.show([{ ref: a.ref, cols: 70, rows: 20 }]);
+      await waitFor(() => screenText(live, a.ref).includes('EARLIER-OUTPUT-A'), 5000, 'restored screen');
+      await live.sendKeys(a.ref, Buffer.from('typed-through-ui\r'));
+      await waitFor(() => screenText(live, a.ref).includes('typed-through-ui'), 5000, 'echo');
+      // The window follows the size we asked for (read back from %layout-change).
+      await waitFor(() => live.terminal(a.ref)!.cols === 70 && live.terminal(a.ref)!.rows === 20, 5000, 'resize');
+      // A chat created by another process appears without any action from us.
+      const c = await createChat(new TmuxCli(chatServerOptions(s.ctx)), s.ctx, { executor: 'cmd', name: 'gamma', argv: ['cat'] });
+      await waitFor(() => live.get(c.ref)?.paneId, 5000, 'new chat linked');
+      expect(live.list().map((x) => x.record.name)).toEqual(['alpha', 'beta', 'gamma']);
+      expect(await live.neighbour(a.ref, 1)).not.toBe(a.ref);
+      // A chat whose agent exits is marked dead with its status.
+      await live.sendKeys(c.ref, Buffer.from([0x04])); // EOF to cat
+      await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
+      expect(live.get(c.ref)!.exitStatus).toBe(0);
+    } finally {
+      await live.leaveAll();
+    }
+    // Leaving keeps every chat session and removes the view session.
+    const names = s.cli;
+    const sessions = (await names.run(['list-sessions', '-F', '#{session_name}'])).sort();
+    expect(sessions.filter((n) => n.startsWith('chatmux-view'))).toEqual([]);
+    expect(sessions.filter((n) => n.startsWith('wg-chat-')).length).toBe(3);
+    s.kill();
+  });
+});
