@@ -12,6 +12,7 @@ import { startStub, type Stub } from '../fixtures/stub-server';
 import { normaliseEndpoint } from '../lib/agents/nex/endpoint';
 import { streamChat } from '../lib/agents/nex/client';
 import { runRepl, type ReplOptions } from '../lib/agents/nex/repl';
+import { askOnce } from '../lib/agents/nex/ask';
 import { waitFor } from './support/tmux';
 
 const KEY = 'sk-test-NEXSECRET-0123456789abcdef';
@@ -273,4 +274,14 @@ test('--resume prints the last turns and continues the conversation', async () =
   const c = startRepl({ url: stub.url, transcriptPath: transcript });
   c.send('six');
   await waitFor(() => c.out().includes('echo: six (messages: 1)'), 5000, 'fresh start');
+});
+
+test('a turn added by askOnce while the chat runs is part of the next request', async () => {
+  const transcript = path.join(dir, 'shared.jsonl');
+  const h = startRepl({ url: stub.url, transcriptPath: transcript });
+  h.send('in the pane');
+  await waitFor(() => h.out().includes('echo: in the pane (messages: 1)'), 5000, 'pane turn');
+  expect(await askOnce({ endpoint: stub.url, model: 'stub-model', transcriptPath: transcript, message: 'headless' })).toBe('echo: headless (messages: 3)');
+  h.send('back in the pane');
+  await waitFor(() => h.out().includes('echo: back in the pane (messages: 5)'), 5000, 'pane sees the ask turn');
 });

@@ -62,6 +62,11 @@ export function runRepl(o: ReplOptions): Repl {
   const say = (text: string): void => void output.write(text);
 
   let turns: Turn[] = [];
+  /**
+   * While the file holds everything we hold, it is the source of truth: reloading it before each
+   * turn picks up turns that `chatmux ask` added to this chat meanwhile.
+   */
+  let transcriptInSync = !!o.transcriptPath;
   const showError = (line: string): void => {
     const safe = oneLine(redact(line, o.apiKey));
     errorOutput.write(`error: ${safe}\n`);
@@ -80,6 +85,7 @@ export function runRepl(o: ReplOptions): Repl {
         appendClear(o.transcriptPath); // a fresh start must not resume the old conversation later
       }
     } catch (e) {
+      transcriptInSync = false;
       showError(`cannot read transcript ${o.transcriptPath}: ${(e as Error).message}`);
     }
   }
@@ -197,6 +203,7 @@ export function runRepl(o: ReplOptions): Repl {
         try {
           appendClear(o.transcriptPath);
         } catch (e) {
+          transcriptInSync = false;
           showError(`cannot write transcript ${o.transcriptPath}: ${(e as Error).message}`);
         }
       }
@@ -207,6 +214,13 @@ export function runRepl(o: ReplOptions): Repl {
   }
 
   async function turn(text: string): Promise<void> {
+    if (o.transcriptPath && transcriptInSync) {
+      try {
+        turns = readTranscript(o.transcriptPath).turns;
+      } catch {
+        transcriptInSync = false; // keep going with what we have in memory
+      }
+    }
     current = new AbortController();
     let printed = false;
     try {
@@ -230,6 +244,7 @@ export function runRepl(o: ReplOptions): Repl {
         try {
           appendTurn(o.transcriptPath, done);
         } catch (e) {
+          transcriptInSync = false;
           showError(`cannot write transcript ${o.transcriptPath}: ${(e as Error).message} (the turn is kept in memory only)`);
         }
       }
