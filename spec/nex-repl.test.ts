@@ -7,6 +7,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import * as https from 'node:https';
 import { PassThrough, Writable } from 'node:stream';
 import { startStub, type Stub } from '../fixtures/stub-server';
 import { normaliseEndpoint } from '../lib/agents/nex/endpoint';
@@ -284,4 +286,28 @@ test('a turn added by askOnce while the chat runs is part of the next request', 
   expect(await askOnce({ endpoint: stub.url, model: 'stub-model', transcriptPath: transcript, message: 'headless' })).toBe('echo: headless (messages: 3)');
   h.send('back in the pane');
   await waitFor(() => h.out().includes('echo: back in the pane (messages: 5)'), 5000, 'pane sees the ask turn');
+});
+
+test('TLS: a self-signed certificate is one readable line', async () => {
+  const keyFile = path.join(dir, 'tls-key.pem');
+  const certFile = path.join(dir, 'tls-cert.pem');
+  try {
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost'], { stdio: 'ignore' });
+  } catch {
+    process.stdout.write('SKIP: self-signed TLS case needs openssl on PATH\n');
+    return;
+  }
+  const srv = https.createServer({ key: fs.readFileSync(keyFile), cert: fs.readFileSync(certFile) }, (_req, res) => res.end('{}'));
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  try {
+    const port = (srv.address() as net.AddressInfo).port;
+    const h = startRepl({ url: `https://127.0.0.1:${port}` });
+    h.send('hello');
+    await waitFor(() => h.err().includes('\n'), 5000, 'error line');
+    expect(h.err()).toMatch(/^error: TLS error talking to 127\.0\.0\.1:\d+: self[- ]signed certificate\n$/);
+    await h.end();
+  } finally {
+    srv.closeAllConnections();
+    await new Promise((r) => srv.close(r));
+  }
 });
