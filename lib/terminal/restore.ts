@@ -179,28 +179,87 @@ export interface RestoreResult {
   pane: PaneInfo;
   /** History rows requested from tmux (at most the emulator's scrollback). */
   historyRows: number;
+  /**
+   * With a runner that reports it (the control client's `commandAt`): the output sequence
+   * number when the main capture's reply closed. Output numbered up to it is already in the
+   * capture; apply only later output (see OutputGate).
+   */
+  outputSeq: number | null;
+}
+
+/** A runner that can tell where a reply falls in the output stream (ControlClient). */
+export interface SequencedRunner extends TmuxRunner {
+  commandAt(args: readonly string[]): Promise<{ lines: string[]; outputSeq: number }>;
+}
+
+function isSequenced(r: TmuxRunner): r is SequencedRunner {
+  return typeof (r as Partial<SequencedRunner>).commandAt === 'function';
+}
+
+/** A runner that remembers the output sequence of its (single) command's reply. */
+function sequenceRecorder(r: TmuxRunner): { runner: TmuxRunner; seq: () => number | null } {
+  let seq: number | null = null;
+  if (!isSequenced(r)) return { runner: r, seq: () => null };
+  return {
+    runner: {
+      run: async (args) => {
+        const res = await r.commandAt(args);
+        seq = res.outputSeq;
+        return res.lines;
+      },
+    },
+    seq: () => seq,
+  };
+}
+
+interface Snapshot {
+  pane: PaneInfo;
+  main: string[];
+  saved: string[];
+  pending: Buffer;
+  outputSeq: number | null;
 }
 
 /**
- * Replace `term`'s content with the pane as tmux has it. `%output` received after this
- * call's captures must be written afterwards (the caller queues it meanwhile).
+ * State and captures in one go: sent together, tmux runs them back to back, so no pane
+ * output lands between them.
+ */
+async function snapshot(r: TmuxRunner, paneId: string, historyRows: number, join: boolean): Promise<Snapshot> {
+  const main = sequenceRecorder(r);
+  const [panes, lines, saved, pending] = await Promise.all([
+    listPanes(r, { target: paneId }),
+    // -S beyond the start of history is clamped by tmux.
+    capturePane(main.runner, paneId, { escapes: true, join, trailingSpaces: true, start: historyRows > 0 ? -historyRows : 0, end: '-' }),
+    capturePane(r, paneId, { alternate: true, quiet: true, escapes: true, trailingSpaces: true }),
+    capturePending(r, paneId),
+  ]);
+  const pane = panes[0];
+  if (!pane) throw new Error(`pane ${paneId} not found`);
+  return { pane, main: lines, saved, pending, outputSeq: main.seq() };
+}
+
+/**
+ * Replace `term`'s content with the pane as tmux has it. Pane output that arrives meanwhile
+ * must be held back and applied afterwards (OutputGate does that using `outputSeq`).
  */
 export async function restorePane(r: TmuxRunner, paneId: string, term: PaneTerminal, scrollback: number): Promise<RestoreResult> {
-  const [pane] = await listPanes(r, { target: paneId });
-  if (!pane) throw new Error(`pane ${paneId} not found`);
-  const historyRows = Math.max(0, Math.min(pane.historySize, Math.floor(scrollback)));
-  // Joined rows keep their soft-wrap flag; with an alternate screen the rows must split exactly.
-  const join = !pane.alternateOn;
-  const main = await capturePane(r, paneId, {
-    escapes: true, join, trailingSpaces: true, start: historyRows > 0 ? -historyRows : 0, end: '-',
-  });
-  const saved = pane.alternateOn ? await capturePane(r, paneId, { alternate: true, quiet: true, escapes: true, trailingSpaces: true }) : undefined;
-  const pending = await capturePending(r, paneId);
+  const historyRows = Math.max(0, Math.floor(scrollback));
+  // Joined rows keep their soft-wrap flag in the emulator; but an alternate screen needs the
+  // rows unjoined to split history from screen exactly, so then capture again without -J.
+  let snap = await snapshot(r, paneId, historyRows, true);
+  let joined = true;
+  if (snap.pane.alternateOn) {
+    snap = await snapshot(r, paneId, historyRows, false);
+    joined = false;
+  }
+  const { pane } = snap;
   term.reset();
   term.resize(pane.width, pane.height);
-  term.write(restoreStream(restoreStateOf(pane), { main, mainJoined: join, saved, pending }));
+  term.write(restoreStream(restoreStateOf(pane), {
+    main: snap.main, mainJoined: joined, saved: pane.alternateOn ? snap.saved : undefined, pending: snap.pending,
+  }));
   await term.flush();
-  return { pane, historyRows };
+  return { pane, historyRows: Math.min(historyRows, pane.historySize), outputSeq: snap.outputSeq };
 }
 
 /**
