@@ -134,6 +134,9 @@ test('bad input exits 2 with a clear message', () => {
   const noModel = run(['-e', 'http://127.0.0.1:1']);
   expect(noModel.status).toBe(2);
   expect(noModel.stderr).toMatch(/required option '-m, --model <model>'/);
+  const badVar = run(['-m', 'm', '-e', 'http://127.0.0.1:1', '--api-key-env', 'A;B']);
+  expect(badVar.status).toBe(2);
+  expect(badVar.stderr).toContain('give the NAME of an environment variable');
   const help = run(['--help']);
   expect(help.status).toBe(0);
   expect(help.stdout).toContain('chatmux nex -m qwen3-coder -e http://gpu-box:8000/v1');

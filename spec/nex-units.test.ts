@@ -7,7 +7,7 @@ import { EndpointError, normaliseEndpoint } from '../lib/agents/nex/endpoint';
 import { SseParser } from '../lib/agents/nex/sse';
 import { httpError, networkError, oneLine, redact, serverMessage } from '../lib/agents/nex/errors';
 import { appendClear, appendTurn, buildMessages, readTranscript } from '../lib/agents/nex/transcript';
-import { keyFromEnv } from '../lib/cli/nex';
+import { keyFromEnv } from '../lib/agents/nex/key';
 
 describe('normaliseEndpoint', () => {
   test.each([

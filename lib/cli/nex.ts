@@ -6,27 +6,7 @@ import { UsageError } from './context';
 import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
 import { runRepl } from '../agents/nex/repl';
 import { DEFAULT_TIMEOUT_MS } from '../agents/nex/client';
-
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-
-export interface NexKey {
-  apiKey?: string;
-  keyVar?: string;
-  /** Shown when the named variable is unset or empty. */
-  warning?: string;
-}
-
-/** The key comes from an env var, never from argv: `--api-key-env VAR`, else OPENAI_API_KEY if set. */
-export function keyFromEnv(varName: string | undefined, env: NodeJS.ProcessEnv = process.env): NexKey {
-  if (varName !== undefined) {
-    if (!ENV_NAME.test(varName)) throw new UsageError(`--api-key-env ${JSON.stringify(varName)}: give the NAME of an environment variable (letters, digits, _)`);
-    const v = env[varName];
-    if (!v) return { keyVar: varName, warning: `$${varName} is not set; sending requests without an API key` };
-    return { apiKey: v, keyVar: varName };
-  }
-  if (env.OPENAI_API_KEY) return { apiKey: env.OPENAI_API_KEY, keyVar: 'OPENAI_API_KEY' };
-  return {};
-}
+import { keyFromEnv, KeyEnvError } from '../agents/nex/key';
 
 function checkModel(model: string): string {
   if (!model.trim()) throw new UsageError('-m MODEL is empty');
@@ -74,7 +54,13 @@ export function register(program: Command, _context: () => CliContext): void {
       const model = checkModel(opts.model);
       if (opts.resume && !opts.transcript) throw new UsageError('--resume needs --transcript FILE (the conversation to continue)');
       const timeoutMs = opts.timeout !== undefined ? parseTimeout(opts.timeout) : undefined;
-      const key = keyFromEnv(opts.apiKeyEnv);
+      let key;
+      try {
+        key = keyFromEnv(opts.apiKeyEnv);
+      } catch (e) {
+        if (e instanceof KeyEnvError) throw new UsageError(e.message);
+        throw e;
+      }
       if (key.warning) process.stderr.write(`warning: ${key.warning}\n`);
 
       const repl = runRepl({
