@@ -188,6 +188,25 @@ describe('restore from tmux captures', () => {
     term.dispose();
   });
 
+  test('after a restore, resizing reflows wrapped lines exactly as tmux does', async () => {
+    let s = '';
+    for (let i = 1; i <= 10; i++) s += `line ${i} abcdefghijklmnopqrstuvwxyzABCDEF\r\n`;
+    const pane = await paneShowing('reflow', 30, 8, s);
+    const [info] = await listPanes(server.cli, { target: pane });
+    const term = new PaneTerminal({ cols: 30, rows: 8 });
+    await restorePane(server.cli, pane, term, 100);
+    for (const [w, h] of [[20, 8], [45, 10], [30, 5]] as const) {
+      // Test-side resize of the window (the UI does it with refresh-client -C).
+      server.tmux('resize-window', '-t', info!.windowId, '-x', String(w), '-y', String(h));
+      term.resize(w, h);
+      await term.flush();
+      const [now] = await listPanes(server.cli, { target: pane });
+      expect(rowTexts(term, term.baseY, term.baseY + h)).toEqual(await plainRows(pane));
+      expect([term.cursorX, term.cursorY]).toEqual([now!.cursorX, now!.cursorY]);
+    }
+    term.dispose();
+  });
+
   test('older history beyond the scrollback is read from tmux', async () => {
     let s = '';
     for (let i = 1; i <= 60; i++) s += `old ${i}\r\n`;
