@@ -311,3 +311,15 @@ test('TLS: a self-signed certificate is one readable line', async () => {
     await new Promise((r) => srv.close(r));
   }
 });
+
+test('control characters in a reply never reach the terminal, but stay in the transcript', async () => {
+  const transcript = path.join(dir, 'ctrl.jsonl');
+  const nasty = 'safe \u001b]52;c;aGk=\u0007text \u001b[2Jend\r\n\tok';
+  stub.enqueue({ kind: 'reply', text: nasty });
+  const h = startRepl({ url: stub.url, transcriptPath: transcript });
+  h.send('x');
+  await waitFor(() => h.out().includes('ok\n'), 5000, 'reply');
+  expect(h.out()).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f]/);
+  expect(h.out()).toContain('safe ]52;c;aGk=text [2Jend\n\tok');
+  expect(readLines(transcript)[0].assistant).toBe(nasty);
+});

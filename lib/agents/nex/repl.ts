@@ -68,7 +68,7 @@ export function runRepl(o: ReplOptions): Repl {
    */
   let transcriptInSync = !!o.transcriptPath;
   const showError = (line: string): void => {
-    const safe = oneLine(redact(line, o.apiKey));
+    const safe = printable(oneLine(redact(line, o.apiKey)));
     errorOutput.write(`error: ${safe}\n`);
     logError(o.logFile, safe);
   };
@@ -234,7 +234,7 @@ export function runRepl(o: ReplOptions): Repl {
         signal: current.signal,
         onToken: (t) => {
           printed = true;
-          say(t);
+          say(printable(t));
         },
       });
       say(reply.text.endsWith('\n') ? '' : '\n');
@@ -283,6 +283,14 @@ export function runRepl(o: ReplOptions): Repl {
   return { done, interrupt };
 }
 
+/**
+ * Model and server text goes to a terminal: drop control characters (ESC, CSI, BEL, CR …) so a
+ * reply cannot move the cursor, retitle the window or write the clipboard. Tabs and newlines stay.
+ */
+export function printable(text: string): string {
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
+}
+
 /** A stand-in for the terminal that drops writes while `isMuted()`; size and resizes pass through. */
 function mutableOutput(real: NodeJS.WritableStream, isMuted: () => boolean): NodeJS.WritableStream {
   const tty = real as NodeJS.WriteStream;
@@ -305,7 +313,7 @@ function showResumed(turns: Turn[], file: string, show: number, say: (t: string)
   const hidden = turns.length - shown.length;
   say(`── resumed ${turns.length} earlier turn(s) from ${file}${hidden > 0 ? `; last ${shown.length} shown` : ''} ──\n`);
   for (const t of shown) {
-    say(`> ${t.user.replace(/\n/g, '\n. ')}\n${t.assistant}${t.assistant.endsWith('\n') ? '' : '\n'}`);
+    say(printable(`> ${t.user.replace(/\n/g, '\n. ')}\n${t.assistant}${t.assistant.endsWith('\n') ? '' : '\n'}`));
   }
   say('──\n');
 }
