@@ -7,8 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTestServer, killAllTestServers, waitFor, type TestServer } from './support/tmux';
-import { cleanEnv, FAKE_AGENT, globalArgs, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
+import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
+import { cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { openChat } from '../lib/chat/lifecycle';
 import { makeChatContext } from '../lib/chat/context';
@@ -16,18 +16,6 @@ import { chatServerOptions } from '../lib/chat/tmux-server';
 import { TmuxCli } from '../lib/control/exec';
 
 afterAll(() => killAllTestServers());
-
-function sessionsOf(t: TestServer): string[] {
-  try {
-    return t.tmux('list-sessions', '-F', '#{session_name}').split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
-
-function capture(t: TestServer, session: string): string {
-  return t.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', `=${session}:`);
-}
 
 describe('chat lifecycle through the CLI', () => {
   const t = makeTestServer();

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import type { TestServer } from './tmux';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'chatmux');
@@ -65,4 +66,18 @@ export function tempProject(folderName = 'proj'): { root: string; project: strin
 /** Global args for one test: socket, project, state dir. */
 export function globalArgs(socket: string, p: { project: string; stateDir: string }): string[] {
   return ['--socket', socket, '--project', p.project, '--state-dir', p.stateDir];
+}
+
+/** Session names on a test server ([] when it is not running). */
+export function sessionsOf(t: TestServer): string[] {
+  try {
+    return t.tmux('list-sessions', '-F', '#{session_name}').split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+/** A chat session's whole pane text, wrapped lines joined. */
+export function capture(t: TestServer, session: string): string {
+  return t.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', `=${session}:`);
 }
