@@ -140,6 +140,14 @@ describe('painting cells', () => {
     expect(f.lines[3]![27]).toEqual([attr(0, D, 1), ' ']);
   });
 
+  test('a wide glyph cut by the right edge is blanked instead of spilling over', async () => {
+    const f = fakeScreen();
+    const t = await term(12, 2, '012345678中z');
+    new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 10, height: 2, terminal: t });
+    f.screen.render();
+    expect(rowChars(f.lines[0]!, 0, 11)).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', ' ', ' ']);
+  });
+
   test('the cursor shows (inverse) only in the focused view and only when the app shows it', async () => {
     const f = fakeScreen();
     const t = await term(10, 3, 'abc\x1b[2;3H');

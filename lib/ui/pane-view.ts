@@ -195,7 +195,10 @@ export class PaneView {
           source.line.getCell(col, source.cell);
           // '' for the right half of a wide glyph: blessed then writes nothing there and the
           // outer terminal's two-column glyph covers it (blessed's own width table is older).
-          ch = source.cell.getWidth() === 0 ? '' : source.cell.getChars() || ' ';
+          const w = source.cell.getWidth();
+          ch = w === 0 ? '' : source.cell.getChars() || ' ';
+          // A wide glyph cut by the right edge would spill over the border: blank it.
+          if (w === 2 && x === xl - 1) ch = ' ';
           attr = cellAttr(source.cell, dfg, dbg);
         }
         if (cursor && cursor.row === row && cursor.col === col) attr = ((attrFlags(attr) ^ FLAG_INVERSE) << 18) | (attr & 0x3ffff);
@@ -239,6 +242,11 @@ export class PaneView {
     if (!sline) return;
     const start = Math.max(xi, xl - text.length);
     const attr = ((attrFlags(dattr) | FLAG_INVERSE) << 18) | (dattr & 0x3ffff);
+    // Covering the right half of a wide glyph: blank its left half too, or it spills over.
+    if (start > xi && sline[start]?.[1] === '' && sline[start - 1]) {
+      sline[start - 1]![1] = ' ';
+      sline.dirty = true;
+    }
     for (let i = 0; start + i < xl && i < text.length; i++) {
       const s = sline[start + i];
       if (!s) break;
