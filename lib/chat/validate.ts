@@ -23,7 +23,7 @@ export function checkLabel(what: string, value: string): string {
   if (hasControlChars(value)) {
     throw new ChatInputError(`${what} contains control characters (newline, tab, escape…): use plain printable text`);
   }
-  if (/[\ud800-\udfff]/.test(value)) throw new ChatInputError(`${what} is not valid Unicode`);
+  if (/[\ud800-\udfff]/u.test(value)) throw new ChatInputError(`${what} is not valid Unicode`);
   if (Array.from(value).length > MAX_LABEL_CHARS) throw new ChatInputError(`${what} is longer than ${MAX_LABEL_CHARS} characters`);
   return value;
 }
@@ -38,7 +38,7 @@ export function checkPath(what: string, value: string): string {
 export function checkArgv(argv: readonly string[]): string[] {
   for (const a of argv) {
     if (a.includes('\0')) throw new ChatInputError('a command argument contains a NUL byte');
-    if (/[\ud800-\udfff]/.test(a)) throw new ChatInputError('a command argument is not valid Unicode');
+    if (/[\ud800-\udfff]/u.test(a)) throw new ChatInputError('a command argument is not valid Unicode');
   }
   return [...argv];
 }
