@@ -45,20 +45,20 @@ function formatList(chats: ChatView[]): string {
   ]);
 }
 
-/** The client for our terminal when we run inside the same tmux server, else null. */
-async function sameServerClient(rt: ReturnType<typeof chatRuntime>): Promise<string | null> {
+/**
+ * Inside chatmux's own tmux server: the client showing our pane (null if none); else null.
+ * Our stdin is the pane's tty, not the client's: find the client via $TMUX_PANE's session.
+ */
+async function sameServerClient(rt: ReturnType<typeof chatRuntime>): Promise<{ client: string | null } | null> {
   const tmuxVar = process.env.TMUX;
-  if (!tmuxVar || !rt.runner) return null;
+  const pane = process.env.TMUX_PANE;
+  if (!tmuxVar || !pane || !/^%\d+$/.test(pane) || !rt.runner) return null;
   const ourSocket = await displayMessage(rt.runner, '#{socket_path}').catch(() => '');
   if (!ourSocket || tmuxVar.split(',')[0] !== ourSocket) return null;
-  let tty = '';
-  try {
-    tty = fs.readlinkSync('/proc/self/fd/0');
-  } catch {
-    /* not Linux */
-  }
-  const clients = await listClients(rt.runner);
-  return clients.find((c) => c.name === tty)?.name ?? null;
+  const session = await displayMessage(rt.runner, '#{session_id}', pane).catch(() => '');
+  const clients = (await listClients(rt.runner)).filter((c) => c.sessionId === session && !c.controlMode);
+  clients.sort((a, b) => b.activity - a.activity);
+  return { client: clients[0]?.name ?? null };
 }
 
 export function register(program: Command, context: () => CliContext): void {
@@ -129,9 +129,11 @@ export function register(program: Command, context: () => CliContext): void {
       const rt = chatRuntime(context());
       const runner = requireTmux(rt, 'chatmux chat attach');
       const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
-      const client = await sameServerClient(rt);
-      if (client) {
-        await switchClient(runner, `=${c.session}`, client);
+      const inside = await sameServerClient(rt);
+      if (inside) {
+        // A plain attach from here would show the server inside itself.
+        if (!inside.client) throw new Error(`this pane belongs to chatmux's tmux server but no terminal client shows it; open ${ref} from the chatmux UI`);
+        await switchClient(runner, `=${c.session}`, inside.client);
         return;
       }
       if (!process.stdin.isTTY) throw new UsageError('chatmux chat attach needs a terminal on stdin');
