@@ -15,6 +15,7 @@ import { sweep } from '../lib/chat/sweep';
 import { warnNoTmuxOnce } from '../lib/chat/fallback';
 import { plainText } from '../lib/chat/logs';
 import { TmuxCli } from '../lib/control/exec';
+import { startStub } from '../fixtures/stub-server';
 
 afterAll(() => killAllTestServers());
 
@@ -197,6 +198,38 @@ describe('resumeLost after the tmux server died', () => {
     // A second list resumes nothing more.
     const again = await runChatmux([...g, 'chat', 'list'], { env });
     expect(again.stderr).toBe('');
+  });
+});
+
+describe('a nex chat against a stub endpoint', () => {
+  const t = makeTestServer();
+  const p = tempProject();
+  const g = globalArgs(t.socket, p);
+  afterAll(() => {
+    t.kill();
+    p.cleanup();
+  });
+
+  test('answers, and after kill-server continues from its transcript', async () => {
+    const stub = await startStub({ behaviour: { kind: 'echo' }, idleTimeoutMs: 30000 });
+    try {
+      const env = cleanEnv({ CHATMUX_SPEC_NEX_KEY: 'sk-dummy-nex' });
+      const made = await runChatmux([...g, 'chat', 'new', '--executor', 'nex', '-m', 'stub-model', '-e', `${stub.url}/v1`, '--api-key-env', 'CHATMUX_SPEC_NEX_KEY', '--json'], { env });
+      expect(made.code).toBe(0);
+      const rec = JSON.parse(made.stdout);
+      await waitFor(() => capture(t, rec.session).includes('/exit'), 8000, 'nex prompt');
+      expect((await runChatmux([...g, 'chat', 'send', rec.ref, 'hello nex'], { env })).code).toBe(0);
+      await waitFor(() => capture(t, rec.session).includes('echo: hello nex (messages: 1)'), 8000, 'reply');
+      expect(stub.requests.some((r) => r.headers.authorization === 'Bearer sk-dummy-nex')).toBe(true);
+      t.tmux('kill-server');
+      const back = await runChatmux([...g, 'chat', 'list'], { env });
+      expect(back.stderr).toContain(`resumed ${rec.ref}`);
+      await waitFor(() => /resumed 1 earlier turn/.test(capture(t, rec.session)), 8000, 'transcript reloaded');
+      expect((await runChatmux([...g, 'chat', 'send', rec.ref, 'second'], { env })).code).toBe(0);
+      await waitFor(() => capture(t, rec.session).includes('echo: second (messages: 3)'), 8000, 'history kept');
+    } finally {
+      await stub.close();
+    }
   });
 });
 

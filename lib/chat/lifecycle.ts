@@ -65,6 +65,7 @@ export function apiKeyFor(chat: Pick<ChatRecord, 'apiKeyEnv'>, env: EnvSource): 
 function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry): Omit<ChatRecord, 'ref' | 'session'> {
   const argv = checkArgv(input.argv ?? []);
   if (input.executor === 'cmd' && argv.length === 0) throw new ChatInputError('--executor cmd needs a command after --, e.g. chatmux chat new --executor cmd -- python3 -i');
+  if (input.executor === 'nex' && (!input.model || !input.endpoint)) throw new ChatInputError('--executor nex needs -m MODEL and -e URL, e.g. chatmux chat new --executor nex -m qwen3 -e http://127.0.0.1:8000/v1');
   const parent = input.parent ?? null;
   if (parent !== null && !findChat(reg, parent)) throw new ChatInputError(`--parent ${parent}: unknown chat (see chatmux chat list)`);
   const cwd = checkPath('--cwd', input.cwd ?? ctx.project);

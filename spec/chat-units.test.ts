@@ -1,0 +1,149 @@
+/** Units of lib/chat that need no tmux: naming, validation, executors, registry, log text. */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chatSessionName, projectTag, refFromSessionName } from '../lib/chat/naming';
+import { checkEndpoint, checkLabel, ChatInputError } from '../lib/chat/validate';
+import { makeChatContext } from '../lib/chat/context';
+import { executorFor } from '../lib/chat/executors';
+import { findRolloutFor } from '../lib/chat/executors/codex';
+import { readRegistry, updateRegistry, type ChatRecord } from '../lib/chat/registry';
+import { plainText, wrappedCommand } from '../lib/chat/logs';
+
+const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-units-')));
+afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
+
+function record(over: Partial<ChatRecord> = {}): ChatRecord {
+  return {
+    ref: 'chat-3', name: '', role: '', parent: null, executor: 'cmd', argv: [], cwd: '/w', model: null, endpoint: null, apiKeyEnv: null,
+    resumeId: null, state: 'running', starterPid: null, session: 's', created: new Date().toISOString(), startedAt: null, ...over,
+  };
+}
+
+describe('naming', () => {
+  test('tag: sanitised folder name + 8 hex of the path hash; same folder name elsewhere differs', () => {
+    expect(projectTag('/a/my.proj:x y')).toMatch(/^my-proj-x-y-[0-9a-f]{8}$/);
+    expect(projectTag('/a/same')).not.toBe(projectTag('/b/same'));
+    expect(projectTag('/a/same')).toBe(projectTag('/a/same/'));
+    const long = projectTag('/x/' + 'n'.repeat(100));
+    expect(long).toMatch(/^n{48}-[0-9a-f]{8}$/);
+    const tag = projectTag('/a/same');
+    expect(refFromSessionName(tag, chatSessionName(tag, 'chat-12'))).toBe('chat-12');
+    expect(refFromSessionName(tag, chatSessionName(tag, 'chat-0'))).toBeNull();
+    expect(refFromSessionName(projectTag('/b/same'), chatSessionName(tag, 'chat-1'))).toBeNull();
+  });
+});
+
+describe('validation', () => {
+  test('labels refuse control characters and oversize text, keep everything else', () => {
+    for (const ok of [`it's "q"; \\ #(x) {}`, 'café ☕', '']) expect(checkLabel('name', ok)).toBe(ok);
+    for (const bad of ['a\nb', 'a\tb', '\x1b[31m', '\u0085', 'z'.repeat(201)]) expect(() => checkLabel('name', bad)).toThrow(ChatInputError);
+    expect(() => checkEndpoint('file:///etc/passwd')).toThrow(/http/);
+    expect(() => checkEndpoint('not a url')).toThrow(/not a URL/);
+    expect(checkEndpoint('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
+  });
+});
+
+describe('executors', () => {
+  const ctx = makeChatContext({ project: '/p', stateDir: '/p/.chatmux', socket: 'chatmux' });
+  const env = {};
+
+  test('codex: a chatmux-owned Responses provider; key only in env under the env_key name; resume needs the id', () => {
+    const chat = record({ executor: 'codex', model: 'gpt-x', endpoint: 'http://h:1/v1', apiKeyEnv: 'MY_KEY', argv: ['--foo'] });
+    const spec = executorFor('codex').fresh({ chat, ctx, apiKey: 'sk-1', env });
+    expect(spec.argv).toEqual([
+      'codex', '-m', 'gpt-x', '-c', 'model_provider="chatmux"', '-c', 'model_providers.chatmux.name="chatmux"',
+      '-c', 'model_providers.chatmux.base_url="http://h:1/v1"', '-c', 'model_providers.chatmux.env_key="MY_KEY"',
+      '-c', 'model_providers.chatmux.wire_api="responses"', '--foo',
+    ]);
+    expect(spec.env).toEqual({ MY_KEY: 'sk-1' });
+    expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })).toBeNull();
+    chat.resumeId = 'abc';
+    expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })!.argv.slice(0, 3)).toEqual(['codex', 'resume', 'abc']);
+    expect(executorFor('codex').fresh({ chat, ctx, apiKey: null, env: { CHATMUX_CODEX_BIN: '/fake' } }).argv[0]).toBe('/fake');
+  });
+
+  test('claude: a new --session-id per fresh start, --resume of the same id; endpoint and key via env', () => {
+    const chat = record({ executor: 'claude', endpoint: 'http://h:2', apiKeyEnv: 'K' });
+    const a = executorFor('claude').fresh({ chat, ctx, apiKey: 'sk-2', env });
+    const first = chat.resumeId!;
+    expect(a.argv).toEqual(['claude', '--session-id', first]);
+    expect(a.env).toEqual({ ANTHROPIC_BASE_URL: 'http://h:2', ANTHROPIC_API_KEY: 'sk-2' });
+    expect(executorFor('claude').resume({ chat, ctx, apiKey: 'sk-2', env })!.argv).toEqual(['claude', '--resume', first]);
+    executorFor('claude').fresh({ chat, ctx, apiKey: null, env });
+    expect(chat.resumeId).not.toBe(first);
+  });
+
+  test('nex: chatmux nex with the chat\'s transcript and log; --resume on resume', () => {
+    const chat = record({ executor: 'nex', model: 'm', endpoint: 'http://h:3/v1', apiKeyEnv: 'NK' });
+    const fresh = executorFor('nex').fresh({ chat, ctx, apiKey: 'k', env });
+    expect(fresh.argv[0]).toBe(process.execPath);
+    expect(fresh.argv[1]).toMatch(/bin\/chatmux$/);
+    expect(fresh.argv.slice(2)).toEqual(['nex', '-m', 'm', '-e', 'http://h:3/v1', '--transcript', '/p/.chatmux/chats/chat-3/transcript.jsonl', '--log', '/p/.chatmux/chats/chat-3/stderr.log', '--api-key-env', 'NK']);
+    expect(fresh.env).toEqual({ NK: 'k' });
+    expect(executorFor('nex').resume({ chat, ctx, apiKey: 'k', env })!.argv).toContain('--resume');
+  });
+
+  test('the agent argv reaches exec unchanged through the wrapper', () => {
+    const argv = ['/bin/echo', `a'b`, '"', '$(x)', 'two words'];
+    const cmd = wrappedCommand(argv, { stderrLog: null, banner: null, goChannel: null });
+    expect(cmd.slice(0, 2)).toEqual(['/bin/sh', '-c']);
+    expect(cmd.slice(-argv.length)).toEqual(argv);
+  });
+
+  test('codex rollout search: this cwd, after the start, not claimed by another chat', () => {
+    const home = path.join(root, 'codex');
+    const dir = path.join(home, 'sessions', '2026', '01', '02');
+    fs.mkdirSync(dir, { recursive: true });
+    const write = (id: string, cwd: string, ts: string) =>
+      fs.writeFileSync(path.join(dir, `rollout-2026-01-02T00-00-00-${id}.jsonl`), JSON.stringify({ type: 'session_meta', payload: { id, cwd, timestamp: ts } }) + '\n');
+    const since = new Date();
+    const later = (ms: number) => new Date(since.getTime() + ms).toISOString();
+    const id = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
+    write(id(1), '/other', later(100));
+    write(id(2), '/w', later(300));
+    write(id(3), '/w', later(200));
+    write(id(4), '/w', new Date(since.getTime() - 60000).toISOString());
+    expect(findRolloutFor(home, '/w', since, new Set())).toBe(id(3));
+    expect(findRolloutFor(home, '/w', since, new Set([id(3)]))).toBe(id(2));
+    expect(findRolloutFor(home, '/w', since, new Set([id(3), id(2)]))).toBeNull();
+  });
+});
+
+describe('registry', () => {
+  test('concurrent updates under the lock lose nothing; the file is 0600 in a 0700 dir', async () => {
+    const ctx = makeChatContext({ project: root, stateDir: path.join(root, 'st1'), socket: 'x', warn: () => {} });
+    await Promise.all(Array.from({ length: 15 }, (_, i) => updateRegistry(ctx, (reg) => {
+      reg.lastRef += 1;
+      reg.chats.push(record({ ref: `chat-${reg.lastRef}`, name: `n${i}` }));
+    })));
+    const reg = await readRegistry(ctx);
+    expect(reg.chats).toHaveLength(15);
+    expect(new Set(reg.chats.map((c) => c.ref)).size).toBe(15);
+    expect(fs.statSync(path.join(ctx.stateDir, 'chats.json')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(ctx.stateDir).mode & 0o777).toBe(0o700);
+  });
+
+  test('a file that fails validation is kept aside, rebuilt, and warned about', async () => {
+    const warnings: string[] = [];
+    const ctx = makeChatContext({ project: root, stateDir: path.join(root, 'st2'), socket: 'x', warn: (m) => warnings.push(m) });
+    fs.mkdirSync(ctx.stateDir, { recursive: true });
+    fs.writeFileSync(path.join(ctx.stateDir, 'chats.json'), JSON.stringify({ version: 1, project: root, lastRef: 1, chats: [{ ref: 'chat-1', state: 'bogus' }] }));
+    const reg = await readRegistry(ctx, async (r) => {
+      r.chats.push(record({ ref: 'chat-5' }));
+      r.lastRef = 5;
+      return r;
+    });
+    expect(reg.chats.map((c) => c.ref)).toEqual(['chat-5']);
+    expect(warnings[0]).toMatch(/unreadable .*kept as chats\.json\.corrupt-/);
+    expect(fs.readdirSync(ctx.stateDir).some((f) => f.startsWith('chats.json.corrupt-'))).toBe(true);
+    expect((await readRegistry(ctx)).lastRef).toBe(5);
+  });
+});
+
+describe('log text', () => {
+  test('escape sequences are dropped and carriage-return overwrites applied', () => {
+    expect(plainText('\x1b[1;31mred\x1b[0m plain\r\n\x1b]0;title\x07next\rover\n')).toBe('red plain\nover\n');
+  });
+});
