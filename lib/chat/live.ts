@@ -470,6 +470,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.order = rows.map((r) => r.item.ref);
     for (const r of rows) this.byRef.get(r.item.ref)!.depth = r.depth;
     this.emit('changed');
+    // A chat created elsewhere shows up while its creator still writes `running`: look again soon.
+    if (views.some((v) => v.state === 'starting')) setTimeout(() => this.scheduleBackfill(), 300);
     // Newly visible chats whose pane just appeared need their emulator.
     for (const ref of this.visible) {
       const c = this.byRef.get(ref);

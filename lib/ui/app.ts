@@ -1,0 +1,853 @@
+/**
+ * The chatmux terminal UI: a chat tree on the left, tabs on top, one or more live chat panes,
+ * a status line. Keys go to the focused chat as bytes except the prefix (Ctrl+O by default),
+ * Alt+←/→ and Alt+1…9. All tmux work goes through LiveChats (lib/chat); this file only
+ * arranges widgets and routes input.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import blessed, { type Widgets } from 'blessed';
+import { LiveChats, type LiveChat } from '../chat/live';
+import type { ChatContext } from '../chat/context';
+import { readRegistry, EXECUTORS, type ExecutorName } from '../chat/registry';
+import { statusWord } from '../chat/list';
+import { historyTerminal } from '../terminal/restore';
+import type { PaneTerminal } from '../terminal/pane-terminal';
+import { ConfirmDialog, Dialog, esc, ExitDialog, FormDialog, TextDialog, type ExitDecision } from './dialogs';
+import { InputTokenizer, parsePrefix, type Token } from './input';
+import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, type Rect } from './layout';
+import { PaneView } from './pane-view';
+import { renderSchedulerFor } from './render-scheduler';
+import { formatInspection } from '../chat/inspect';
+import { patchBlessedWidths } from './widths';
+
+export interface TuiOptions {
+  ctx: ChatContext;
+  /** Prefix key, e.g. `C-o` (default). */
+  prefix?: string;
+  input?: NodeJS.ReadableStream & { isTTY?: boolean };
+  output?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
+  env?: NodeJS.ProcessEnv;
+}
+
+type Focus = 'tree' | 'pane';
+
+const HELP = `{bold}Keys{/bold} (prefix = {bold}PREFIX{/bold}; every other key goes to the focused chat)
+
+  Alt+← / Alt+→     previous / next chat in tree order (wraps)
+  Alt+1 … Alt+9     jump to chat 1 … 9
+  PREFIX n          new chat (executor, name, role, model, endpoint)
+  PREFIX r          rename the focused chat
+  PREFIX x          close the focused chat (stops it; it starts fresh next time)
+  PREFIX a          archive the focused chat (asks first)
+  PREFIX o          open a closed chat again
+  PREFIX R          restart a dead agent (resumes its conversation)
+  PREFIX l          cycle layouts: one chat / two side by side / grid of four
+  PREFIX i          inspector: the tmux state of the socket
+  PREFIX s or [     scroll mode (PgUp/PgDn ↑↓ g/G, q or Esc to leave); the wheel scrolls too
+  PREFIX t or Tab   move focus between the tree and the chat
+  PREFIX PREFIX     send the prefix key itself to the chat
+  PREFIX ?          this help
+  PREFIX q          quit (asks whether to leave chats running)
+
+In the tree: ↑↓ select, Enter focus the chat, n new chat, q quit, Ctrl+C twice quit.
+A dead agent's pane offers R (restart with resume) and X (close).
+Chats keep running in tmux when chatmux quits; the next start brings them back.`;
+
+/** True when our terminal has hung up (its fd answers EIO). */
+function terminalGone(): boolean {
+  try {
+    // Harmless on a live terminal (bracketed paste off, as on exit); EIO on a dead one.
+    fs.writeSync(1, '\x1b[?2004l');
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+export async function runTui(o: TuiOptions): Promise<number> {
+  const app = new ChatmuxApp(o);
+  return app.run();
+}
+
+class ChatmuxApp {
+  private readonly ctx: ChatContext;
+  private readonly screen: Widgets.Screen;
+  private readonly tree: Widgets.BoxElement;
+  private readonly tabs: Widgets.BoxElement;
+  private readonly status: Widgets.BoxElement;
+  private readonly welcome: Widgets.BoxElement;
+  private readonly views: PaneView[] = [];
+  private readonly notes: Widgets.BoxElement[] = [];
+  private readonly tokenizer = new InputTokenizer();
+  private readonly prefixByte: number;
+  private readonly prefixName: string;
+  private live: LiveChats | null = null;
+  private focusRef: string | null = null;
+  private focus: Focus = 'pane';
+  private layout: LayoutMode = 'single';
+  private dialog: Dialog | null = null;
+  private prefixPending = false;
+  private scrollMode = false;
+  private older: PaneTerminal | null = null;
+  private olderLoading = false;
+  private lastCtrlC = 0;
+  private progress = '';
+  private message = '';
+  private messageTimer: NodeJS.Timeout | null = null;
+  private quitting = false;
+  private finish!: (code: number) => void;
+  private shownRefs: string[] = [];
+  private readonly logFile: string;
+
+  constructor(private readonly o: TuiOptions) {
+    this.ctx = o.ctx;
+    this.prefixName = o.prefix ?? 'C-o';
+    this.prefixByte = parsePrefix(this.prefixName);
+    this.logFile = path.join(this.ctx.stateDir, 'ui.log');
+    const term = process.env.TERM ?? '';
+    patchBlessedWidths();
+    this.screen = blessed.screen({
+      input: o.input as never,
+      output: o.output as never,
+      smartCSR: true,
+      fullUnicode: true,
+      // blessed cannot read Debian's tmux/screen terminfo and falls back to 8 colours.
+      terminal: /^(tmux|screen)/.test(term) ? 'xterm-256color' : undefined,
+      title: 'chatmux',
+      warnings: false,
+      autoPadding: false,
+      forceUnicode: true,
+    } as Widgets.IScreenOptions);
+    this.tree = blessed.box({ parent: this.screen, tags: true, mouse: true, wrap: false, style: { fg: 'white' } } as Widgets.BoxOptions);
+    this.tabs = blessed.box({ parent: this.screen, tags: true, height: 1, wrap: false } as Widgets.BoxOptions);
+    this.status = blessed.box({ parent: this.screen, tags: true, height: 1, style: { bg: 'blue', fg: 'white' } });
+    this.welcome = blessed.box({ parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, padding: { left: 2, top: 1 } });
+    for (let i = 0; i < 4; i++) {
+      const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true } as never);
+      this.views.push(v);
+      const note = blessed.box({ parent: v.box, tags: true, bottom: 0, left: 0, height: 1, width: '100%-2', hidden: true, style: { bg: 'red', fg: 'white' } });
+      this.notes.push(note);
+      v.box.on('click', () => this.focusView(i));
+      v.box.on('wheelup', () => this.wheel(i, -3));
+      v.box.on('wheeldown', () => this.wheel(i, 3));
+    }
+    this.tree.on('click', (data: { y: number }) => this.clickTree(data.y));
+  }
+
+  async run(): Promise<number> {
+    const done = new Promise<number>((resolve) => (this.finish = resolve));
+    this.installSafety();
+    // A key binding puts the tty into raw mode; we read raw bytes ourselves.
+    this.screen.key(['C-o'], () => {});
+    this.screen.program.input.on('data', (d: Buffer) => this.onData(d));
+    this.screen.program.write('\x1b[?2004h'); // bracketed paste from the outer terminal
+    this.screen.enableMouse();
+    this.screen.on('resize', () => void this.relayout());
+    this.setStatus('starting…');
+    // First frame at once: the tree as the registry knows it, before tmux answers.
+    await this.paintRegistryTree();
+    this.applyGeometry();
+    this.screen.render();
+    try {
+      this.live = await LiveChats.start(this.ctx, { width: this.cols(), height: this.rows(), env: this.o.env });
+    } catch (e) {
+      this.teardown();
+      process.stderr.write(`chatmux: ${(e as Error).message}\n`);
+      return 1;
+    }
+    this.wireLive(this.live);
+    this.focusRef = this.live.list().find((c) => c.paneId)?.ref ?? this.live.list()[0]?.ref ?? null;
+    if (!this.focusRef) this.focus = 'tree';
+    await this.relayout();
+    this.setStatus('');
+    void this.live.restoreAll().then(() => {
+      this.progress = '';
+      this.paintStatus();
+    });
+    return done;
+  }
+
+  // ------------------------------------------------------------------ wiring
+
+  private wireLive(live: LiveChats): void {
+    live.on('changed', () => {
+      if (this.focusRef && !live.get(this.focusRef)) this.focusRef = live.list()[0]?.ref ?? null;
+      if (!this.focusRef) this.focus = 'tree';
+      void this.relayout();
+    });
+    live.on('output', (ref) => {
+      const i = this.shownRefs.indexOf(ref);
+      if (i >= 0) {
+        const v = this.views[i]!;
+        if (v.terminal !== live.terminal(ref)) {
+          v.setTerminal(live.terminal(ref));
+          this.paintNotes();
+        }
+        v.scheduleRender();
+      }
+    });
+    live.on('progress', (done, total) => {
+      this.progress = done < total ? `restoring ${done}/${total}` : '';
+      this.paintStatus();
+    });
+    live.on('warning', (m) => this.warn(m));
+    live.on('inspector', () => {
+      if (this.dialog instanceof TextDialog) {
+        this.dialog.refresh();
+        this.screen.render();
+      }
+    });
+    live.on('closed', (reason) => {
+      if (this.quitting) return;
+      this.quitting = true;
+      this.teardown();
+      process.stderr.write(`chatmux: the tmux connection closed (${reason}).\n` +
+        (reason === 'server killed' ? 'The tmux server stopped; start chatmux again to bring every chat back.\n' : 'Start chatmux again to reconnect; your chats keep running.\n'));
+      this.finish(1);
+    });
+  }
+
+  /** Uncaught errors and signals: restore the terminal, leave every chat running. */
+  private installSafety(): void {
+    const leave = (signal: string) => {
+      // A second signal, or one during quitting: stop now (chats live on in tmux).
+      if (this.quitting) process.exit(0);
+      this.quitting = true;
+      this.log(`received ${signal}: leaving every chat running`);
+      this.live?.detachNow();
+      if (terminalGone()) {
+        // The terminal hung up (SSH drop): node would abort restoring it at exit. Chats are in tmux.
+        process.kill(process.pid, 'SIGKILL');
+        return;
+      }
+      this.teardown();
+      this.finish(0);
+    };
+    process.on('SIGHUP', () => leave('SIGHUP'));
+    process.on('SIGTERM', () => leave('SIGTERM'));
+    let crashed = false;
+    const crash = (e: unknown) => {
+      this.log(`fatal: ${(e as Error)?.stack ?? String(e)}`);
+      // Once: a terminal that went away makes every later write fail too (EIO).
+      if (crashed) return;
+      crashed = true;
+      const wasQuitting = this.quitting;
+      this.quitting = true;
+      this.live?.detachNow();
+      this.teardown();
+      if (!wasQuitting) {
+        try {
+          process.stderr.write(`chatmux: internal error: ${(e as Error)?.message ?? String(e)}\nDetails are in ${this.logFile}. Every chat is still running; start chatmux again.\n`);
+        } catch {
+          /* no terminal left */
+        }
+      }
+      this.finish(wasQuitting ? 0 : 1);
+    };
+    process.on('uncaughtException', crash);
+    process.on('unhandledRejection', crash);
+  }
+
+  private tornDown = false;
+
+  private teardown(): void {
+    if (this.tornDown) return;
+    this.tornDown = true;
+    try {
+      this.screen.program.write('\x1b[?2004l');
+      this.screen.destroy();
+    } catch {
+      /* already gone */
+    }
+  }
+
+  private log(line: string): void {
+    try {
+      fs.mkdirSync(this.ctx.stateDir, { recursive: true, mode: 0o700 });
+      // Size-capped: keep one previous file.
+      if ((fs.statSync(this.logFile, { throwIfNoEntry: false })?.size ?? 0) > 1024 * 1024) fs.renameSync(this.logFile, `${this.logFile}.1`);
+      fs.appendFileSync(this.logFile, `${new Date().toISOString()} ${line}\n`, { mode: 0o600 });
+    } catch {
+      /* nowhere to log */
+    }
+  }
+
+  // ------------------------------------------------------------------ geometry
+
+  private cols(): number {
+    return (this.screen.width as number) || 80;
+  }
+
+  private rows(): number {
+    return (this.screen.height as number) || 24;
+  }
+
+  private visibleRefs(): string[] {
+    const live = this.live;
+    if (!live || !this.focusRef) return [];
+    const order = live.list().map((c) => c.ref);
+    const start = Math.max(0, order.indexOf(this.focusRef));
+    const n = Math.min(paneCount(this.layout), order.length);
+    return Array.from({ length: n }, (_, i) => order[(start + i) % order.length]!);
+  }
+
+  private place(el: Widgets.BoxElement, r: Rect): void {
+    el.left = r.left;
+    el.top = r.top;
+    el.width = r.width;
+    el.height = r.height;
+  }
+
+  private applyGeometry(): { refs: string[]; rects: Rect[] } {
+    const refs = this.visibleRefs();
+    const g = computeLayout(this.cols(), this.rows(), this.layout, Math.max(1, refs.length));
+    this.place(this.tree, g.tree);
+    this.place(this.tabs, g.tabs);
+    this.place(this.status, g.status);
+    const empty = !!this.live && this.live.list().length === 0;
+    if (empty) this.welcome.show();
+    else this.welcome.hide();
+    if (empty) {
+      this.place(this.welcome, g.panes[0]!);
+      this.welcome.setContent(
+        `{bold}Welcome to chatmux{/bold}\n\nNo chats in this project yet.\n\n` +
+        `  Press {bold}n{/bold} then {bold}Enter{/bold} to start a shell chat\n` +
+        `  (the dialog also offers claude, codex, nex and any command).\n\n` +
+        `  Chats run in tmux and keep running when chatmux quits.\n` +
+        `  ${esc(this.prefixName)} ? lists every key • q quits`,
+      );
+    }
+    this.views.forEach((v, i) => {
+      const ref = refs[i];
+      if (!ref || empty) {
+        v.box.hide();
+        v.setTerminal(null);
+        return;
+      }
+      v.box.show();
+      this.place(v.box, g.panes[i]!);
+    });
+    this.shownRefs = empty ? [] : refs;
+    return { refs: this.shownRefs, rects: g.panes };
+  }
+
+  private async relayout(): Promise<void> {
+    if (!this.live || this.quitting) return;
+    const before = this.shownRefs.join(',');
+    const { refs, rects } = this.applyGeometry();
+    if (before !== refs.join(',') && this.scrollMode) this.leaveScroll();
+    refs.forEach((ref, i) => this.views[i]!.setTerminal(this.live!.terminal(ref)));
+    this.paintTree();
+    this.paintTabs();
+    this.paintNotes();
+    this.paintFocus();
+    this.paintStatus();
+    this.screen.render();
+    await this.live.setClientSize(this.cols(), this.rows());
+    await this.live.show(refs.map((ref, i) => ({ ref, ...innerSize(rects[i]!) })));
+  }
+
+  // ------------------------------------------------------------------ painting
+
+  private label(c: LiveChat): string {
+    const r = c.record;
+    const num = /(\d+)$/.exec(r.ref)?.[1] ?? '';
+    const name = r.name || `${r.executor} #${num}`;
+    return r.role ? `${name} [${r.role}]` : name;
+  }
+
+  private stateOf(c: LiveChat): string {
+    if (c.dead) return `dead(${c.exitStatus ?? '?'})`;
+    return statusWord({ ...c.record, exited: false });
+  }
+
+  private async paintRegistryTree(): Promise<void> {
+    try {
+      const reg = await readRegistry(this.ctx);
+      const rows = reg.chats.filter((c) => c.state !== 'archived').map((c) => ` ${esc(c.name || c.ref)} {gray-fg}${c.executor}{/gray-fg}`);
+      this.tree.setContent(`{bold} Chats{/bold}\n${rows.join('\n')}`);
+    } catch {
+      this.tree.setContent('{bold} Chats{/bold}');
+    }
+  }
+
+  private paintTree(): void {
+    const live = this.live!;
+    const rows = live.list().map((c) => {
+      const sel = c.ref === this.focusRef;
+      const dim = c.dead || c.record.state !== 'running' || !c.paneId;
+      const mark = c.activity ? '{yellow-fg}●{/yellow-fg}' : ' ';
+      let text = `${'  '.repeat(c.depth)}${esc(this.label(c))}`;
+      const meta = ` {gray-fg}${c.record.executor} ${this.stateOf(c)}{/gray-fg}`;
+      if (dim) text = `{gray-fg}${text}{/gray-fg}`;
+      if (sel) text = this.focus === 'tree' ? `{inverse}${text}{/inverse}` : `{bold}${text}{/bold}`;
+      return `${mark}${text}${meta}`;
+    });
+    const head = `{bold} Chats{/bold} {gray-fg}(${live.list().length}){/gray-fg}`;
+    this.tree.setContent([head, ...rows].join('\n'));
+  }
+
+  private paintTabs(): void {
+    const live = this.live!;
+    const parts = live.list().map((c, i) => {
+      const t = ` ${i + 1}:${esc(this.label(c))} `;
+      return c.ref === this.focusRef ? `{inverse}${t}{/inverse}` : c.activity ? `{yellow-fg}${t}{/yellow-fg}` : t;
+    });
+    this.tabs.setContent(parts.join('│'));
+  }
+
+  private paintNotes(): void {
+    const live = this.live;
+    this.views.forEach((v, i) => {
+      const note = this.notes[i]!;
+      const ref = this.shownRefs[i];
+      const c = ref && live ? live.get(ref) : undefined;
+      v.box.setLabel(c ? ` ${esc(this.label(c))} • ${c.record.executor} • ${this.stateOf(c)} ` : '');
+      if (!c) {
+        note.hide();
+        return;
+      }
+      let text = '';
+      if (c.dead) text = ` exited with status ${c.exitStatus ?? '?'} — R restart (resume) • X close`;
+      else if (!c.paneId && c.record.state === 'closed') text = ' closed — press Enter (or prefix o) to start it again';
+      else if (!c.paneId) text = ' no tmux session — prefix o brings it back';
+      else if (!live!.terminal(c.ref)) text = ' restoring…';
+      if (text) {
+        note.setContent(esc(text));
+        note.show();
+      } else note.hide();
+    });
+  }
+
+  private paintFocus(): void {
+    this.views.forEach((v, i) => {
+      const focused = this.shownRefs[i] === this.focusRef && this.focus === 'pane';
+      (v.box.style as { border: { fg: string } }).border = { fg: focused ? 'cyan' : 'gray' };
+      if (focused && !this.dialog) v.box.focus();
+    });
+    if (this.focus === 'tree' && !this.dialog) this.tree.focus();
+  }
+
+  private paintStatus(): void {
+    let left: string;
+    if (this.scrollMode) left = '{inverse} SCROLL {/inverse} PgUp/PgDn ↑↓ g/G move • q/Esc back to live';
+    else if (this.prefixPending) left = `{inverse} ${esc(this.prefixName)} {/inverse} n new • r rename • x close • a archive • l layout • i inspector • s scroll • ? help • q quit`;
+    else if (this.focus === 'tree') left = ' tree: ↑↓ select • Enter focus • n new • q quit';
+    else left = ` ${esc(this.prefixName)} ? help • Alt+←/→ switch chat • ${esc(this.prefixName)} q quit`;
+    const right = [this.progress, this.message].filter(Boolean).join(' • ');
+    this.status.setContent(`${left}${right ? `{|}${esc(right)} ` : ''}`);
+    renderSchedulerFor(this.screen).schedule();
+  }
+
+  private setStatus(m: string): void {
+    this.message = m;
+    this.paintStatus();
+  }
+
+  private warn(m: string): void {
+    this.log(`warning: ${m}`);
+    this.message = m;
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    this.messageTimer = setTimeout(() => {
+      this.message = '';
+      this.paintStatus();
+    }, 6000);
+    this.paintStatus();
+  }
+
+  // ------------------------------------------------------------------ focus and navigation
+
+  private async focusChat(ref: string | null, focus: Focus = 'pane'): Promise<void> {
+    if (!ref) return;
+    if (this.scrollMode) this.leaveScroll();
+    this.focusRef = ref;
+    this.focus = focus;
+    await this.relayout();
+  }
+
+  private focusView(i: number): void {
+    const ref = this.shownRefs[i];
+    if (ref && !this.dialog) void this.focusChat(ref);
+  }
+
+  private clickTree(y: number): void {
+    if (!this.live || this.dialog) return;
+    const row = y - (this.tree.atop as number) - 1;
+    const c = this.live.list()[row];
+    if (c) void this.focusChat(c.ref);
+  }
+
+  private async navigate(step: number): Promise<void> {
+    if (!this.live) return;
+    const next = await this.live.neighbour(this.focusRef, step);
+    if (next) await this.focusChat(next, this.focus);
+  }
+
+  // ------------------------------------------------------------------ input
+
+  private onData(d: Buffer): void {
+    if (this.quitting) return;
+    const tokens = this.tokenizer.push(d);
+    let batch: Buffer[] = [];
+    const flush = () => {
+      if (batch.length && this.focusRef && this.live) void this.live.sendKeys(this.focusRef, Buffer.concat(batch));
+      batch = [];
+    };
+    for (const t of tokens) {
+      if (t.kind === 'mouse') continue; // blessed handles clicks and the wheel
+      if (this.isPlainForward(t)) {
+        batch.push((t as { bytes: Buffer }).bytes);
+        continue;
+      }
+      flush();
+      this.onToken(t);
+    }
+    flush();
+  }
+
+  /** A key that simply goes to the focused chat (the common case, batched). */
+  private isPlainForward(t: Token): boolean {
+    if (t.kind !== 'key' || this.dialog || this.prefixPending || this.scrollMode || this.focus !== 'pane') return false;
+    if (t.bytes.length === 1 && t.bytes[0] === this.prefixByte) return false;
+    if (t.name === 'alt-left' || t.name === 'alt-right' || (t.alt && /^[1-9]$/.test(t.alt))) return false;
+    const c = this.focusRef ? this.live?.get(this.focusRef) : undefined;
+    return !!c?.paneId && !c.dead;
+  }
+
+  private onToken(t: Token): void {
+    if (this.dialog) {
+      if (this.dialog.key(t) === 'close') this.closeDialog();
+      else this.screen.render();
+      return;
+    }
+    if (t.kind === 'key' && this.prefixPending) {
+      this.prefixPending = false;
+      this.paintStatus();
+      void this.prefixCommand(t);
+      return;
+    }
+    if (t.kind === 'key' && t.bytes.length === 1 && t.bytes[0] === this.prefixByte) {
+      this.prefixPending = true;
+      this.paintStatus();
+      return;
+    }
+    if (t.kind === 'key' && (t.name === 'alt-left' || t.name === 'alt-right')) {
+      void this.navigate(t.name === 'alt-left' ? -1 : 1);
+      return;
+    }
+    if (t.kind === 'key' && t.alt && /^[1-9]$/.test(t.alt)) {
+      const c = this.live?.list()[Number(t.alt) - 1];
+      if (c) void this.focusChat(c.ref, this.focus);
+      return;
+    }
+    if (this.scrollMode) return this.scrollKey(t);
+    if (this.focus === 'tree' || !this.focusRef) return this.treeKey(t);
+    this.paneKey(t);
+  }
+
+  private paneKey(t: Token): void {
+    const c = this.focusRef ? this.live?.get(this.focusRef) : undefined;
+    if (!c || !this.live) return;
+    if (t.kind === 'paste') {
+      if (c.paneId && !c.dead) void this.live.paste(c.ref, t.text);
+      return;
+    }
+    if (t.kind !== 'key') return;
+    if (c.dead) {
+      if (t.char === 'R' || t.char === 'r') void this.act(() => this.live!.restartChat(c.ref), 'restarting…');
+      else if (t.char === 'X' || t.char === 'x') void this.act(() => this.live!.closeChat(c.ref), 'closing…');
+      return;
+    }
+    if (!c.paneId && t.name === 'enter') void this.act(() => this.live!.openChat(c.ref), 'starting…');
+  }
+
+  private treeKey(t: Token): void {
+    if (t.kind !== 'key' || !this.live) return;
+    const list = this.live.list();
+    const i = list.findIndex((c) => c.ref === this.focusRef);
+    if (t.name === 'up' || t.name === 'down') {
+      const next = list[Math.max(0, Math.min(list.length - 1, i + (t.name === 'up' ? -1 : 1)))];
+      if (next) void this.focusChat(next.ref, 'tree');
+    } else if (t.name === 'enter' && this.focusRef) {
+      const c = this.live.get(this.focusRef);
+      if (c && !c.paneId && c.record.state === 'closed') void this.act(() => this.live!.openChat(c.ref), 'starting…');
+      void this.focusChat(this.focusRef, 'pane');
+    } else if (t.char === 'n') this.newChatDialog();
+    else if (t.char === 'q') this.quit();
+    else if (t.char === '?') this.helpDialog();
+    else if (t.name === 'ctrl-c') {
+      const now = Date.now();
+      if (now - this.lastCtrlC < 1000) this.quit();
+      else {
+        this.lastCtrlC = now;
+        this.setStatus('press Ctrl+C again to quit');
+      }
+    }
+  }
+
+  private async prefixCommand(t: Token): Promise<void> {
+    if (t.kind !== 'key' || !this.live) return;
+    const ref = this.focusRef;
+    if (t.bytes.length === 1 && t.bytes[0] === this.prefixByte) {
+      if (ref) await this.live.sendKeys(ref, t.bytes);
+      return;
+    }
+    if (t.name === 'left' || t.name === 'right') return this.navigate(t.name === 'left' ? -1 : 1);
+    if (t.name === 'tab' || t.char === 't') {
+      this.focus = this.focus === 'tree' || !ref ? 'pane' : 'tree';
+      if (!ref) this.focus = 'tree';
+      return this.relayout();
+    }
+    switch (t.char) {
+      case 'n':
+        return this.newChatDialog();
+      case 'r':
+        if (ref) this.renameDialog(ref);
+        return;
+      case 'x':
+        if (ref) await this.act(() => this.live!.closeChat(ref), 'closing…');
+        return;
+      case 'a':
+        if (ref) this.archiveDialog(ref);
+        return;
+      case 'o':
+        if (ref) await this.act(() => this.live!.openChat(ref), 'starting…');
+        return;
+      case 'R':
+        if (ref) await this.act(() => this.live!.restartChat(ref), 'restarting…');
+        return;
+      case 'l':
+        this.layout = LAYOUT_MODES[(LAYOUT_MODES.indexOf(this.layout) + 1) % LAYOUT_MODES.length]!;
+        return this.relayout();
+      case 'i':
+        return this.inspectorDialog();
+      case 's':
+      case '[':
+        return this.enterScroll();
+      case '?':
+        return this.helpDialog();
+      case 'q':
+        return this.quit();
+    }
+  }
+
+  private async act(fn: () => Promise<void>, doing: string): Promise<void> {
+    this.setStatus(doing);
+    try {
+      await fn();
+      this.setStatus('');
+    } catch (e) {
+      this.warn((e as Error).message);
+    }
+  }
+
+  // ------------------------------------------------------------------ scroll mode
+
+  private focusedView(): PaneView | null {
+    const i = this.shownRefs.indexOf(this.focusRef ?? '');
+    return i >= 0 ? this.views[i]! : null;
+  }
+
+  private enterScroll(): void {
+    const v = this.focusedView();
+    if (!v?.terminal) return;
+    this.scrollMode = true;
+    v.scrollPage(-1);
+    this.paintStatus();
+  }
+
+  private leaveScroll(): void {
+    const v = this.focusedView();
+    v?.scrollToBottom();
+    v?.setOlderHistory(null);
+    this.older?.dispose();
+    this.older = null;
+    this.scrollMode = false;
+    this.paintStatus();
+  }
+
+  private wheel(i: number, rows: number): void {
+    if (this.dialog) return;
+    const ref = this.shownRefs[i];
+    if (!ref) return;
+    if (ref !== this.focusRef) return void this.focusChat(ref);
+    const v = this.views[i]!;
+    if (!v.terminal) return;
+    if (rows < 0 && !this.scrollMode) this.scrollMode = true;
+    this.scrollBy(v, rows);
+  }
+
+  private scrollBy(v: PaneView, rows: number): void {
+    v.scrollBy(rows);
+    if (rows < 0 && v.atOldestLocalLine) void this.loadOlder(v);
+    if (!v.isScrolled && rows > 0) this.leaveScroll();
+    this.paintStatus();
+  }
+
+  /** Past the emulator's scrollback: read older history from tmux once. */
+  private async loadOlder(v: PaneView): Promise<void> {
+    if (this.older || this.olderLoading || !this.live || !this.focusRef || !v.terminal) return;
+    this.olderLoading = true;
+    try {
+      const local = v.terminal.baseY;
+      const lines = await this.live.olderHistory(this.focusRef, -(local + 2000), 2000);
+      if (lines.length && this.scrollMode) {
+        this.older = await historyTerminal(lines, v.terminal.cols);
+        v.setOlderHistory(this.older);
+      }
+    } catch (e) {
+      this.warn(`history: ${(e as Error).message}`);
+    } finally {
+      this.olderLoading = false;
+    }
+  }
+
+  private scrollKey(t: Token): void {
+    const v = this.focusedView();
+    if (!v || t.kind !== 'key') return;
+    const page = Math.max(1, v.innerSize().rows - 1);
+    if (t.name === 'escape' || t.char === 'q') return this.leaveScroll();
+    if (t.name === 'pageup') this.scrollBy(v, -page);
+    else if (t.name === 'pagedown' || t.name === 'space') this.scrollBy(v, page);
+    else if (t.name === 'up' || t.char === 'k') this.scrollBy(v, -1);
+    else if (t.name === 'down' || t.char === 'j') this.scrollBy(v, 1);
+    else if (t.char === 'g') {
+      v.scrollToTop();
+      void this.loadOlder(v);
+    } else if (t.char === 'G') this.leaveScroll();
+  }
+
+  // ------------------------------------------------------------------ dialogs
+
+  private openDialog(d: Dialog): void {
+    this.dialog?.destroy();
+    this.dialog = d;
+    d.box.setFront();
+    this.screen.render();
+  }
+
+  private closeDialog(): void {
+    this.dialog?.destroy();
+    this.dialog = null;
+    void this.relayout();
+  }
+
+  private newChatDialog(): void {
+    const live = this.live;
+    if (!live) return;
+    const d = new FormDialog(
+      this.screen,
+      'New chat',
+      [
+        { label: 'executor', value: 'shell', choices: EXECUTORS, hint: 'shell, claude, codex, nex, cmd' },
+        { label: 'name', value: '', hint: 'shown in the tree (optional)' },
+        { label: 'role', value: '', hint: 'e.g. reviewer (optional)' },
+        { label: 'model', value: '', hint: 'codex/claude/nex model (optional; nex needs one)' },
+        { label: 'endpoint', value: '', hint: 'http(s)://host:port[/v1] for your own server (optional)' },
+        { label: 'key env', value: '', hint: 'name of the env var holding the API key (optional)' },
+        { label: 'command', value: '', hint: 'for cmd: the command line, split on spaces' },
+      ],
+      async ([executor, name, role, model, endpoint, keyEnv, command]) => {
+        const size = innerSize(computeLayout(this.cols(), this.rows(), this.layout, 1).panes[0]!);
+        const argv = command ? command.trim().split(/\s+/).filter(Boolean) : [];
+        const ref = await live.newChat({
+          executor: executor as ExecutorName,
+          name: name || undefined,
+          role: role || undefined,
+          model: model || null,
+          endpoint: endpoint || null,
+          apiKeyEnv: keyEnv || null,
+          argv,
+          width: size.cols,
+          height: size.rows,
+        });
+        this.dialog?.destroy();
+        this.dialog = null;
+        await this.focusChat(ref, 'pane');
+        return null;
+      },
+    );
+    this.openDialog(d);
+  }
+
+  private renameDialog(ref: string): void {
+    const c = this.live?.get(ref);
+    if (!c) return;
+    const d = new FormDialog(
+      this.screen,
+      'Rename chat',
+      [
+        { label: 'name', value: c.record.name },
+        { label: 'role', value: c.record.role },
+      ],
+      async ([name, role]) => {
+        await this.live!.renameChat(ref, name!, role);
+        this.closeDialog();
+        return null;
+      },
+      'Enter save • Tab move • Esc cancel',
+    );
+    this.openDialog(d);
+  }
+
+  private archiveDialog(ref: string): void {
+    const c = this.live?.get(ref);
+    if (!c) return;
+    this.openDialog(new ConfirmDialog(this.screen, 'Archive chat', `Archive "${this.label(c)}"? Its agent stops and it leaves the list.`, () => {
+      void this.act(() => this.live!.archiveChat(ref), 'archiving…');
+    }));
+  }
+
+  private helpDialog(): void {
+    this.openDialog(new TextDialog(this.screen, 'Help', () => HELP.replace(/PREFIX/g, esc(this.prefixName))));
+  }
+
+  private async inspectorDialog(): Promise<void> {
+    const live = this.live;
+    if (!live) return;
+    let text = 'loading…';
+    const d = new TextDialog(this.screen, `Inspector — tmux -L ${this.ctx.socket}`, () => esc(text));
+    this.openDialog(d);
+    const update = async () => {
+      text = formatInspection(await live.inspector(), this.ctx.socket);
+      if (this.dialog === d) {
+        d.refresh();
+        this.screen.render();
+      }
+    };
+    await update();
+    const onChange = () => void update();
+    live.on('inspector', onChange);
+    d.box.once('destroy', () => live.off('inspector', onChange));
+  }
+
+  // ------------------------------------------------------------------ quitting
+
+  private quit(): void {
+    const live = this.live;
+    if (!live) return this.exit({ kind: 'leave-all' });
+    const running = live.list().filter((c) => c.paneId && c.record.state === 'running');
+    if (running.length === 0) return this.exit({ kind: 'leave-all' });
+    this.openDialog(new ExitDialog(this.screen, running.map((c) => ({ ref: c.ref, label: this.label(c), choice: 'leave' })), (d) => this.exit(d)));
+  }
+
+  private exit(d: ExitDecision): void {
+    if (this.quitting) return;
+    this.quitting = true;
+    void (async () => {
+      const live = this.live;
+      try {
+        if (live) {
+          if (d.kind === 'close-all') await live.closeAll();
+          else if (d.kind === 'per-chat') await live.closeSome(d.close);
+          else await live.leaveAll();
+        }
+      } catch (e) {
+        this.log(`exit: ${(e as Error).message}`);
+      }
+      this.teardown();
+      this.finish(0);
+    })();
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * blessed's width table predates emoji: it counts 🚀 ✅ as one column while tmux and the
+ * terminal draw two, so any row holding one (a chat name in the tree, a tab, a label)
+ * shifts everything after it. Teach blessed the widths tmux uses: Emoji_Presentation
+ * characters are two columns wide.
+ */
+import blessed from 'blessed';
+
+interface BlessedUnicode {
+  charWidth(str: string | number, i?: number): number;
+  codePointAt(str: string, i: number): number;
+  chars: { all: RegExp };
+}
+
+let patched = false;
+
+/** True for characters tmux 3.x shows two columns wide that blessed's table misses. */
+export function isWideEmoji(point: number): boolean {
+  if (point >= 0x1f000 && point <= 0x1faff) return /\p{Emoji_Presentation}/u.test(String.fromCodePoint(point)) || (point >= 0x1f300 && point <= 0x1f64f);
+  if (point >= 0x2000 && point <= 0x2bff) return BMP_WIDE.has(point);
+  return false;
+}
+
+const BMP_WIDE = new Set<number>();
+for (let p = 0x2000; p <= 0x2bff; p++) if (/\p{Emoji_Presentation}/u.test(String.fromCodePoint(p))) BMP_WIDE.add(p);
+
+export function patchBlessedWidths(): void {
+  if (patched) return;
+  patched = true;
+  const unicode = (blessed as unknown as { unicode: BlessedUnicode }).unicode;
+  const original = unicode.charWidth.bind(unicode);
+  unicode.charWidth = (str, i) => {
+    const point = typeof str === 'number' ? str : unicode.codePointAt(str, i ?? 0);
+    return isWideEmoji(point) ? 2 : original(str, i);
+  };
+  // Content text: blessed marks the second column of a wide character with \x03.
+  const bmp = [...BMP_WIDE].map((p) => `\\u${p.toString(16).padStart(4, '0')}`).join('');
+  const emoji = `[\\ud83c-\\ud83e][\\udc00-\\udfff]|[${bmp}]`;
+  const source = unicode.chars.all.source.slice(1, -1);
+  unicode.chars.all = new RegExp(`(${emoji}|${source})`, 'g');
+}
