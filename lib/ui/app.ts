@@ -126,11 +126,13 @@ class ChatmuxApp {
     for (let i = 0; i < 4; i++) {
       const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true } as never);
       this.views.push(v);
-      const note = blessed.box({ parent: v.box, tags: true, bottom: 0, left: 0, height: 1, width: '100%-2', hidden: true, style: { bg: 'red', fg: 'white' } });
-      this.notes.push(note);
       v.box.on('click', () => this.focusView(i));
       v.box.on('wheelup', () => this.wheel(i, -3));
       v.box.on('wheeldown', () => this.wheel(i, 3));
+    }
+    // Notes are drawn over the pane's last row; created after the views so they paint on top.
+    for (let i = 0; i < 4; i++) {
+      this.notes.push(blessed.box({ parent: this.screen, tags: true, height: 1, hidden: true, style: { bg: 'red', fg: 'white' } }));
     }
     this.tree.on('click', (data: { y: number }) => this.clickTree(data.y));
   }
@@ -321,12 +323,15 @@ class ChatmuxApp {
     this.views.forEach((v, i) => {
       const ref = refs[i];
       if (!ref || empty) {
+        this.notes[i]!.hide();
         v.box.hide();
         v.setTerminal(null);
         return;
       }
       v.box.show();
-      this.place(v.box, g.panes[i]!);
+      const r = g.panes[i]!;
+      this.place(v.box, r);
+      this.place(this.notes[i]!, { left: r.left + 1, top: r.top + r.height - 2, width: Math.max(1, r.width - 2), height: 1 });
     });
     this.shownRefs = empty ? [] : refs;
     return { refs: this.shownRefs, rects: g.panes };
