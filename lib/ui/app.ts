@@ -201,13 +201,40 @@ class ChatmuxApp {
       }
     });
     live.on('closed', (reason) => {
-      if (this.quitting) return;
-      this.quitting = true;
-      this.teardown();
-      process.stderr.write(`chatmux: the tmux connection closed (${reason}).\n` +
-        (reason === 'server killed' ? 'The tmux server stopped; start chatmux again to bring every chat back.\n' : 'Start chatmux again to reconnect; your chats keep running.\n'));
-      this.finish(1);
+      if (this.quitting || this.live !== live) return;
+      void this.reconnect(reason);
     });
+  }
+
+  /**
+   * The control connection ended under us (server killed, view session killed): connect
+   * again — the start sweeps, resumes chats a dead server lost, and backfills the tree.
+   */
+  private async reconnect(reason: string): Promise<void> {
+    this.live = null;
+    for (let attempt = 1; attempt <= 3 && !this.quitting; attempt++) {
+      this.setStatus(`tmux connection closed (${reason}); reconnecting (${attempt}/3)…`);
+      this.log(`connection closed (${reason}); reconnect attempt ${attempt}`);
+      await new Promise((r) => setTimeout(r, 300 * attempt));
+      try {
+        const live = await LiveChats.start(this.ctx, { width: this.cols(), height: this.rows(), env: this.o.env });
+        if (this.quitting) return void live.leaveAll();
+        this.live = live;
+        this.wireLive(live);
+        if (this.focusRef && !live.get(this.focusRef)) this.focusRef = live.list()[0]?.ref ?? null;
+        this.setStatus('reconnected');
+        await this.relayout();
+        void live.restoreAll();
+        return;
+      } catch (e) {
+        reason = (e as Error).message;
+      }
+    }
+    if (this.quitting) return;
+    this.quitting = true;
+    this.teardown();
+    process.stderr.write(`chatmux: lost the tmux connection (${reason}) and could not reconnect.\nYour chats keep running where tmux still runs; start chatmux again.\n`);
+    this.finish(1);
   }
 
   /** Uncaught errors and signals: restore the terminal, leave every chat running. */
