@@ -8,7 +8,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
-import { cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
+import { chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { openChat } from '../lib/chat/lifecycle';
 import { makeChatContext } from '../lib/chat/context';
@@ -18,14 +18,8 @@ import { TmuxCli } from '../lib/control/exec';
 afterAll(() => killAllTestServers());
 
 describe('chat lifecycle through the CLI', () => {
-  const t = makeTestServer();
-  const p = tempProject();
-  const g = globalArgs(t.socket, p);
+  const { t, p, g } = chatFixture();
   const env = cleanEnv({ CHATMUX_CLAUDE_BIN: FAKE_AGENT });
-  afterAll(() => {
-    t.kill();
-    p.cleanup();
-  });
 
   test('create → list → send → close → open fresh → archive', async () => {
     const created = await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '--name', 'first', '--role', 'tester', '--json'], { env });
@@ -121,13 +115,7 @@ describe('chat lifecycle through the CLI', () => {
 });
 
 describe('concurrency and survival', () => {
-  const t = makeTestServer();
-  const p = tempProject();
-  const g = globalArgs(t.socket, p);
-  afterAll(() => {
-    t.kill();
-    p.cleanup();
-  });
+  const { t, p, g } = chatFixture();
 
   test('10 concurrent `chat new` → 10 distinct refs, sessions and registry entries', async () => {
     const results = await Promise.all(Array.from({ length: 10 }, (_, i) => runChatmux([...g, 'chat', 'new', '--name', `c${i}`, '--', FAKE_AGENT], { timeoutMs: 30000 })));
@@ -169,15 +157,9 @@ describe('concurrency and survival', () => {
 });
 
 describe('hostile input', () => {
-  const t = makeTestServer();
-  const p = tempProject("we'ird; #{x} proj");
-  const g = globalArgs(t.socket, p);
+  const { t, p, g } = chatFixture("we'ird; #{x} proj");
   const marker = path.join(p.root, 'PWNED');
   const touch = `#(touch ${marker})`;
-  afterAll(() => {
-    t.kill();
-    p.cleanup();
-  });
 
   test('names, roles, argv and sent text with quotes, ;, \\, #(), {}, non-ASCII, 10 KB are safe', async () => {
     const names = [`it's`, 'say "hi"', 'a;b', 'back\\slash', touch, '{}', 'café ☕ 日本', `'; kill-server; '`, `${touch} #{session_name} #[fg=red]`];
@@ -238,14 +220,8 @@ describe('hostile input', () => {
 });
 
 describe('secrets', () => {
-  const t = makeTestServer();
-  const p = tempProject();
-  const g = globalArgs(t.socket, p);
+  const { t, p, g } = chatFixture();
   const key = `sk-spec-${randomBytes(12).toString('hex')}`;
-  afterAll(() => {
-    t.kill();
-    p.cleanup();
-  });
 
   test('the API key appears only in the chat session environment', async () => {
     const env = cleanEnv({ CHATMUX_SPEC_KEY: key, CHATMUX_CODEX_BIN: FAKE_AGENT, CHATMUX_CLAUDE_BIN: FAKE_AGENT });

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
-import { cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, tempProject } from './support/chatmux-cli';
+import { chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, tempProject } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { makeChatContext } from '../lib/chat/context';
 import { chatServerOptions } from '../lib/chat/tmux-server';
@@ -142,15 +142,9 @@ describe('sweep, adoption and two projects with the same folder name', () => {
 });
 
 describe('resumeLost after the tmux server died', () => {
-  const t = makeTestServer();
-  const p = tempProject();
-  const g = globalArgs(t.socket, p);
+  const { t, p, g } = chatFixture();
   const codexHome = path.join(p.root, 'codex-home');
   const env = cleanEnv({ CHATMUX_CLAUDE_BIN: FAKE_AGENT, CHATMUX_CODEX_BIN: FAKE_AGENT, CODEX_HOME: codexHome });
-  afterAll(() => {
-    t.kill();
-    p.cleanup();
-  });
 
   test('each running chat comes back with its own resume argv and its saved output above', async () => {
     const claude = JSON.parse((await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '-m', 'opus', '--json'], { env })).stdout);
@@ -202,13 +196,7 @@ describe('resumeLost after the tmux server died', () => {
 });
 
 describe('a nex chat against a stub endpoint', () => {
-  const t = makeTestServer();
-  const p = tempProject();
-  const g = globalArgs(t.socket, p);
-  afterAll(() => {
-    t.kill();
-    p.cleanup();
-  });
+  const { t, p, g } = chatFixture();
 
   test('answers, and after kill-server continues from its transcript', async () => {
     const stub = await startStub({ behaviour: { kind: 'echo' }, idleTimeoutMs: 30000 });

@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { TestServer } from './tmux';
+import { afterAll } from '@jest/globals';
+import { makeTestServer, type TestServer } from './tmux';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const BIN = path.join(ROOT, 'bin', 'chatmux');
@@ -60,7 +61,8 @@ export function tempProject(folderName = 'proj'): { root: string; project: strin
   const project = path.join(root, folderName);
   fs.mkdirSync(project);
   const stateDir = path.join(root, 'state');
-  return { root, project, stateDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true }) };
+  // Log writers of a just-killed server may still be finishing: retry a non-empty dir.
+  return { root, project, stateDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** Global args for one test: socket, project, state dir. */
@@ -80,4 +82,32 @@ export function sessionsOf(t: TestServer): string[] {
 /** A chat session's whole pane text, wrapped lines joined. */
 export function capture(t: TestServer, session: string): string {
   return t.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', `=${session}:`);
+}
+
+/** One describe block's private tmux server, temp project and global args, cleaned up afterAll. */
+export function chatFixture(folderName = 'proj'): { t: TestServer; p: ReturnType<typeof tempProject>; g: string[] } {
+  const t = makeTestServer();
+  const p = tempProject(folderName);
+  afterAll(async () => {
+    t.kill();
+    await processesGone(p.root);
+    p.cleanup();
+  });
+  return { t, p, g: globalArgs(t.socket, p) };
+}
+
+/** Wait (up to `ms`) until no process runs in or names `dir`: a killed server's agents and log writers finishing. */
+export async function processesGone(dir: string, ms = 5000): Promise<void> {
+  const end = Date.now() + ms;
+  const busy = (): boolean => {
+    for (const pid of fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+      try {
+        if (fs.readlinkSync(`/proc/${pid}/cwd`).startsWith(dir) || fs.readFileSync(`/proc/${pid}/cmdline`).includes(dir)) return true;
+      } catch {
+        /* gone or not ours */
+      }
+    }
+    return false;
+  };
+  while (busy() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
 }
