@@ -36,13 +36,10 @@ export class PaneTerminal {
     this.term.loadAddon(new Unicode11Addon());
     // tmux counts 🚀 ✅ as two columns; the default (v6) table says one and rows drift.
     this.term.unicode.activeVersion = '11';
-    const fire = (): void => {
-      for (const l of this.changed) l();
-    };
+    const fire = (): void => this.fireChange();
     this.disposables.push(
+      // Once per parsed chunk (not per line: onScroll would fire for every line fed).
       this.term.onWriteParsed(fire),
-      // Scrolling the viewport (scroll mode) changes what is visible without a write.
-      this.term.onScroll(fire),
       this.term.onResize(fire),
       this.term.buffer.onBufferChange(fire),
       // Keep the latest title (OSC 0/2) for views created after it was set.
@@ -151,18 +148,22 @@ export class PaneTerminal {
 
   scrollLines(n: number): void {
     this.term.scrollLines(n);
+    this.fireChange();
   }
 
   scrollPages(n: number): void {
     this.term.scrollPages(n);
+    this.fireChange();
   }
 
   scrollToTop(): void {
     this.term.scrollToTop();
+    this.fireChange();
   }
 
   scrollToBottom(): void {
     this.term.scrollToBottom();
+    this.fireChange();
   }
 
   dispose(): void {
@@ -171,6 +172,11 @@ export class PaneTerminal {
     for (const d of this.disposables.splice(0)) d.dispose();
     this.changed.clear();
     this.term.dispose();
+  }
+
+  /** Scrolling the viewport changes what is visible without a write. */
+  private fireChange(): void {
+    for (const l of this.changed) l();
   }
 
   private track(d: IDisposable): IDisposable {
