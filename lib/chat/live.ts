@@ -240,17 +240,10 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const state: Restoring = { buffered: [] };
     this.restoring.set(ref, state);
     const term = this.terminals.get(ref) ?? new PaneTerminal({ cols: 80, rows: 24, scrollback: this.scrollback });
-    let captureSeq = Number.MAX_SAFE_INTEGER;
-    // Record which output the main capture already reflects.
-    const runner: TmuxRunner = {
-      run: async (args) => {
-        const r = await this.client.commandAt(args);
-        if (args[0] === 'capture-pane' && args.includes('-S')) captureSeq = r.outputSeq;
-        return r.lines;
-      },
-    };
     try {
-      const res = await restorePane(runner, paneId, term, this.scrollback);
+      // The client orders the capture's reply against %output: later output is applied on top.
+      const res = await restorePane(this.client, paneId, term, this.scrollback);
+      const captureSeq = res.outputSeq ?? -1;
       for (const b of state.buffered) if (b.seq > captureSeq) term.write(b.data);
       this.applyPaneInfo(chat, res.pane);
       this.terminals.set(ref, term);
