@@ -22,15 +22,22 @@ function chatSessions(d: UiDriver): string[] {
   return out.split('\n').filter((n) => n.startsWith('wg-chat-'));
 }
 
+/** An empty project: the welcome screen, then a shell chat with two keystrokes (n, Enter). */
+async function freshUiWithShellChat(): Promise<UiDriver> {
+  const d = makeUiDriver();
+  ui = d;
+  d.start();
+  await d.waitScreen('Welcome to chatmux');
+  d.keys('n');
+  await d.waitScreen('New chat');
+  d.keys('Enter');
+  await d.waitScreen(/shell #1 • shell • running/);
+  return d;
+}
+
 describe('chatmux UI end to end', () => {
   test('empty folder: welcome, then a shell chat with two keystrokes; typing echoes; quit without chats is immediate', async () => {
-    ui = makeUiDriver();
-    ui.start();
-    await ui.waitScreen('Welcome to chatmux');
-    ui.keys('n');
-    await ui.waitScreen('New chat');
-    ui.keys('Enter');
-    await ui.waitScreen(/shell #1 • shell • running/);
+    ui = await freshUiWithShellChat();
     ui.type('echo typed-$((40+2))');
     ui.keys('Enter');
     await ui.waitScreen('typed-42');
@@ -104,13 +111,7 @@ describe('chatmux UI end to end', () => {
   });
 
   test('SIGKILL the UI: the chat lives on; the next start shows its earlier output', async () => {
-    ui = makeUiDriver();
-    ui.start();
-    await ui.waitScreen('Welcome to chatmux');
-    ui.keys('n');
-    await ui.waitScreen('New chat');
-    ui.keys('Enter');
-    await ui.waitScreen(/shell #1 • shell • running/);
+    ui = await freshUiWithShellChat();
     ui.type('echo before-kill-$((7*6))');
     ui.keys('Enter');
     await ui.waitScreen('before-kill-42');
