@@ -52,7 +52,7 @@ describe('chat lifecycle through the CLI', () => {
     // logs: output via pipe-pane, stderr tee'd
     await waitFor(() => fs.readFileSync(path.join(p.stateDir, 'chats', 'chat-1', 'output.log'), 'utf8').includes('GOT[hello there]'), 5000, 'output.log');
     const log = await runChatmux([...g, 'chat', 'log', 'chat-1', '--stderr'], { env });
-    expect(log.stdout).toMatch(/^# chatmux .* start chat-1: stderr of claude/);
+    expect(log.stdout).toMatch(/^# chatmux .* start chat-1: stderr of claude, tee.d through a pipe/);
     expect(log.stdout).toContain('ERR[hello there]');
 
     const closed = await runChatmux([...g, 'chat', 'close', 'chat-1'], { env });

@@ -9,7 +9,8 @@ import { makeChatContext } from '../lib/chat/context';
 import { executorFor } from '../lib/chat/executors';
 import { findRolloutFor } from '../lib/chat/executors/codex';
 import { readRegistry, updateRegistry, type ChatRecord } from '../lib/chat/registry';
-import { plainText, wrappedCommand } from '../lib/chat/logs';
+import { outputLogCommand, plainText, wrappedCommand } from '../lib/chat/logs';
+import { spawnSync } from 'node:child_process';
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-units-')));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -139,6 +140,24 @@ describe('registry', () => {
     expect(warnings[0]).toMatch(/unreadable .*kept as chats\.json\.corrupt-/);
     expect(fs.readdirSync(ctx.stateDir).some((f) => f.startsWith('chats.json.corrupt-'))).toBe(true);
     expect((await readRegistry(ctx)).lastRef).toBe(5);
+  });
+});
+
+describe('output log writer', () => {
+  test('appends everything it is piped and rotates past the cap, keeping one generation', () => {
+    const file = path.join(root, 'out', 'output.log');
+    fs.mkdirSync(path.dirname(file));
+    const chunk = Buffer.alloc(64 * 1024, 'a');
+    const input = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(chunk.fill(97 + i))));
+    const res = spawnSync('/bin/sh', ['-c', outputLogCommand(file, 200 * 1024)], { input });
+    expect(res.status).toBe(0);
+    const cur = fs.readFileSync(file);
+    const prev = fs.readFileSync(file + '.1');
+    expect(prev.length).toBeGreaterThanOrEqual(200 * 1024);
+    // nothing lost at the rotation boundary: .1 then current end with the input's last bytes
+    expect(Buffer.concat([prev, cur]).equals(input.subarray(input.length - prev.length - cur.length))).toBe(true);
+    expect(cur.length).toBeLessThan(input.length);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -57,12 +57,13 @@ export function startStderrLog(ctx: ChatContext, ref: string, mode: 'start' | 'r
 /**
  * The shell command for `pipe-pane`: appends pane output to output.log and renames it to
  * output.log.1 once it passes `max` bytes. dd copies each read as it arrives (head -c would
- * wait for a full count); the size is checked every 16 reads.
+ * wait for a full count); the size is checked before every 16 reads.
  */
 export function outputLogCommand(file: string, max = OUTPUT_LOG_MAX_BYTES): string {
   const script =
-    'umask 077; f=$1; max=$2; while :; do n=$(dd bs=65536 count=16 2>/dev/null | tee -a "$f" | wc -c); [ "$n" -gt 0 ] || exit 0; ' +
-    's=$(wc -c <"$f"); [ "$s" -lt "$max" ] || mv -f "$f" "$f.1"; done';
+    'umask 077; f=$1; max=$2; while :; do ' +
+    's=$(wc -c 2>/dev/null <"$f" || echo 0); [ "$s" -lt "$max" ] || mv -f "$f" "$f.1"; ' +
+    'n=$(dd bs=65536 count=16 2>/dev/null | tee -a "$f" | wc -c); [ "$n" -gt 0 ] || exit 0; done';
   return `exec /bin/sh -c ${shellQuote(script)} chatmux-log ${shellQuote(file)} ${max}`;
 }
 

@@ -1,8 +1,10 @@
 /** What the chat, sessions and sweep commands share: context, tmux runner, error mapping. */
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { TmuxCli } from '../control/exec';
 import { TmuxArgumentError } from '../control/quote';
 import type { TmuxServerOptions } from '../control/server';
+import { parseTmuxVersion, versionProblem } from '../control/version';
 import { makeChatContext, type ChatContext } from '../chat/context';
 import { registryPath } from '../chat/registry';
 import { chatServerOptions } from '../chat/tmux-server';
@@ -36,6 +38,9 @@ export function chatRuntime(cli: CliContext, extraDropEnv: readonly string[] = [
   if (!cli.useTmux) noTmuxReason = '--no-tmux';
   else if (!onPath('tmux')) noTmuxReason = 'tmux is not on PATH';
   if (noTmuxReason) return { ctx, runner: null, server: null, noTmuxReason };
+  // new-session -e (the only way a key reaches a chat) needs tmux 3.2.
+  const problem = versionProblem(parseTmuxVersion(execFileSync('tmux', ['-V'], { encoding: 'utf8' })));
+  if (problem) throw new Error(problem);
   const server = chatServerOptions(ctx, [...knownKeyNames(ctx), ...extraDropEnv]);
   return { ctx, runner: new TmuxCli(server), server, noTmuxReason: null };
 }

@@ -17,7 +17,7 @@ function base(input: LaunchInput): { argv: string[]; env: Record<string, string>
   return { argv, env };
 }
 
-const NOTE = 'stderr of claude (its screen is drawn on stdout, so tee-ing stderr does not affect it)';
+const NOTE = 'stderr of claude, tee\'d through a pipe (checked with claude 2.1.328: its screen is drawn on stdout and renders unchanged)';
 
 export const claude: Executor = {
   name: 'claude',

@@ -37,7 +37,7 @@ function env(input: LaunchInput): Record<string, string> {
   return input.chat.apiKeyEnv && input.apiKey !== null ? { [input.chat.apiKeyEnv]: input.apiKey } : {};
 }
 
-const NOTE = 'stderr of codex (its screen is drawn on stdout, so tee-ing stderr does not affect it)';
+const NOTE = 'stderr of codex, tee\'d through a pipe (checked with codex-cli 0.169.0: its screen is drawn on stdout and renders unchanged)';
 
 export function codexHome(e: NodeJS.ProcessEnv = process.env): string {
   return e.CODEX_HOME || path.join(os.homedir(), '.codex');
