@@ -8,8 +8,8 @@ import { listSessionsWithMeta } from './metadata';
 import { readRegistry, type ChatRecord } from './registry';
 
 export interface ChatView extends ChatRecord {
-  /** The session exists on the server. */
-  live: boolean;
+  /** The session exists on the server (null: tmux was not asked, e.g. --no-tmux). */
+  live: boolean | null;
   /** The agent exited (the pane is kept by remain-on-exit). */
   exited: boolean;
   exitStatus: number | null;
@@ -37,7 +37,7 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
       const p = s ? panes.get(s.id) : undefined;
       return {
         ...c,
-        live: !!s,
+        live: r ? !!s : null,
         exited: !!p?.dead,
         exitStatus: p?.dead ? p.deadStatus : null,
         pid: p && !p.dead ? p.pid : null,
@@ -48,7 +48,7 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
 
 /** One word for a chat's condition, for the table. */
 export function statusWord(c: ChatView): string {
-  if (c.state !== 'running') return c.state;
+  if (c.state !== 'running' || c.live === null) return c.state;
   if (!c.live) return 'lost';
   if (c.exited) return `exited(${c.exitStatus ?? '?'})`;
   return 'running';
