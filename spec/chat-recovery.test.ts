@@ -243,7 +243,7 @@ describe('fallback without tmux', () => {
     expect(res.stderr).toContain('chat-1 exited with status 3');
     expect(res.code).toBe(1);
     const listed = await runChatmux(['--project', p.project, '--state-dir', p.stateDir, 'chat', 'list', '--json'], { env });
-    expect(JSON.parse(listed.stdout)[0]).toMatchObject({ ref: 'chat-1', name: 'fg', state: 'closed', live: false });
+    expect(JSON.parse(listed.stdout)[0]).toMatchObject({ ref: 'chat-1', name: 'fg', state: 'closed', live: null });
     const send = await runChatmux(['--project', p.project, '--state-dir', p.stateDir, 'chat', 'send', 'chat-1', 'x'], { env });
     expect(send.code).toBe(1);
     expect(send.stderr).toContain('needs tmux (tmux is not on PATH)');
