@@ -140,7 +140,9 @@ export async function updateRegistry(
       }
     }
     const out = (await mutate(reg)) ?? reg;
-    await writeFileAtomic(file, JSON.stringify(out, null, 2) + '\n', { mode: 0o600 });
+    const next = JSON.stringify(out, null, 2) + '\n';
+    // Unchanged (e.g. a sweep with nothing to do): leave the file alone.
+    if (next !== text) await writeFileAtomic(file, next, { mode: 0o600 });
     return out;
   } finally {
     await release();
