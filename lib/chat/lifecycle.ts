@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import type { TmuxRunner } from '../control/exec';
 import {
   killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption, signalChannel,
@@ -68,7 +69,7 @@ function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry): Omit
   if (input.executor === 'nex' && (!input.model || !input.endpoint)) throw new ChatInputError('--executor nex needs -m MODEL and -e URL, e.g. chatmux chat new --executor nex -m qwen3 -e http://127.0.0.1:8000/v1');
   const parent = input.parent ?? null;
   if (parent !== null && !findChat(reg, parent)) throw new ChatInputError(`--parent ${parent}: unknown chat (see chatmux chat list)`);
-  const cwd = checkPath('--cwd', input.cwd ?? ctx.project);
+  const cwd = path.resolve(ctx.project, checkPath('--cwd', input.cwd ?? ctx.project));
   if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) throw new ChatInputError(`--cwd ${cwd}: not a directory`);
   return {
     name: checkLabel('name', input.name ?? ''),

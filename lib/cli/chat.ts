@@ -1,6 +1,7 @@
 /** `chatmux chat …`: create, list, attach, send, close, archive, rename, log. */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { attachProcess, displayMessage, listClients, switchClient } from '../control/commands';
 import { chatFiles } from '../chat/context';
@@ -89,7 +90,7 @@ export function register(program: Command, context: () => CliContext): void {
       const rt = chatRuntime(context(), opts.apiKeyEnv ? [opts.apiKeyEnv] : []);
       const input = {
         executor, argv, name: opts.name, role: opts.role, parent: opts.parent ?? null, model: opts.model ?? null,
-        endpoint: opts.endpoint ?? null, apiKeyEnv: opts.apiKeyEnv ?? null, cwd: opts.cwd, width: process.stdout.columns, height: process.stdout.rows,
+        endpoint: opts.endpoint ?? null, apiKeyEnv: opts.apiKeyEnv ?? null, cwd: opts.cwd === undefined ? undefined : path.resolve(opts.cwd), width: process.stdout.columns, height: process.stdout.rows,
       };
       if (!rt.runner) {
         warnNoTmuxOnce(rt.ctx, rt.noTmuxReason!);
