@@ -19,7 +19,11 @@ export const STDERR_LOG_MAX_BYTES = 4 * 1024 * 1024;
  */
 const WRAPPER = [
   'log=$1; banner=$2; go=$3; shift 3',
-  'if [ -n "$go" ]; then tmux wait-for "$go" 2>/dev/null; fi',
+  // At most 10 s: a starter killed before it signalled must not leave the agent waiting.
+  'if [ -n "$go" ]; then',
+  '  if command -v timeout >/dev/null 2>&1; then timeout 10 tmux wait-for "$go" 2>/dev/null',
+  '  else tmux wait-for "$go" 2>/dev/null; fi',
+  'fi',
   'if [ -n "$banner" ] && [ -f "$banner" ]; then cat "$banner"; rm -f "$banner"; fi',
   'if [ -n "$log" ]; then',
   '  f="$log.fifo.$$"; rm -f "$f"',
