@@ -111,6 +111,11 @@ describe('chat lifecycle through the CLI', () => {
     expect(t.tmux('show-options', '-v', '-t', `=${session}:`, '@chatmux-name').trim()).toBe('new name');
     const row = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout).find((c: { ref: string }) => c.ref === ref);
     expect(row).toMatchObject({ name: 'new name', role: 'r2' });
+    // a pane left in copy mode (someone scrolling) still gets the text as text
+    t.tmux('copy-mode', '-t', `=${session}:`);
+    expect(t.tmux('display-message', '-p', '-t', `=${session}:`, '#{pane_in_mode}').trim()).toBe('1');
+    expect((await runChatmux([...g, 'chat', 'send', ref, 'after copy mode'], { env })).code).toBe(0);
+    await waitFor(() => capture(t, session).includes('GOT[after copy mode]'), 5000, 'text after copy mode');
   });
 });
 

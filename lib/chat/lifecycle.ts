@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TmuxRunner } from '../control/exec';
 import {
-  killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption, signalChannel,
+  cancelMode, killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption, signalChannel,
   type CreatedPane, type PaneInfo,
 } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
@@ -307,6 +307,8 @@ export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, i
   const pane = await chatPane(r, chat);
   if (!pane) throw new ChatStateError(`${ref} has no tmux session (the server was stopped?); run chatmux chat list to bring it back`);
   if (pane.dead) throw new ChatStateError(`${ref}'s program has exited (status ${pane.deadStatus ?? '?'}); chatmux chat close ${ref} and open it again`);
+  // In copy mode the keys would be copy-mode commands, not text for the agent.
+  if (pane.inMode) await cancelMode(r, pane.id);
   if (Buffer.isBuffer(input) && !isValidUtf8(input)) {
     let bytes = input;
     if (bytes[bytes.length - 1] === 0x0a) bytes = bytes.subarray(0, bytes.length - 1);
