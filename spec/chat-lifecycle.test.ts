@@ -8,12 +8,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
-import { chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
+import { BIN, chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { openChat } from '../lib/chat/lifecycle';
 import { makeChatContext } from '../lib/chat/context';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { TmuxCli } from '../lib/control/exec';
+import { shellQuote } from '../lib/control/commands';
 
 afterAll(() => killAllTestServers());
 
@@ -116,6 +117,24 @@ describe('chat lifecycle through the CLI', () => {
     expect(t.tmux('display-message', '-p', '-t', `=${session}:`, '#{pane_in_mode}').trim()).toBe('1');
     expect((await runChatmux([...g, 'chat', 'send', ref, 'after copy mode'], { env })).code).toBe(0);
     await waitFor(() => capture(t, session).includes('GOT[after copy mode]'), 5000, 'text after copy mode');
+  });
+});
+
+describe('a chat started from inside a chat', () => {
+  const { t, p, g } = chatFixture();
+
+  test('finds socket, state dir and project from the chat environment, even from a subfolder', async () => {
+    const sub = path.join(p.project, 'sub dir');
+    fs.mkdirSync(sub);
+    const parent = JSON.parse((await runChatmux([...g, 'chat', 'new', '--name', 'parent', '--cwd', sub, '--json', '--', '/bin/sh'])).stdout);
+    const cmd = [process.execPath, BIN, 'chat', 'new', '--parent'].map(shellQuote).join(' ') + ' "$CHATMUX_CHAT_REF" --name child -- ' + shellQuote(FAKE_AGENT);
+    t.tmux('send-keys', '-t', `=${parent.session}:`, '-l', `${cmd}; echo "child-exit=$?"`);
+    t.tmux('send-keys', '-t', `=${parent.session}:`, 'Enter');
+    await waitFor(() => capture(t, parent.session).includes('child-exit=0'), 8000, 'child created');
+    const chats = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'])).stdout);
+    expect(chats.map((c: { ref: string; parent: string | null; name: string }) => [c.ref, c.name, c.parent])).toEqual([['chat-1', 'parent', null], ['chat-2', 'child', 'chat-1']]);
+    expect(chats[1].session).toBe(`wg-chat-${projectTag(p.project)}-chat-2`);
+    expect(chats[1].cwd).toBe(p.project); // --cwd defaults to the project folder, wherever it was run
   });
 });
 

@@ -36,9 +36,11 @@ export function gitRoot(dir: string): string | null {
 
 export function resolveContext(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CliContext {
   let project: string;
-  if (o.project) {
-    project = path.resolve(cwd, o.project);
-    if (!fs.existsSync(project) || !fs.statSync(project).isDirectory()) throw new UsageError(`--project ${o.project}: not a directory`);
+  // Inside a chat, CHATMUX_PROJECT names the chat's project (its cwd may be elsewhere).
+  const given = o.project ?? env.CHATMUX_PROJECT;
+  if (given) {
+    project = path.resolve(cwd, given);
+    if (!fs.existsSync(project) || !fs.statSync(project).isDirectory()) throw new UsageError(`--project ${given}: not a directory`);
   } else {
     project = gitRoot(cwd) ?? cwd;
   }

@@ -21,7 +21,7 @@ export function buildProgram(): Command {
     .description('AI chat agents in tmux sessions that outlive the UI')
     .version(VERSION, '-V, --version')
     .option('--socket <name>', 'tmux socket name (env CHATMUX_SOCKET; "default" = your own tmux server)')
-    .option('--project <dir>', 'project folder (default: git root of the current folder, else the folder)')
+    .option('--project <dir>', 'project folder (env CHATMUX_PROJECT; default: git root of the current folder, else the folder)')
     .option('--state-dir <dir>', 'where chats.json and logs live (env CHATMUX_STATE_DIR; default <project>/.chatmux)')
     .option('--no-tmux', 'run chats as plain child processes (they stop with the UI)')
     .showHelpAfterError('(run with --help for usage)')
