@@ -170,21 +170,24 @@ describe('resumeLost after the tmux server died', () => {
     expect(byRef(codex1.ref).resumeId).toBe(id1);
     expect(byRef(codex2.ref).resumeId).toBe(id2);
     await waitFor(() => fs.readFileSync(path.join(p.stateDir, 'chats', claude.ref, 'output.log'), 'utf8').includes('GOT[before-kill]'), 5000, 'output.log');
+    // A codex chat nobody listed while it ran: its id is found from its rollout when resuming.
+    const codex3 = JSON.parse((await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '--json', '--', '--fake-rollout', codexHome, '0'], { env })).stdout);
+    const id3 = await rolloutOf(codex3.session);
 
     t.tmux('kill-server');
     expect(sessionsOf(t)).toEqual([]);
     const back = await runChatmux([...g, 'chat', 'list', '--json'], { env });
     expect(back.code).toBe(0);
-    expect(back.stderr).toContain(`resumed ${claude.ref}, ${codex1.ref}, ${codex2.ref}, ${cmd.ref}`);
+    expect(back.stderr).toContain(`resumed ${claude.ref}, ${codex1.ref}, ${codex2.ref}, ${cmd.ref}, ${codex3.ref}`);
     const chats = JSON.parse(back.stdout);
-    expect(chats.filter((c: { live: boolean }) => c.live).map((c: { ref: string }) => c.ref)).toEqual([claude.ref, codex1.ref, codex2.ref, cmd.ref]);
+    expect(chats.filter((c: { live: boolean }) => c.live).map((c: { ref: string }) => c.ref)).toEqual([claude.ref, codex1.ref, codex2.ref, cmd.ref, codex3.ref]);
     expect(sessionsOf(t)).not.toContain(closed.session);
 
     await waitFor(() => capture(t, claude.session).includes('READY'), 5000, 'claude resumed');
     const claudeScreen = capture(t, claude.session);
     expect(claudeScreen).toContain(`ARGV[--model]\nARGV[opus]\nARGV[--resume]\nARGV[${claude.resumeId}]`);
     expect(claudeScreen).toMatch(/--- chat-1: last output before tmux lost its session ---[\s\S]*GOT\[before-kill\][\s\S]*--- resumed /);
-    for (const [rec, id] of [[codex1, id1], [codex2, id2]] as const) {
+    for (const [rec, id] of [[codex1, id1], [codex2, id2], [codex3, id3]] as const) {
       await waitFor(() => capture(t, rec.session).includes('ARGV[resume]'), 5000, 'codex resumed');
       expect(capture(t, rec.session)).toContain(`ARGV[resume]\nARGV[${id}]`);
     }
