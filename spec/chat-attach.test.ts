@@ -29,6 +29,12 @@ describe('chat attach', () => {
     outer.tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'o', '/bin/sh', '-c', script);
     await waitFor(() => capture(outer, 'o').includes('ARGV[attach-me]'), 8000, 'chat visible through the nested client');
     expect(clientsOf().map((c) => c[1])).toEqual([rec.session]);
+    // the inspector shows that client on the chat's session
+    const x = JSON.parse((await runChatmux([...g, 'sessions', '--json'])).stdout);
+    const s = x.sessions.find((e: { name: string }) => e.name === rec.session);
+    expect(s.clients).toHaveLength(1);
+    expect(s.clients[0]).toMatchObject({ controlMode: false, width: 100 });
+    expect(s.clients[0].pid).toBeGreaterThan(1);
     outer.tmux('send-keys', '-t', '=o:', 'C-b', 'd');
     await waitFor(() => capture(outer, 'o').includes('attach-exit=0'), 5000, 'detached');
     expect(capture(outer, 'o')).not.toContain('nested with care');
