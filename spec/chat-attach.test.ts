@@ -5,22 +5,16 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
-import { BIN, capture, FAKE_AGENT, globalArgs, runChatmux, tempProject } from './support/chatmux-cli';
+import { BIN, capture, chatFixture, FAKE_AGENT, runChatmux } from './support/chatmux-cli';
 import { shellQuote } from '../lib/control/commands';
 
 afterAll(() => killAllTestServers());
 
 describe('chat attach', () => {
   const outer = makeTestServer();
-  const inner = makeTestServer();
-  const p = tempProject();
-  const g = globalArgs(inner.socket, p);
+  const { t: inner, g } = chatFixture();
   const clientsOf = () => inner.tmux('list-clients', '-F', '#{client_name}\t#{session_name}').split('\n').filter(Boolean).map((l) => l.split('\t'));
-  afterAll(() => {
-    outer.kill();
-    inner.kill();
-    p.cleanup();
-  });
+  afterAll(() => outer.kill());
 
   test('from a pane of another tmux server: a nested plain client, detach leaves the chat running', async () => {
     const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT, 'attach-me'])).stdout);

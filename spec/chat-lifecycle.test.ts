@@ -2,13 +2,13 @@
  * Chats as tmux sessions, driven through the real `bin/chatmux` on private sockets:
  * lifecycle, concurrency, hostile input, secrets. Needs a build (`npx tsc -p tsconfig.json`).
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
-import { BIN, chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, runProcess, tempProject } from './support/chatmux-cli';
+import { killAllTestServers, waitFor } from './support/tmux';
+import { BIN, chatFixture, cleanEnv, capture, FAKE_AGENT, sessionsOf, runChatmux, runProcess } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { openChat } from '../lib/chat/lifecycle';
 import { makeChatContext } from '../lib/chat/context';

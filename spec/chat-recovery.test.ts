@@ -3,10 +3,10 @@
  * project with the same folder name, a corrupt registry, resumeLost after kill-server, the
  * inspector, and the node-pty fallback without tmux. Needs a build (`npx tsc -p tsconfig.json`).
  */
-import { afterAll, describe, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
+import { killAllTestServers, waitFor } from './support/tmux';
 import { chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, tempProject } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { makeChatContext } from '../lib/chat/context';
@@ -23,18 +23,13 @@ const readJson = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8'));
 const writeJson = (f: string, v: unknown) => fs.writeFileSync(f, JSON.stringify(v, null, 2));
 
 describe('sweep, adoption and two projects with the same folder name', () => {
-  const t = makeTestServer();
-  const a = tempProject('same');
-  const b = tempProject('same');
-  const ga = globalArgs(t.socket, a);
+  const { t, p: a, g: ga } = chatFixture('same');
+  const b = tempProject('same', { lazy: true });
+  beforeAll(() => b.create());
+  afterAll(() => b.cleanup());
   const gb = globalArgs(t.socket, b);
   const tagA = projectTag(a.project);
   const tagB = projectTag(b.project);
-  afterAll(() => {
-    t.kill();
-    a.cleanup();
-    b.cleanup();
-  });
 
   test('adopts sessions with metadata, sweeps archived ones, reports unknown ones, leaves the other project alone', async () => {
     expect(tagA).not.toBe(tagB);
@@ -225,7 +220,8 @@ describe('a nex chat against a stub endpoint', () => {
 });
 
 describe('fallback without tmux', () => {
-  const p = tempProject();
+  const p = tempProject('proj', { lazy: true });
+  beforeAll(() => p.create());
   afterAll(() => p.cleanup());
 
   test('with tmux hidden from PATH a chat runs under node-pty and the warning prints once', async () => {

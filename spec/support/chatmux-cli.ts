@@ -6,7 +6,8 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll } from '@jest/globals';
+import { afterAll, beforeAll } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import { makeTestServer, type TestServer } from './tmux';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
@@ -55,14 +56,17 @@ export function runProcess(file: string, args: readonly string[], o: CliRunOptio
   });
 }
 
-/** A temp project folder (realpath) and state dir, removed by `cleanup`. */
-export function tempProject(folderName = 'proj'): { root: string; project: string; stateDir: string; cleanup(): void } {
-  const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-spec-')));
+/** A temp project folder (realpath) and state dir, removed by `cleanup`; `create` makes the folders. */
+export function tempProject(folderName = 'proj', o: { lazy?: boolean } = {}): { root: string; project: string; stateDir: string; create(): void; cleanup(): void } {
+  const root = path.join(fs.realpathSync(os.tmpdir()), `chatmux-spec-${randomBytes(5).toString('hex')}`);
   const project = path.join(root, folderName);
-  fs.mkdirSync(project);
   const stateDir = path.join(root, 'state');
+  const create = (): void => {
+    fs.mkdirSync(project, { recursive: true, mode: 0o700 });
+  };
+  if (!o.lazy) create();
   // Log writers of a just-killed server may still be finishing: retry a non-empty dir.
-  return { root, project, stateDir, cleanup: () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
+  return { root, project, stateDir, create, cleanup: () => fs.rmSync(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }) };
 }
 
 /** Global args for one test: socket, project, state dir. */
@@ -87,7 +91,9 @@ export function capture(t: TestServer, session: string): string {
 /** One describe block's private tmux server, temp project and global args, cleaned up afterAll. */
 export function chatFixture(folderName = 'proj'): { t: TestServer; p: ReturnType<typeof tempProject>; g: string[] } {
   const t = makeTestServer();
-  const p = tempProject(folderName);
+  // Folders are made in beforeAll: a describe block skipped by -t runs no hooks and leaves nothing.
+  const p = tempProject(folderName, { lazy: true });
+  beforeAll(() => p.create());
   afterAll(async () => {
     t.kill();
     await processesGone(p.root);
