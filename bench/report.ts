@@ -12,6 +12,8 @@ export interface Figure {
   max?: number;
   reference?: string;
   target?: string;
+  /** met / missed and by how much (filled in by the run). */
+  verdict?: string;
   note?: string;
 }
 
@@ -39,8 +41,9 @@ export function printTable(title: string, figures: Figure[]): void {
     f.min !== undefined ? `${fmt(f.min)}–${fmt(f.max!)}` : '',
     f.reference ?? '',
     f.target ?? '',
+    f.verdict ?? '',
   ]);
-  const head = ['figure', 'median', 'min–max', 'reference', 'target'];
+  const head = ['figure', 'median', 'min–max', 'reference', 'target', 'verdict'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (r: string[]) => '| ' + r.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
   process.stdout.write(`\n${title}\n${line(head)}\n|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|\n${rows.map(line).join('\n')}\n`);
@@ -54,7 +57,7 @@ export function fmt(n: number): string {
 }
 
 /** Merge this benchmark's figures into bench/results/latest.json (and its own file). */
-export function writeResults(group: string, figures: Figure[], extra: Record<string, unknown> = {}): string {
+export function writeResults(group: string, figures: Figure[], extra: Record<string, unknown> = {}, echo = true): string {
   fs.mkdirSync(RESULTS_DIR, { recursive: true });
   const latest = path.join(RESULTS_DIR, 'latest.json');
   let all: Record<string, unknown> = {};
@@ -67,6 +70,6 @@ export function writeResults(group: string, figures: Figure[], extra: Record<str
   all[group] = entry;
   fs.writeFileSync(latest, JSON.stringify(all, null, 2) + '\n');
   fs.writeFileSync(path.join(RESULTS_DIR, `${group}.json`), JSON.stringify(entry, null, 2) + '\n');
-  process.stdout.write(JSON.stringify({ [group]: entry }) + '\n');
+  if (echo) process.stdout.write(JSON.stringify({ [group]: entry }) + '\n');
   return latest;
 }
