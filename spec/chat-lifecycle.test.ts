@@ -250,23 +250,23 @@ describe('secrets', () => {
   test('the API key appears only in the chat session environment', async () => {
     const env = cleanEnv({ CHATMUX_SPEC_KEY: key, CHATMUX_CODEX_BIN: FAKE_AGENT, CHATMUX_CLAUDE_BIN: FAKE_AGENT });
     const codex = await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '-m', 'stub-model', '-e', 'http://127.0.0.1:9/v1', '--api-key-env', 'CHATMUX_SPEC_KEY', '--json'], {
-      env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY' },
+      env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
     });
     expect(codex.code).toBe(0);
     const claude = await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '-e', 'http://127.0.0.1:9', '--api-key-env', 'CHATMUX_SPEC_KEY', '--json'], {
-      env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY' },
+      env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
     });
     expect(claude.code).toBe(0);
     const recs = [JSON.parse(codex.stdout), JSON.parse(claude.stdout)];
     // the key reached both agents (they print its length only)
     for (const rec of recs) await waitFor(() => capture(t, rec.session).includes('READY'), 5000, 'agent');
-    // codex reads the variable named by env_key; claude reads ANTHROPIC_API_KEY; neither gets the other
-    expect(capture(t, recs[0].session)).toContain(`KEYLEN[CHATMUX_SPEC_KEY=${key.length}]\nKEYLEN[ANTHROPIC_API_KEY=0]`);
-    expect(capture(t, recs[1].session)).toContain(`KEYLEN[CHATMUX_SPEC_KEY=0]\nKEYLEN[ANTHROPIC_API_KEY=${key.length}]`);
+    // codex reads the variable named by env_key; claude with -e reads ANTHROPIC_AUTH_TOKEN; neither gets the other
+    expect(capture(t, recs[0].session)).toContain(`KEYLEN[CHATMUX_SPEC_KEY=${key.length}]\nKEYLEN[ANTHROPIC_API_KEY=0]\nKEYLEN[ANTHROPIC_AUTH_TOKEN=0]`);
+    expect(capture(t, recs[1].session)).toContain(`KEYLEN[CHATMUX_SPEC_KEY=0]\nKEYLEN[ANTHROPIC_API_KEY=0]\nKEYLEN[ANTHROPIC_AUTH_TOKEN=${key.length}]`);
     expect(capture(t, recs[0].session)).toContain('ARGV[model_providers.chatmux.env_key="CHATMUX_SPEC_KEY"]');
     // allowed place: the session environment
     expect(t.tmux('show-environment', '-t', `=${recs[0].session}`)).toContain(`CHATMUX_SPEC_KEY=${key}`);
-    expect(t.tmux('show-environment', '-t', `=${recs[1].session}`)).toContain(`ANTHROPIC_API_KEY=${key}`);
+    expect(t.tmux('show-environment', '-t', `=${recs[1].session}`)).toContain(`ANTHROPIC_AUTH_TOKEN=${key}`);
     // nowhere else: global environment, options, argv of any process, state files
     expect(t.tmux('show-environment', '-g')).not.toContain(key);
     for (const scope of [['-g'], ['-s'], ['-w', '-g'], ['-t', `=${recs[0].session}:`], ['-w', '-t', `=${recs[0].session}:`], ['-p', '-t', `=${recs[0].session}:`]]) {

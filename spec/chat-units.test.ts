@@ -56,9 +56,13 @@ describe('executors', () => {
     expect(spec.argv).toEqual([
       'codex', '-m', 'gpt-x', '-c', 'model_provider="chatmux"', '-c', 'model_providers.chatmux.name="chatmux"',
       '-c', 'model_providers.chatmux.base_url="http://h:1/v1"', '-c', 'model_providers.chatmux.env_key="MY_KEY"',
-      '-c', 'model_providers.chatmux.wire_api="responses"', '--foo',
+      '-c', 'model_providers.chatmux.wire_api="responses"', '-c', 'features.shell_snapshot=false', '--foo',
     ]);
-    expect(spec.env).toEqual({ MY_KEY: 'sk-1' });
+    // -e: the chat's own CODEX_HOME (seeded by prepare, not by fresh())
+    expect(spec.env).toEqual({ MY_KEY: 'sk-1', CODEX_HOME: '/p/.chatmux/chats/chat-3/codex-home' });
+    expect(spec.prepare).toBeDefined();
+    const plain = executorFor('codex').fresh({ chat: record({ executor: 'codex', model: 'gpt-x' }), ctx, apiKey: null, env });
+    expect([plain.env, plain.prepare, plain.argv]).toEqual([{}, undefined, ['codex', '-m', 'gpt-x']]);
     expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })).toBeNull();
     chat.resumeId = 'abc';
     expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })!.argv.slice(0, 3)).toEqual(['codex', 'resume', 'abc']);
@@ -70,7 +74,11 @@ describe('executors', () => {
     const a = executorFor('claude').fresh({ chat, ctx, apiKey: 'sk-2', env });
     const first = chat.resumeId!;
     expect(a.argv).toEqual(['claude', '--session-id', first]);
-    expect(a.env).toEqual({ ANTHROPIC_BASE_URL: 'http://h:2', ANTHROPIC_API_KEY: 'sk-2' });
+    // -e: own config dir, key as a bearer token (ANTHROPIC_API_KEY would stop at a "use this key?" prompt)
+    expect(a.env).toEqual({
+      ANTHROPIC_BASE_URL: 'http://h:2', ANTHROPIC_AUTH_TOKEN: 'sk-2', CLAUDE_CONFIG_DIR: '/p/.chatmux/chats/chat-3/claude-config', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    });
+    expect(executorFor('claude').fresh({ chat: record({ executor: 'claude', apiKeyEnv: 'K' }), ctx, apiKey: 'sk-3', env }).env).toEqual({ ANTHROPIC_API_KEY: 'sk-3' });
     expect(executorFor('claude').resume({ chat, ctx, apiKey: 'sk-2', env })!.argv).toEqual(['claude', '--resume', first]);
     executorFor('claude').fresh({ chat, ctx, apiKey: null, env });
     expect(chat.resumeId).not.toBe(first);

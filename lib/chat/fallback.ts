@@ -46,6 +46,7 @@ export async function runChatInForeground(ctx: ChatContext, input: NewChatInput,
   const chat = await createDraft(ctx, input, env);
   const executor = executorFor(chat.executor);
   const spec = executor.fresh({ chat, ctx, apiKey: apiKeyFor(chat, env), env });
+  spec.prepare?.();
   const out = io.stdout as NodeJS.WriteStream;
   const inp = io.stdin as NodeJS.ReadStream;
   const cols = out.isTTY ? out.columns : input.width ?? 120;

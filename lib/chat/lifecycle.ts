@@ -127,6 +127,7 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
     spec = executor.fresh({ chat, ctx, apiKey, env });
   }
   const files = chatFiles(ctx, chat.ref);
+  spec.prepare?.();
   startStderrLog(ctx, chat.ref, mode === 'fresh' ? 'start' : 'resume', spec.logNote);
   chat.session = chatSessionName(ctx.tag, chat.ref);
   chat.startedAt = new Date().toISOString();
@@ -403,7 +404,7 @@ export async function captureResumeIds(r: TmuxRunner, ctx: ChatContext): Promise
   const claimed = new Set(reg.chats.map((c) => c.resumeId).filter((x): x is string => !!x));
   for (const chat of pending) {
     const pane = await chatPane(r, chat);
-    const id = executorFor(chat.executor).captureResumeId!(chat, pane && !pane.dead ? pane.pid : null, claimed);
+    const id = executorFor(chat.executor).captureResumeId!(chat, pane && !pane.dead ? pane.pid : null, claimed, ctx);
     if (!id) continue;
     claimed.add(id);
     await setRecord(ctx, chat.ref, { resumeId: id });

@@ -1,20 +1,34 @@
 /**
  * claude: every chat owns a session uuid (`--session-id`), so resume continues exactly that
- * conversation (`--resume <uuid>`). Endpoint and key go through ANTHROPIC_BASE_URL /
- * ANTHROPIC_API_KEY in the session environment.
+ * conversation (`--resume <uuid>`). Endpoint and key go through the session environment.
+ *
+ * With `-e` the chat runs with its own CLAUDE_CONFIG_DIR (agent-homes.ts: onboarding done,
+ * folder trusted) and the key as ANTHROPIC_AUTH_TOKEN (sent as `Authorization: Bearer`):
+ * ANTHROPIC_API_KEY would stop at "Detected a custom API key… use it?", whose answer claude
+ * stores as the key's tail in .claude.json. Without `-e` it is the user's own claude:
+ * their config dir, ANTHROPIC_API_KEY for the vendor API, prompts answered by them.
  */
 import { randomUUID } from 'node:crypto';
+import { chatClaudeConfigDir, seedClaudeConfig } from '../agent-homes';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { vendorBinary } from './types';
 
-function base(input: LaunchInput): { argv: string[]; env: Record<string, string> } {
+function base(input: LaunchInput): { argv: string[]; env: Record<string, string>; prepare?: () => void } {
   const { chat, apiKey } = input;
   const argv = [...vendorBinary('claude', input.env)];
   if (chat.model) argv.push('--model', chat.model);
   const env: Record<string, string> = {};
-  if (chat.endpoint) env.ANTHROPIC_BASE_URL = chat.endpoint;
-  if (apiKey !== null) env.ANTHROPIC_API_KEY = apiKey;
-  return { argv, env };
+  if (!chat.endpoint) {
+    if (apiKey !== null) env.ANTHROPIC_API_KEY = apiKey;
+    return { argv, env };
+  }
+  const dir = chatClaudeConfigDir(input.ctx, chat);
+  env.ANTHROPIC_BASE_URL = chat.endpoint;
+  env.CLAUDE_CONFIG_DIR = dir;
+  // No auto-update, telemetry or error reports to Anthropic from a chat on someone else's server.
+  env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';
+  if (apiKey !== null) env.ANTHROPIC_AUTH_TOKEN = apiKey;
+  return { argv, env, prepare: () => seedClaudeConfig(dir, chat.cwd) };
 }
 
 const NOTE = 'stderr of claude, tee\'d through a pipe (checked with claude 2.1.328: its screen is drawn on stdout and renders unchanged)';
@@ -24,14 +38,14 @@ export const claude: Executor = {
   fresh(input): LaunchSpec {
     // A fresh conversation gets a new uuid: "close" means the next start is fresh.
     input.chat.resumeId = randomUUID();
-    const { argv, env } = base(input);
+    const { argv, env, prepare } = base(input);
     argv.push('--session-id', input.chat.resumeId, ...input.chat.argv);
-    return { argv, env, teeStderr: true, logNote: NOTE };
+    return { argv, env, teeStderr: true, logNote: NOTE, prepare };
   },
   resume(input): LaunchSpec | null {
     if (!input.chat.resumeId) return null;
-    const { argv, env } = base(input);
+    const { argv, env, prepare } = base(input);
     argv.push('--resume', input.chat.resumeId, ...input.chat.argv);
-    return { argv, env, teeStderr: true, logNote: NOTE };
+    return { argv, env, teeStderr: true, logNote: NOTE, prepare };
   },
 };

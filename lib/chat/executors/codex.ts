@@ -1,7 +1,8 @@
 /**
  * codex: model and endpoint through a chatmux-owned model provider (`-c model_providers.chatmux.*`,
  * Responses wire API). Resume continues THIS chat's conversation (`codex resume <id>`), never
- * `--last`, which picks whichever codex session in the folder was newest.
+ * `--last`, which picks whichever codex session in the folder was newest. A chat with `-e` runs
+ * with its own CODEX_HOME (agent-homes.ts), so its sessions live there.
  *
  * codex chooses its own session id and records it as `rollout-<time>-<uuid>.jsonl` under
  * `$CODEX_HOME/sessions/YYYY/MM/DD/` (first line: `session_meta` with `id` and `cwd`).
@@ -12,13 +13,16 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { chatCodexHome, seedCodexHome } from '../agent-homes';
+import type { ChatContext } from '../context';
 import type { ChatRecord } from '../registry';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { vendorBinary } from './types';
 
 const toml = (s: string): string => JSON.stringify(s);
 
-function providerArgs(input: LaunchInput): string[] {
+/** Model, provider and key plumbing shared by the pane's codex and `codex exec` (chatmux ask). */
+export function providerArgs(input: Pick<LaunchInput, 'chat'>): string[] {
   const { chat } = input;
   const args: string[] = [];
   if (chat.model) args.push('-m', chat.model);
@@ -29,12 +33,28 @@ function providerArgs(input: LaunchInput): string[] {
     if (chat.apiKeyEnv) args.push('-c', `model_providers.chatmux.env_key=${toml(chat.apiKeyEnv)}`);
     args.push('-c', 'model_providers.chatmux.wire_api="responses"');
   }
+  // codex's shell snapshot dumps every exported variable (the key too) into CODEX_HOME.
+  if (chat.apiKeyEnv) args.push('-c', 'features.shell_snapshot=false');
   return args;
 }
 
+/** The chat's CODEX_HOME: its own (see agent-homes.ts) when it has an endpoint, else null (the user's). */
+export function chatCodexHomeOf(ctx: ChatContext, chat: ChatRecord): string | null {
+  return chat.endpoint ? chatCodexHome(ctx, chat) : null;
+}
+
 function env(input: LaunchInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  const home = chatCodexHomeOf(input.ctx, input.chat);
+  if (home) out.CODEX_HOME = home;
   // codex reads the key from the variable named by env_key: pass it under that same name.
-  return input.chat.apiKeyEnv && input.apiKey !== null ? { [input.chat.apiKeyEnv]: input.apiKey } : {};
+  if (input.chat.apiKeyEnv && input.apiKey !== null) out[input.chat.apiKeyEnv] = input.apiKey;
+  return out;
+}
+
+function prepare(input: LaunchInput): (() => void) | undefined {
+  const home = chatCodexHomeOf(input.ctx, input.chat);
+  return home ? () => seedCodexHome(home, input.chat.cwd) : undefined;
 }
 
 const NOTE = 'stderr of codex, tee\'d through a pipe (checked with codex-cli 0.169.0: its screen is drawn on stdout and renders unchanged)';
@@ -145,7 +165,7 @@ export const codex: Executor = {
   name: 'codex',
   fresh(input): LaunchSpec {
     input.chat.resumeId = null; // learnt later by captureResumeId
-    return { argv: [...vendorBinary('codex', input.env), ...providerArgs(input), ...input.chat.argv], env: env(input), teeStderr: true, logNote: NOTE };
+    return { argv: [...vendorBinary('codex', input.env), ...providerArgs(input), ...input.chat.argv], env: env(input), teeStderr: true, logNote: NOTE, prepare: prepare(input) };
   },
   resume(input): LaunchSpec | null {
     if (!input.chat.resumeId) return null;
@@ -154,14 +174,15 @@ export const codex: Executor = {
       env: env(input),
       teeStderr: true,
       logNote: NOTE,
+      prepare: prepare(input),
     };
   },
-  captureResumeId(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>): string | null {
+  captureResumeId(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>, ctx?: ChatContext): string | null {
     if (panePid) {
       const held = rolloutHeldBy(panePid);
       if (held && !claimed.has(held)) return held;
     }
     const since = new Date(chat.startedAt ?? chat.created);
-    return findRolloutFor(codexHome(), chat.cwd, since, claimed);
+    return findRolloutFor((ctx && chatCodexHomeOf(ctx, chat)) ?? codexHome(), chat.cwd, since, claimed);
   },
 };

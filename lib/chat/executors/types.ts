@@ -10,6 +10,8 @@ export interface LaunchSpec {
   teeStderr: boolean;
   /** First line of stderr.log, saying what it holds. */
   logNote: string;
+  /** Files the agent needs before it starts (per-chat config homes); run by the starter, not by fresh()/resume(). */
+  prepare?: () => void;
 }
 
 export interface LaunchInput {
@@ -28,7 +30,7 @@ export interface Executor {
   /** Continue this chat's conversation, or null when nothing can be resumed (start fresh). */
   resume(input: LaunchInput): LaunchSpec | null;
   /** Learn the resume id after the agent started (codex writes its own session id). */
-  captureResumeId?(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>): string | null;
+  captureResumeId?(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>, ctx?: ChatContext): string | null;
 }
 
 /** The binary for a vendor CLI; CHATMUX_<NAME>_BIN overrides it (tests use a fake agent). */
