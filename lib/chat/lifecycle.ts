@@ -278,7 +278,7 @@ export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: 
   if (chat.state === 'starting' && pidAlive(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
   if (await chatPane(r, chat)) return chat;
   const mode = chat.state === 'running' ? 'resume' : 'fresh';
-  if (mode === 'resume') learnResumeIdOffline(chat, await readRegistry(ctx));
+  if (mode === 'resume') learnResumeIdOffline(ctx, chat, await readRegistry(ctx));
   const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
   await startChatSession(r, ctx, chat, { mode, env: o.env, width: o.width, height: o.height, banner });
   return setRecord(ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
@@ -372,7 +372,7 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
       }
       if (chat.state !== 'running') continue;
       try {
-        learnResumeIdOffline(chat, reg);
+        learnResumeIdOffline(ctx, chat, reg);
         const banner = writeResumeBanner(ctx, chat.ref, 'tmux lost its session');
         await startChatSession(r, ctx, chat, { mode: 'resume', env, banner });
         report.resumed.push(chat.ref);
@@ -389,11 +389,12 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
  * Before resuming a chat whose process is gone: an id not learnt while it ran (nobody listed
  * the chats) can still be found from the agent's own files (codex: its rollout for this cwd).
  */
-function learnResumeIdOffline(chat: ChatRecord, reg: Registry): void {
+function learnResumeIdOffline(ctx: ChatContext, chat: ChatRecord, reg: Registry): void {
   const capture = executorFor(chat.executor).captureResumeId;
   if (chat.resumeId || !capture) return;
   const claimed = new Set(reg.chats.filter((c) => c.ref !== chat.ref && c.resumeId).map((c) => c.resumeId!));
-  chat.resumeId = capture(chat, null, claimed);
+  // ctx: a codex chat with its own endpoint keeps its rollouts in its own CODEX_HOME.
+  chat.resumeId = capture(chat, null, claimed, ctx);
 }
 
 /** Learn codex session ids of running chats that have none yet (stored in registry + options). */
