@@ -1,0 +1,87 @@
+/** The built-in nex agent in the UI, and chats that survive the UI being killed. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { check, sleep, until, type Harness, type Scenario } from '../harness';
+import { newChatInUi, quitUi, say, waitPane } from './common';
+
+/** Scenario 11. */
+const nexChat: Scenario = {
+  name: 'nex_chat_in_tui_via_tmux',
+  async run(h) {
+    const url = await h.startStub(['--echo', '--delay-ms', '40']);
+    h.startUi();
+    await h.waitScreen('Welcome to chatmux');
+    await newChatInUi(h, { executor: 'nex', name: 'nexus', model: 'stub-model', endpoint: `${url}/v1` }, true);
+    say(h, 'what is tmux');
+    const first = await h.waitScreen(/echo: what is tmux \(messages: (\d+)\)/, 15000);
+    const n = Number(/echo: what is tmux \(messages: (\d+)\)/.exec(first)![1]);
+    // Streamed: the stub sent the reply word by word with 40 ms between words.
+    const req = (await h.stubRequests(url))[0] as { body: { stream?: boolean } } | undefined;
+    check(req?.body.stream === true, 'nex did not ask for a streamed reply');
+    const chat = h.chat('chat-1');
+    check(/^wg-chat-proj-[0-9a-f]{8}-chat-1$/.test(chat.session), `unexpected session name ${chat.session}`);
+    const sessions = h.sessionsJson().map((s) => s.name);
+    check(sessions.includes(chat.session), `chatmux sessions --json lacks ${chat.session}: ${sessions.join(', ')}`);
+    const stderrLog = path.join(h.stateDir, 'chats', 'chat-1', 'stderr.log');
+    check(fs.existsSync(stderrLog), `no stderr log at ${stderrLog}`);
+    // Quit leaving it running; the restart shows the conversation and the agent still holds it.
+    await quitUi(h, 1, 'a');
+    h.startUi();
+    await h.waitScreen(new RegExp(`nexus • nex • running[\\s\\S]*echo: what is tmux \\(messages: ${n}\\)`));
+    say(h, 'and screen');
+    // n + 2 messages: the earlier question and answer went along: history preserved.
+    await h.waitScreen(`echo: and screen (messages: ${n + 2})`, 15000);
+    const transcript = path.join(h.stateDir, 'chats', 'chat-1', 'transcript.jsonl');
+    // nex appends the turn once the reply has ended.
+    const turnsSaved = () => (fs.existsSync(transcript) ? fs.readFileSync(transcript, 'utf8') : '');
+    await until(() => turnsSaved().includes('what is tmux') && turnsSaved().includes('and screen'), 3000, `both turns in nex's transcript ${transcript}`);
+    await quitUi(h, 1, 'a');
+  },
+};
+
+/** A cmd chat that prints tick-1 … tick-N, one per 100 ms, then TICKS-DONE and waits. */
+const TICKS = 60;
+const ticker = `i=0; while [ $i -lt ${TICKS} ]; do i=$((i+1)); echo tick-$i; sleep 0.1; done; echo TICKS-DONE; exec cat`;
+
+/** Start the UI on the ticking chat, kill it with `signal` mid-output, restart, compare screens. */
+async function killAndRestore(h: Harness, signal: 'SIGKILL' | 'SIGHUP', name: string, session: string): Promise<void> {
+  h.startUi();
+  await h.waitScreen(new RegExp(`${name} • cmd • running[\\s\\S]*tick-\\d+`));
+  const pid = await h.waitUiPid();
+  const panePid = h.panePid(session);
+  process.kill(pid, signal);
+  check(!h.capture(session).includes('TICKS-DONE'), `the output had already ended when the UI got ${signal}`);
+  const code = await h.waitExit(5000);
+  if (signal === 'SIGHUP') check(code === 0 || code === 137, `after SIGHUP chatmux exited with ${code}`);
+  check(h.chatSessions().includes(session), `the chat session died with the UI (${signal})`);
+  check(h.panePid(session) === panePid, `the chat's process changed (${signal})`);
+  // Output goes on while no UI runs.
+  await waitPane(h, session, /TICKS-DONE/, 15000);
+  const isTick = (l: string) => /^(tick-\d+|TICKS-DONE)$/.test(l);
+  const want = h.capture(session).split('\n').map((l) => l.trim()).filter(isTick).slice(-8);
+  h.startUi();
+  await h.waitScreen(new RegExp(`${name} • cmd • running[\\s\\S]*TICKS-DONE`));
+  // What the UI pane shows ends exactly like what tmux holds: nothing lost, nothing doubled.
+  // Borders may be drawn with line-drawing (ACS) letters: pick the tick tokens out of each row.
+  const cells = [...h.screen().matchAll(/tick-\d+|TICKS-DONE/g)].map((m) => m[0]);
+  const got = cells.slice(-want.length);
+  check(JSON.stringify(got) === JSON.stringify(want), `after ${signal} the UI shows ${JSON.stringify(got)}, tmux holds ${JSON.stringify(want)}`);
+  const all = h.capture(session).split('\n').map((l) => l.trim()).filter((l) => /^tick-\d+$/.test(l)).map((l) => Number(l.slice(5)));
+  check(all.length === TICKS && all.every((v, i) => v === i + 1), `ticks missing in tmux after ${signal}: ${all.length} of ${TICKS}`);
+  // The view session of the killed UI is no chat and goes with a later sweep; the UI quits cleanly.
+  await quitUi(h, 1, 'a');
+}
+
+/** Scenario 12: SIGKILL, and separately SIGHUP (an SSH drop), while a chat is printing. */
+const signals: Scenario = {
+  name: 'chat_survives_sigkill_and_sighup',
+  async run(h) {
+    for (const signal of ['SIGKILL', 'SIGHUP'] as const) {
+      const ref = h.newCmdChat('ticker', ticker);
+      await killAndRestore(h, signal, 'ticker', h.chat(ref).session);
+      h.ok(['chat', 'archive', ref]);
+    }
+  },
+};
+
+export const AGENTS: Scenario[] = [nexChat, signals];

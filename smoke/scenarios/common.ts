@@ -1,0 +1,65 @@
+/** Steps several scenarios share, written as what a person does in the UI. */
+import { check, until, type Harness } from '../harness';
+
+export interface UiChat {
+  executor: 'shell' | 'claude' | 'codex' | 'nex';
+  name: string;
+  model?: string;
+  endpoint?: string;
+}
+
+/** Open the new-chat dialog (prefix n, or plain n on the welcome screen / tree), fill it, Enter. */
+export async function newChatInUi(h: Harness, c: UiChat, viaWelcome = false): Promise<void> {
+  if (viaWelcome) h.keys('n');
+  else h.keys('C-o', 'n');
+  await h.waitScreen('New chat');
+  // The executor field takes the first letter of a choice; codex is the next after claude.
+  if (c.executor === 'codex') {
+    h.type('c');
+    h.keys('Right');
+  } else h.type(c.executor[0]!);
+  h.keys('Tab');
+  h.type(c.name);
+  h.keys('Tab', 'Tab'); // role stays empty
+  if (c.model) h.type(c.model);
+  h.keys('Tab');
+  if (c.endpoint) h.type(c.endpoint);
+  h.keys('Enter');
+  await h.waitScreenGone('New chat', 10000);
+  await h.waitScreen(new RegExp(`${c.name} • ${c.executor} • running`), 10000);
+}
+
+/** Type a line into the focused chat and press Enter. */
+export function say(h: Harness, text: string): void {
+  h.type(text);
+  h.keys('Enter');
+}
+
+/** Prefix q; expect the exit prompt for `n` chats (or none when n = 0); answer `key`. */
+export async function quitUi(h: Harness, n: number, key: string): Promise<void> {
+  h.keys('C-o', 'q');
+  if (n > 0) {
+    await h.waitScreen(`You have ${n} active chat${n === 1 ? '' : 's'}.`);
+    h.keys(key);
+  }
+  const code = await h.waitExit(10000);
+  check(code === 0, `chatmux exited with ${code} after quitting`);
+}
+
+/** The session of chat `ref` from `chatmux chat list`. */
+export function sessionOf(h: Harness, ref: string): string {
+  return h.chat(ref).session;
+}
+
+/** Wait for a text to appear in a chat's tmux pane (no UI involved). */
+export async function waitPane(h: Harness, session: string, re: RegExp, timeoutMs = 10000): Promise<string> {
+  let last = '';
+  try {
+    return await until(() => {
+      last = h.capture(session);
+      return re.test(last) ? last : null;
+    }, timeoutMs, `${session} to show ${re}`);
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- pane ---\n${last.split('\n').slice(-15).join('\n')}\n---`);
+  }
+}
