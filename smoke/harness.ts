@@ -142,7 +142,7 @@ export class Harness {
     return this.outerTmux('capture-pane', '-p', '-t', this.target(win));
   }
 
-  async waitScreen(pattern: RegExp | string, timeoutMs = 10000, win = 'ui'): Promise<string> {
+  async waitScreen(pattern: RegExp | string, timeoutMs = 15000, win = 'ui'): Promise<string> {
     const re = typeof pattern === 'string' ? escapeRe(pattern) : pattern;
     let last = '';
     try {
@@ -319,6 +319,16 @@ export class Harness {
 
   track(pid: number): void {
     this.pids.add(pid);
+  }
+
+  /** The end of the UI's own log, for a failure report ('' when there is none). */
+  uiLogTail(lines = 15): string {
+    try {
+      const text = fs.readFileSync(path.join(this.stateDir, 'ui.log'), 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+      return `\n--- ui.log (last ${lines} lines) ---\n${text}\n---`;
+    } catch {
+      return '';
+    }
   }
 
   // ------------------------------------------------------------------ cleanup

@@ -22,7 +22,8 @@ async function runOne(s: Scenario): Promise<{ status: 'PASS' | 'FAIL' | 'SKIP'; 
     return { status: 'PASS', detail: '', notes: h.notes, seconds: (Date.now() - t0) / 1000 };
   } catch (e) {
     const status = e instanceof Skip ? 'SKIP' : 'FAIL';
-    return { status, detail: (e as Error).message, notes: h.notes, seconds: (Date.now() - t0) / 1000 };
+    const detail = status === 'FAIL' ? `${(e as Error).message}${h.uiLogTail()}` : (e as Error).message;
+    return { status, detail, notes: h.notes, seconds: (Date.now() - t0) / 1000 };
   } finally {
     clearTimeout(timer);
     h.cleanup();
