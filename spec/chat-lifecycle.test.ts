@@ -43,11 +43,11 @@ describe('chat lifecycle through the CLI', () => {
     expect(table.stdout).toMatch(/^REF\s+NAME\s+ROLE\s+EXECUTOR\s+STATE\s+SESSION\s+PARENT\nchat-1\s+first\s+tester\s+claude\s+running\s+wg-chat-/);
 
     const sent = await runChatmux([...g, 'chat', 'send', 'chat-1', 'hello', 'there'], { env });
-    expect(sent.code).toBe(0);
+    expect(sent).toMatchObject({ code: 0, stderr: '' });
     await waitFor(() => capture(t, rec.session).includes('GOT[hello there]'), 5000, 'text in pane');
     // stdin, multi-line: pasted, each line arrives
     const piped = await runChatmux([...g, 'chat', 'send', 'chat-1'], { env, input: 'line one\nline two\n' });
-    expect(piped.code).toBe(0);
+    expect(piped).toMatchObject({ code: 0, stderr: '' });
     await waitFor(() => capture(t, rec.session).includes('GOT[line two]'), 5000, 'piped text');
     expect(capture(t, rec.session)).toContain('GOT[line one]');
     // logs: output via pipe-pane, stderr tee'd

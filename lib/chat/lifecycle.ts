@@ -112,6 +112,22 @@ export interface StartOptions {
 }
 
 /**
+ * Run `fn` again (up to 3 times) when the server was exiting as we connected: right after a
+ * kill-server or crash, a new command can reach the dying server ("server exited
+ * unexpectedly") before a fresh one starts on the socket.
+ */
+async function retryWhileServerExits<T>(fn: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (attempt >= 3 || !isNoServer(err)) throw err;
+      await new Promise((res) => setTimeout(res, 150 * attempt));
+    }
+  }
+}
+
+/**
  * Start the chat's session. Mutates `chat` (resumeId, startedAt, session) — the caller
  * writes it back to the registry.
  */
@@ -132,7 +148,7 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
   chat.session = chatSessionName(ctx.tag, chat.ref);
   chat.startedAt = new Date().toISOString();
   const goChannel = `chatmux-go-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const pane = await newSession(r, {
+  const pane = await retryWhileServerExits(() => newSession(r, {
     name: chat.session,
     windowName: chat.ref,
     cwd: chat.cwd,
@@ -140,7 +156,7 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
     width: o.width ?? DEFAULT_SIZE.width,
     height: o.height ?? DEFAULT_SIZE.height,
     command: wrappedCommand(spec.argv, { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null, goChannel }),
-  });
+  }));
   try {
     // Our config sets this globally; on the user's own server (--socket default) set it here.
     await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
