@@ -105,6 +105,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(help.stdout).toContain('Example:');
 
     const made = await runChatmux([...g, 'chat', 'new', '--name', 'old', '--', FAKE_AGENT], { env });
+    expect(made).toMatchObject({ code: 0, stderr: '' });
     const ref = made.stdout.trim();
     const renamed = await runChatmux([...g, 'chat', 'rename', ref, 'new name', '--role', 'r2'], { env });
     expect(renamed.code).toBe(0);

@@ -158,6 +158,7 @@ export function register(program: Command, context: () => CliContext): void {
       checkRef(ref);
       const rt = chatRuntime(context());
       const runner = requireTmux(rt, 'chatmux chat send');
+      if (text.length === 0 && process.stdin.isTTY) throw new UsageError(`give the text (chatmux chat send ${ref} "hello") or pipe it on stdin`);
       const input = text.length > 0 ? text.join(' ') : await readStdin();
       await mapInputErrors(() => sendToChat(runner, rt.ctx, ref, input, { enter: opts.enter }));
     });
