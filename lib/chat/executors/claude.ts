@@ -13,6 +13,11 @@ import { chatClaudeConfigDir, seedClaudeConfig } from '../agent-homes';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { vendorBinary } from './types';
 
+/** claude appends `/v1/messages` itself: drop a trailing `/v1` users paste from OpenAI-style URLs. */
+export function anthropicBaseUrl(endpoint: string): string {
+  return endpoint.replace(/\/+$/, '').replace(/\/v1$/, '');
+}
+
 function base(input: LaunchInput): { argv: string[]; env: Record<string, string>; prepare?: () => void } {
   const { chat, apiKey } = input;
   const argv = [...vendorBinary('claude', input.env)];
@@ -23,7 +28,7 @@ function base(input: LaunchInput): { argv: string[]; env: Record<string, string>
     return { argv, env };
   }
   const dir = chatClaudeConfigDir(input.ctx, chat);
-  env.ANTHROPIC_BASE_URL = chat.endpoint;
+  env.ANTHROPIC_BASE_URL = anthropicBaseUrl(chat.endpoint);
   env.CLAUDE_CONFIG_DIR = dir;
   // No auto-update, telemetry or error reports to Anthropic from a chat on someone else's server.
   env.CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC = '1';

@@ -13,6 +13,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { normaliseEndpoint } from '../../agents/nex/endpoint';
 import { chatCodexHome, seedCodexHome } from '../agent-homes';
 import type { ChatContext } from '../context';
 import type { ChatRecord } from '../registry';
@@ -20,6 +21,15 @@ import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { vendorBinary } from './types';
 
 const toml = (s: string): string => JSON.stringify(s);
+
+/** codex appends `/responses` to base_url: accept `http://host:8000` as well as `…/v1`, like nex. */
+export function codexBaseUrl(endpoint: string): string {
+  try {
+    return normaliseEndpoint(endpoint).base;
+  } catch {
+    return endpoint; // already validated by checkEndpoint; leave anything unusual as given
+  }
+}
 
 /** Model, provider and key plumbing shared by the pane's codex and `codex exec` (chatmux ask). */
 export function providerArgs(input: Pick<LaunchInput, 'chat'>): string[] {
@@ -29,7 +39,7 @@ export function providerArgs(input: Pick<LaunchInput, 'chat'>): string[] {
   if (chat.endpoint) {
     args.push('-c', 'model_provider="chatmux"');
     args.push('-c', `model_providers.chatmux.name=${toml('chatmux')}`);
-    args.push('-c', `model_providers.chatmux.base_url=${toml(chat.endpoint)}`);
+    args.push('-c', `model_providers.chatmux.base_url=${toml(codexBaseUrl(chat.endpoint))}`);
     if (chat.apiKeyEnv) args.push('-c', `model_providers.chatmux.env_key=${toml(chat.apiKeyEnv)}`);
     args.push('-c', 'model_providers.chatmux.wire_api="responses"');
   }
