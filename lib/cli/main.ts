@@ -87,4 +87,4 @@ function loadCommandModules(): void {
 }
 
 /** Modules that export `register(program, context)`. */
-const COMMAND_MODULES: string[] = ['./tui', './nex', './chat', './sessions', './sweep'];
+const COMMAND_MODULES: string[] = ['./tui', './nex', './chat', './sessions', './sweep', './ask'];

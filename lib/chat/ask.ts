@@ -1,0 +1,97 @@
+/**
+ * `chatmux ask`: one headless turn in a chat's own conversation, without its tmux pane.
+ *   codex: `codex exec resume <the chat's session id>` (or a first `codex exec`, whose thread id
+ *          becomes the chat's resume id), with the chat's model / endpoint / key plumbing;
+ *   nex:   one request with the chat's transcript as history (askOnce).
+ * The completed turn is appended to the chat's transcript.jsonl (for codex as a record; codex's
+ * own rollout carries the conversation). A failure is one readable line, also appended to the
+ * chat's stderr.log.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { askOnce, EndpointError, keyFromEnv, NexError } from '../agents/nex';
+import { appendTurn } from '../agents/nex/transcript';
+import { chatCodexHome, seedCodexHome } from './agent-homes';
+import { runCodexExec, oneLine } from './codex-exec';
+import { chatFiles, type ChatContext } from './context';
+import { ChatStateError } from './errors';
+import { apiKeyFor, getChat, setRecord, type EnvSource } from './lifecycle';
+import { executorFor } from './executors';
+import { readRegistry, type ChatRecord } from './registry';
+import { ChatInputError } from './validate';
+
+/** A turn that failed at runtime (exit 1); `message` is one line. */
+export class AskError extends Error {
+  override name = 'AskError';
+}
+
+export const ASK_EXECUTORS = ['codex', 'nex'] as const;
+
+export interface AskInput {
+  message: string;
+  env?: EnvSource;
+  timeoutMs?: number;
+}
+
+function logAskError(ctx: ChatContext, ref: string, line: string): void {
+  const { stderrLog } = chatFiles(ctx, ref);
+  try {
+    fs.mkdirSync(path.dirname(stderrLog), { recursive: true, mode: 0o700 });
+    fs.appendFileSync(stderrLog, `${new Date().toISOString()} chatmux ask: ${line}\n`, { mode: 0o600 });
+  } catch {
+    /* the log is a convenience */
+  }
+}
+
+async function askCodex(ctx: ChatContext, chat: ChatRecord, input: AskInput, env: EnvSource): Promise<string> {
+  apiKeyFor(chat, env); // a missing key is bad input, reported before anything runs
+  const home = chat.endpoint ? chatCodexHome(ctx, chat) : null;
+  if (home) seedCodexHome(home, chat.cwd);
+  if (!chat.resumeId && chat.state === 'running') {
+    // The pane's codex may have started the conversation already: continue that one.
+    const reg = await readRegistry(ctx);
+    const claimed = new Set(reg.chats.map((c) => c.resumeId).filter((x): x is string => !!x));
+    const id = executorFor('codex').captureResumeId?.(chat, null, claimed, ctx) ?? null;
+    if (id) chat = await setRecord(ctx, chat.ref, { resumeId: id });
+  }
+  const result = await runCodexExec({ chat, message: input.message, codexHome: home, env, timeoutMs: input.timeoutMs });
+  // A first exec started this chat's conversation: later asks (and a pane resume) continue it.
+  if (!chat.resumeId && result.threadId) await setRecord(ctx, chat.ref, { resumeId: result.threadId });
+  if (!result.ok) throw new AskError(result.error);
+  return result.reply;
+}
+
+async function askNex(ctx: ChatContext, chat: ChatRecord, input: AskInput, env: EnvSource): Promise<string> {
+  if (!chat.model || !chat.endpoint) throw new ChatInputError(`${chat.ref} has no model or endpoint recorded`);
+  const key = chat.apiKeyEnv ? { apiKey: apiKeyFor(chat, env) ?? undefined, keyVar: chat.apiKeyEnv } : keyFromEnv(undefined, env);
+  try {
+    return await askOnce({
+      endpoint: chat.endpoint, model: chat.model, apiKey: key.apiKey, keyVar: key.keyVar,
+      transcriptPath: chatFiles(ctx, chat.ref).transcript, message: input.message, timeoutMs: input.timeoutMs,
+    });
+  } catch (err) {
+    if (err instanceof NexError || err instanceof EndpointError) throw new AskError(`nex: ${err.message}`);
+    throw err;
+  }
+}
+
+/** Run one turn and return the reply. Bad input → ChatInputError; runtime failure → AskError. */
+export async function askChat(ctx: ChatContext, ref: string, input: AskInput): Promise<string> {
+  const env = input.env ?? process.env;
+  if (input.message.trim() === '') throw new ChatInputError('the message is empty');
+  const chat = await getChat(ctx, ref);
+  if (!(ASK_EXECUTORS as readonly string[]).includes(chat.executor)) {
+    throw new ChatInputError(`${ref} is a ${chat.executor} chat; chatmux ask works with codex and nex chats (use chatmux chat send to type into it)`);
+  }
+  if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived`);
+  let reply: string;
+  try {
+    reply = chat.executor === 'codex' ? await askCodex(ctx, chat, input, env) : await askNex(ctx, chat, input, env);
+  } catch (err) {
+    if (err instanceof AskError) logAskError(ctx, ref, oneLine(err.message));
+    throw err;
+  }
+  // nex: askOnce already recorded the turn in the transcript it reads history from.
+  if (chat.executor === 'codex') appendTurn(chatFiles(ctx, ref).transcript, { user: input.message, assistant: reply, model: chat.model ?? '' });
+  return reply;
+}
