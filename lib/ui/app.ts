@@ -101,7 +101,9 @@ class ChatmuxApp {
   private readonly logFile: string;
 
   constructor(private readonly o: TuiOptions) {
-    this.ctx = o.ctx;
+    // lib/chat warnings (e.g. a chat that could not be resumed) go to the status line and ui.log:
+    // written to stderr they would land on top of the screen.
+    this.ctx = { ...o.ctx, warn: (m) => this.warn(m) };
     this.prefixName = o.prefix ?? 'C-o';
     this.prefixByte = parsePrefix(this.prefixName);
     this.logFile = path.join(this.ctx.stateDir, 'ui.log');

@@ -1,4 +1,6 @@
 /** Chats outlive the UI: quit and restart, quit mid-reply, lose the whole tmux server. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { check, until, type Harness, type Scenario } from '../harness';
 import { newChatInUi, quitUi, say, sessionOf, waitPane } from './common';
 
@@ -83,11 +85,22 @@ const serverDeath: Scenario = {
       const screen = await h.waitScreen(new RegExp(`echo: hello ${c.name} \\(messages: \\d+\\)`), 15000);
       counts.set(c.name, Number(new RegExp(`echo: hello ${c.name} \\(messages: (\\d+)\\)`).exec(screen)![1]));
     }
+    // A fourth codex chat whose conversation cannot come back (its rollout is gone): it must
+    // start fresh with a warning the UI shows in its status line, not printed over the screen.
+    // (`chat list` would learn its id: derive the session name instead of listing.)
+    const nexSession = h.chat('chat-1').session;
+    const lost = h.ok(['chat', 'new', '--executor', 'codex', '-m', 'stub-model', '-e', `${url}/v1`, '--name', 'lost']).trim();
+    await waitPane(h, nexSession.replace(/chat-1$/, lost), /FAKE-CODEX/);
+    h.keys('M-Right'); // codexy → lost: the UI shows the chat made elsewhere
+    await h.waitScreen(/lost • codex • running[\s\S]*FAKE-CODEX/);
     // Leave them running; a while later the tmux server dies (OOM killer, reboot, kill-server).
-    await quitUi(h, 3, 'a');
+    await quitUi(h, 4, 'a');
     h.tmux('kill-server');
     await until(() => h.sessions().length === 0, 5000, 'the tmux server to be gone');
+    for (const f of findFiles(path.join(h.stateDir, 'chats', lost), /^rollout-.*\.jsonl$/)) fs.rmSync(f);
     h.startUi();
+    const warned = await h.waitScreen(`${lost}: nothing to resume`);
+    check(!warned.includes('chatmux: warning:'), `a warning was printed over the UI instead of its status line:\n${warned}`);
     for (const c of chats) {
       // Alt+→ walks the chats; each shows its earlier exchange again (resumed, not fresh).
       const n = counts.get(c.name)!;
@@ -98,8 +111,17 @@ const serverDeath: Scenario = {
       await h.waitScreen(`echo: again ${c.name} (messages: ${n + 2})`, 15000);
       h.keys('M-Right');
     }
-    await quitUi(h, 3, 'a');
+    await quitUi(h, 4, 'a');
   },
 };
+
+/** Files under `dir` whose name matches. */
+function findFiles(dir: string, name: RegExp): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (e.isFile() && name.test(e.name)) out.push(path.join(e.parentPath, e.name));
+  }
+  return out;
+}
 
 export const PERSISTENCE: Scenario[] = [persistsAcrossExit('claude'), persistsAcrossExit('codex'), midReply, serverDeath];
