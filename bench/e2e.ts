@@ -4,7 +4,8 @@
  * idle (against nested `tmux attach` and a direct PTY), start-up with many chats, memory and
  * idle CPU of the UI.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { outputLogCommand } from '../lib/chat/logs';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { median, percentile, type Figure } from './report';
@@ -18,6 +19,8 @@ export const ROWS = 48;
 const env = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
 /** Repetitions of each timed figure. */
 export const REPS = env('BENCH_REPS', 3);
+/** Also time a bare client on a server configured like chatmux's (diagnosis of the flood figure). */
+const LIKE_REFERENCE = env('BENCH_FLOOD_DIAGNOSIS', 1) === 1;
 
 const spread = (xs: number[]): { value: number; min: number; max: number } => ({ value: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
@@ -77,12 +80,18 @@ export function floodFile(dir: string, mb: number): string {
 /** `read` a line, cat the file, print a numbered end mark; again. */
 const floodLoop = (file: string): string[] => ['sh', '-c', `n=0; while read _; do cat '${file}'; n=$((n+1)); echo "FLOOD-END-$n."; done`];
 
-/** A bare control client on its own server: seconds from trigger to the end mark in its stream. */
-async function bareControlFlood(file: string, cols: number, rows: number, reps: number): Promise<number[]> {
+/**
+ * A bare control client on its own server: seconds from trigger to the end mark in its stream.
+ * `like` gives that server chatmux's setup (its tmux.conf, the output.log pipe) to tell the
+ * cost of the setup from the cost of the UI.
+ */
+async function bareControlFlood(file: string, cols: number, rows: number, reps: number, like?: { configFile: string; logFile: string }): Promise<number[]> {
   const socket = benchSocket();
   const times: number[] = [];
   try {
-    tmux(socket, 'new-session', '-d', '-s', 'flood', '-x', String(cols), '-y', String(rows), ...floodLoop(file));
+    const config = like ? ['-f', like.configFile] : [];
+    execFileSync('tmux', ['-u', '-L', socket, ...config, 'new-session', '-d', '-s', 'flood', '-x', String(cols), '-y', String(rows), ...floodLoop(file)], { env: cleanEnv() });
+    if (like) tmux(socket, 'pipe-pane', '-o', '-t', '=flood:', outputLogCommand(like.logFile));
     const client = spawn('tmux', ['-u', '-L', socket, '-C', 'attach', '-t', '=flood'], { env: cleanEnv(), stdio: ['pipe', 'pipe', 'ignore'] });
     let tail = '';
     let waiting: { mark: string; resolve: (t: number) => void } | null = null;
@@ -139,13 +148,24 @@ export async function floodFigures(tmp: string): Promise<Figure[]> {
     const size = paneSize(p, chatPane(p, 'flood'));
     const ours: number[] = [];
     const ref: number[] = [];
+    const likeRef: number[] = [];
+    const uiCpu: number[] = [];
+    const like = { configFile: path.join(p.stateDir, 'tmux.conf'), logFile: path.join(tmp, 'like-output.log') };
     // Alternate runs so drift (other load, caches) hits both sides alike.
     for (let r = 1; r <= REPS; r++) {
       ref.push(...(await bareControlFlood(file, size.cols, size.rows, 1)));
+      if (LIKE_REFERENCE) {
+        likeRef.push(...(await bareControlFlood(file, size.cols, size.rows, 1, like)));
+        fs.rmSync(like.logFile, { force: true });
+        fs.rmSync(like.logFile + '.1', { force: true });
+      }
       const mark = `FLOOD-END-${r}.`;
+      const c0 = cpuSeconds(ui.pid);
       const t0 = now();
       ui.write('\r');
-      ours.push(((await ui.until(rowHas(mark), 300000, mark)) - t0) / 1000);
+      const s = ((await ui.until(rowHas(mark), 300000, mark)) - t0) / 1000;
+      ours.push(s);
+      uiCpu.push(((cpuSeconds(ui.pid) - c0) / s) * 100);
       await sleep(500);
     }
     const o = spread(ours);
@@ -157,8 +177,18 @@ export async function floodFigures(tmp: string): Promise<Figure[]> {
       reference: `bare tmux -C → /dev/null: ${refMed.toFixed(2)} s (${Math.min(...ref).toFixed(2)}–${Math.max(...ref).toFixed(2)})`,
       target: '≤ 1.15× reference',
       verdict: verdictRatio(ratio, 1.15),
-      note: `${ratio.toFixed(2)}× reference; pane ${size.cols}×${size.rows}`,
+      note: `${ratio.toFixed(2)}× reference; pane ${size.cols}×${size.rows}; UI process CPU during the flood ${median(uiCpu).toFixed(0)} % of one core`,
     });
+    if (LIKE_REFERENCE) {
+      const likeMed = median(likeRef);
+      figures.push({
+        name: '  (diagnosis) bare tmux -C on a server set up like chatmux\'s',
+        ...spread(likeRef), unit: 's',
+        reference: 'its tmux.conf + the output.log pipe-pane',
+        target: '—',
+        note: `chatmux is ${(o.value / likeMed).toFixed(2)}× this; the setup alone costs ${(likeMed / refMed).toFixed(2)}× the bare reference`,
+      });
+    }
   } finally {
     if (ui) await stopUi(ui);
     await p.dispose();
@@ -308,8 +338,10 @@ export async function startFigures(): Promise<Figure[]> {
       const ui = runUi(p, COLS, ROWS);
       try {
         const f = await ui.until(screenHas(/Chats \(\d+\)/), 30000, 'first frame');
-        const v = await ui.until(rowHas(`history line ${lines} of c01`), 30000, 'visible pane painted');
-        const all = await ui.until((s) => rowHas(`history line ${lines} of c01`)(s) && !RESTORING.test(s.text()), 60000, 'every chat restored');
+        // Chats are created concurrently: whichever is first in the tree is on screen.
+        const lastLine = new RegExp(`history line ${lines} of c\\d+`);
+        const v = await ui.until(screenHas(lastLine), 30000, 'visible pane painted');
+        const all = await ui.until((s) => lastLine.test(s.text()) && !RESTORING.test(s.text()), 60000, 'every chat restored');
         first.push((f - ui.startedAt) / 1000);
         painted.push((v - ui.startedAt) / 1000);
         restored.push((all - ui.startedAt) / 1000);
@@ -340,7 +372,7 @@ export async function idleCpuFigures(): Promise<Figure[]> {
   try {
     await historyChats(p, chats, 50);
     ui = runUi(p, COLS, ROWS);
-    await ui.until((s) => rowHas('history line 50 of c01')(s) && !RESTORING.test(s.text()), 60000, 'every chat restored');
+    await ui.until((s) => /history line 50 of c\d+/.test(s.text()) && !RESTORING.test(s.text()), 60000, 'every chat restored');
     await sleep(3000);
     const slices = 3;
     const c0 = cpuSeconds(ui.pid);

@@ -218,16 +218,17 @@ export function runInPty(file: string, args: string[], o: { cols: number; rows: 
   return run;
 }
 
-/** chatmux's UI in `p`, under a PTY. Extra env (e.g. NODE_OPTIONS=--cpu-prof) from CHATMUX_BENCH_UI_NODE_OPTIONS. */
+/** Node flags for the UI (e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`; NODE_OPTIONS refuses --cpu-prof). */
+const uiNodeArgs = (): string[] => (process.env.CHATMUX_BENCH_UI_NODE_ARGS ?? '').split(' ').filter(Boolean);
+
+/** chatmux's UI in `p`, under a PTY. */
 export function runUi(p: Project, cols: number, rows: number): PtyRun {
-  const extra: Record<string, string> = {};
-  if (process.env.CHATMUX_BENCH_UI_NODE_OPTIONS) extra.NODE_OPTIONS = process.env.CHATMUX_BENCH_UI_NODE_OPTIONS;
-  return runInPty(process.execPath, [CHATMUX], { cols, rows, cwd: p.project, env: { ...p.env(), ...extra } });
+  return runInPty(process.execPath, [...uiNodeArgs(), CHATMUX], { cols, rows, cwd: p.project, env: p.env() });
 }
 
 /** Stop the UI gracefully enough for --cpu-prof to write its profile (SIGINT twice, then SIGKILL). */
 export async function stopUi(ui: PtyRun): Promise<void> {
-  if (process.env.CHATMUX_BENCH_UI_NODE_OPTIONS) {
+  if (uiNodeArgs().length) {
     // Ctrl+O q, then "leave all chats running" in the exit prompt.
     ui.write('\x0fq');
     await sleep(300);
