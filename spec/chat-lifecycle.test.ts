@@ -25,7 +25,7 @@ describe('chat lifecycle through the CLI', () => {
   test('create → list → send → close → open fresh → archive', async () => {
     const created = await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '--name', 'first', '--role', 'tester', '--json'], { env });
     expect(created.stderr).toBe('');
-    expect(created.code).toBe(0);
+    expect(created).toMatchObject({ code: 0 });
     const rec = JSON.parse(created.stdout);
     expect(rec.ref).toBe('chat-1');
     expect(rec.session).toBe(`wg-chat-${projectTag(p.project)}-chat-1`);
@@ -35,7 +35,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(capture(t, rec.session)).toContain(`ARGV[--session-id]\nARGV[${firstUuid}]`);
 
     const list = await runChatmux([...g, 'chat', 'list', '--json'], { env });
-    expect(list.code).toBe(0);
+    expect(list).toMatchObject({ code: 0 });
     const listed = JSON.parse(list.stdout);
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ ref: 'chat-1', name: 'first', role: 'tester', executor: 'claude', state: 'running', live: true });
@@ -57,7 +57,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(log.stdout).toContain('ERR[hello there]');
 
     const closed = await runChatmux([...g, 'chat', 'close', 'chat-1'], { env });
-    expect(closed.code).toBe(0);
+    expect(closed).toMatchObject({ code: 0 });
     expect(sessionsOf(t)).not.toContain(rec.session);
     const afterClose = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout);
     expect(afterClose[0]).toMatchObject({ ref: 'chat-1', state: 'closed', live: false });
@@ -74,7 +74,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(screen).not.toContain('--resume');
 
     const archived = await runChatmux([...g, 'chat', 'archive', 'chat-1'], { env });
-    expect(archived.code).toBe(0);
+    expect(archived).toMatchObject({ code: 0 });
     expect(sessionsOf(t)).not.toContain(rec.session);
     expect(JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout)).toEqual([]);
     const all = JSON.parse((await runChatmux([...g, 'chat', 'list', '--all', '--json'], { env })).stdout);
@@ -101,14 +101,14 @@ describe('chat lifecycle through the CLI', () => {
     const cmdless = await runChatmux([...g, 'chat', 'new', '--executor', 'cmd'], { env });
     expect(cmdless.code).toBe(2);
     const help = await runChatmux(['chat', 'new', '--help'], { env });
-    expect(help.code).toBe(0);
+    expect(help).toMatchObject({ code: 0 });
     expect(help.stdout).toContain('Example:');
 
     const made = await runChatmux([...g, 'chat', 'new', '--name', 'old', '--', FAKE_AGENT], { env });
     expect(made).toMatchObject({ code: 0, stderr: '' });
     const ref = made.stdout.trim();
     const renamed = await runChatmux([...g, 'chat', 'rename', ref, 'new name', '--role', 'r2'], { env });
-    expect(renamed.code).toBe(0);
+    expect(renamed).toMatchObject({ code: 0 });
     const session = `wg-chat-${projectTag(p.project)}-${ref}`;
     expect(t.tmux('show-options', '-v', '-t', `=${session}:`, '@chatmux-name').trim()).toBe('new name');
     const row = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout).find((c: { ref: string }) => c.ref === ref);
@@ -116,7 +116,7 @@ describe('chat lifecycle through the CLI', () => {
     // a pane left in copy mode (someone scrolling) still gets the text as text
     t.tmux('copy-mode', '-t', `=${session}:`);
     expect(t.tmux('display-message', '-p', '-t', `=${session}:`, '#{pane_in_mode}').trim()).toBe('1');
-    expect((await runChatmux([...g, 'chat', 'send', ref, 'after copy mode'], { env })).code).toBe(0);
+    expect(await runChatmux([...g, 'chat', 'send', ref, 'after copy mode'], { env })).toMatchObject({ code: 0 });
     await waitFor(() => capture(t, session).includes('GOT[after copy mode]'), 5000, 'text after copy mode');
   });
 });
@@ -176,7 +176,7 @@ describe('concurrency and survival', () => {
     const session = `wg-chat-${projectTag(p.project)}-${ref}`;
     expect(sessionsOf(t)).toContain(session);
     const sent = await runChatmux([...g, 'chat', 'send', ref, 'still here']);
-    expect(sent.code).toBe(0);
+    expect(sent).toMatchObject({ code: 0 });
     await waitFor(() => capture(t, session).includes('GOT[still here]'), 5000, 'orphan answers');
   });
 });
@@ -191,7 +191,7 @@ describe('hostile input', () => {
     for (const name of names) {
       const r = await runChatmux([...g, 'chat', 'new', '--name', name, '--role', name, '--json', '--', FAKE_AGENT], {});
       expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      expect(r).toMatchObject({ code: 0 });
       expect(JSON.parse(r.stdout).name).toBe(name);
     }
     const listed = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'])).stdout) as { name: string; role: string; session: string; ref: string }[];
@@ -203,7 +203,7 @@ describe('hostile input', () => {
     const big = 'x'.repeat(10 * 1024);
     const argv = [`'`, '"', ';', '\\', touch, '{}', 'two words', 'new\nline', '$HOME', '`id`', big];
     const made = await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT, ...argv]);
-    expect(made.code).toBe(0);
+    expect(made).toMatchObject({ code: 0 });
     const rec = JSON.parse(made.stdout);
     expect(rec.argv).toEqual([FAKE_AGENT, ...argv]);
     const out = path.join(p.stateDir, 'chats', rec.ref, 'output.log');
@@ -215,11 +215,11 @@ describe('hostile input', () => {
 
     // sent text
     const text = `${touch} '"; \\ {} #{pane_id} ünï`;
-    expect((await runChatmux([...g, 'chat', 'send', rec.ref, text])).code).toBe(0);
+    expect(await runChatmux([...g, 'chat', 'send', rec.ref, text])).toMatchObject({ code: 0 });
     await waitFor(() => fs.readFileSync(out, 'utf8').includes('GOT['), 5000, 'hostile text');
     expect(fs.readFileSync(out, 'utf8')).toContain(`GOT[${text}]`);
     // a non-UTF-8 line on stdin is sent as exact bytes
-    expect((await runChatmux([...g, 'chat', 'send', rec.ref], { input: Buffer.from([0x61, 0xff, 0xfe, 0x62, 0x0a]) })).code).toBe(0);
+    expect(await runChatmux([...g, 'chat', 'send', rec.ref], { input: Buffer.from([0x61, 0xff, 0xfe, 0x62, 0x0a]) })).toMatchObject({ code: 0 });
     await waitFor(() => fs.readFileSync(out).includes(Buffer.from([0x47, 0x4f, 0x54, 0x5b, 0x61, 0xff, 0xfe, 0x62, 0x5d])), 5000, 'raw bytes');
     expect(fs.existsSync(marker)).toBe(false);
   });
@@ -237,7 +237,7 @@ describe('hostile input', () => {
     // Raw bytes 0xff 0xfe in argv (only a shell can pass them): stored as U+FFFD, nothing breaks.
     const sh = `exec "$0" "$1" ${g.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ')} chat new --name "$(printf 'n\\377\\376')" --json -- "$2" "$(printf 'a\\377b')"`;
     const r = await runProcess('/bin/sh', ['-c', sh, process.execPath, path.resolve(__dirname, '../bin/chatmux'), FAKE_AGENT]);
-    expect(r.code).toBe(0);
+    expect(r).toMatchObject({ code: 0 });
     const rec = JSON.parse(r.stdout);
     expect(rec.name.startsWith('n')).toBe(true);
     expect(fs.existsSync(marker)).toBe(false);
@@ -253,11 +253,11 @@ describe('secrets', () => {
     const codex = await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '-m', 'stub-model', '-e', 'http://127.0.0.1:9/v1', '--api-key-env', 'CHATMUX_SPEC_KEY', '--json'], {
       env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
     });
-    expect(codex.code).toBe(0);
+    expect(codex).toMatchObject({ code: 0 });
     const claude = await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '-e', 'http://127.0.0.1:9', '--api-key-env', 'CHATMUX_SPEC_KEY', '--json'], {
       env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
     });
-    expect(claude.code).toBe(0);
+    expect(claude).toMatchObject({ code: 0 });
     const recs = [JSON.parse(codex.stdout), JSON.parse(claude.stdout)];
     // the key reached both agents (they print its length only)
     for (const rec of recs) await waitFor(() => capture(t, rec.session).includes('READY'), 5000, 'agent');

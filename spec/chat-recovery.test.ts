@@ -34,8 +34,8 @@ describe('sweep, adoption and two projects with the same folder name', () => {
   test('adopts sessions with metadata, sweeps archived ones, reports unknown ones, leaves the other project alone', async () => {
     expect(tagA).not.toBe(tagB);
     expect(tagA.startsWith('same-')).toBe(true);
-    for (let i = 0; i < 3; i++) expect((await runChatmux([...ga, 'chat', 'new', '--name', `a${i}`, '--', FAKE_AGENT, `arg ${i}`])).code).toBe(0);
-    for (let i = 0; i < 2; i++) expect((await runChatmux([...gb, 'chat', 'new', '--name', `b${i}`, '--', FAKE_AGENT])).code).toBe(0);
+    for (let i = 0; i < 3; i++) expect(await runChatmux([...ga, 'chat', 'new', '--name', `a${i}`, '--', FAKE_AGENT, `arg ${i}`])).toMatchObject({ code: 0 });
+    for (let i = 0; i < 2; i++) expect(await runChatmux([...gb, 'chat', 'new', '--name', `b${i}`, '--', FAKE_AGENT])).toMatchObject({ code: 0 });
     const regA = path.join(a.stateDir, 'chats.json');
     const regB = path.join(b.stateDir, 'chats.json');
     // A loses chat-1 from its registry (as if another process made it); chat-2 is archived but its session still runs.
@@ -60,7 +60,7 @@ describe('sweep, adoption and two projects with the same folder name', () => {
     const before = sessionsOf(t).sort();
 
     const dry = await runChatmux([...ga, 'sweep', '--dry-run', '--json']);
-    expect(dry.code).toBe(0);
+    expect(dry).toMatchObject({ code: 0 });
     const dryReport = JSON.parse(dry.stdout);
     expect(dryReport.adopted.map((x: { ref: string }) => x.ref)).toEqual(['chat-1']);
     expect(dryReport.killed.map((x: { session: string }) => x.session)).toEqual([`wg-chat-${tagA}-chat-2`]);
@@ -69,7 +69,7 @@ describe('sweep, adoption and two projects with the same folder name', () => {
     expect(readJson(regA).chats.map((c: { ref: string }) => c.ref)).toEqual(['chat-2', 'chat-3']);
 
     const real = await runChatmux([...ga, 'sweep']);
-    expect(real.code).toBe(0);
+    expect(real).toMatchObject({ code: 0 });
     expect(real.stdout).toContain(`adopt  wg-chat-${tagA}-chat-1 as chat-1`);
     expect(real.stdout).toContain(`kill   wg-chat-${tagA}-chat-2  (chat is archived)`);
     expect(real.stdout).toContain(`report wg-chat-${tagA}-chat-50`);
@@ -101,7 +101,7 @@ describe('sweep, adoption and two projects with the same folder name', () => {
     const regA = path.join(a.stateDir, 'chats.json');
     fs.writeFileSync(regA, '{"version": 1, "chats": [ oops');
     const listed = await runChatmux([...ga, 'chat', 'list', '--json']);
-    expect(listed.code).toBe(0);
+    expect(listed).toMatchObject({ code: 0 });
     expect(listed.stderr).toMatch(/warning: .*chats\.json was unreadable .*kept as chats\.json\.corrupt-/);
     expect(listed.stderr).toMatch(/recovered 2 chat\(s\) from tmux: chat-1, chat-3/);
     const chats = JSON.parse(listed.stdout);
@@ -115,7 +115,7 @@ describe('sweep, adoption and two projects with the same folder name', () => {
     const made = await runChatmux([...ga, 'chat', 'new', '--name', 'dies', '--json', '--', '/bin/sh', '-c', 'echo bye; exit 7']);
     const rec = JSON.parse(made.stdout);
     const res = await runChatmux([...ga, 'sessions', '--json']);
-    expect(res.code).toBe(0);
+    expect(res).toMatchObject({ code: 0 });
     const x = JSON.parse(res.stdout);
     expect(x.serverRunning).toBe(true);
     await waitFor(async () => JSON.parse((await runChatmux([...ga, 'sessions', '--json'])).stdout).sessions.find((s: { name: string }) => s.name === rec.session).windows[0].panes[0].dead, 5000, 'dead pane');
@@ -149,7 +149,7 @@ describe('resumeLost after the tmux server died', () => {
     const codex2 = JSON.parse((await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '--json', '--', '--fake-rollout', codexHome, '0'], { env })).stdout);
     const cmd = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT, 'plain'], { env })).stdout);
     const closed = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT, 'closed'], { env })).stdout);
-    expect((await runChatmux([...g, 'chat', 'close', closed.ref], { env })).code).toBe(0);
+    expect(await runChatmux([...g, 'chat', 'close', closed.ref], { env })).toMatchObject({ code: 0 });
     const rolloutOf = async (session: string): Promise<string> => {
       await waitFor(() => /ROLLOUT\[/.test(capture(t, session)), 5000, 'rollout');
       return /ROLLOUT\[([0-9a-f-]{36})\]/.exec(capture(t, session))![1]!;
@@ -157,7 +157,7 @@ describe('resumeLost after the tmux server died', () => {
     const id1 = await rolloutOf(codex1.session);
     const id2 = await rolloutOf(codex2.session);
     expect(id1).not.toBe(id2);
-    expect((await runChatmux([...g, 'chat', 'send', claude.ref, 'before-kill'], { env })).code).toBe(0);
+    expect(await runChatmux([...g, 'chat', 'send', claude.ref, 'before-kill'], { env })).toMatchObject({ code: 0 });
     await waitFor(() => capture(t, claude.session).includes('GOT[before-kill]'), 5000, 'claude got text');
     // `chat list` learns the codex session ids from the rollouts each chat holds open.
     const listed = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout);
@@ -172,7 +172,7 @@ describe('resumeLost after the tmux server died', () => {
     t.tmux('kill-server');
     expect(sessionsOf(t)).toEqual([]);
     const back = await runChatmux([...g, 'chat', 'list', '--json'], { env });
-    expect(back.code).toBe(0);
+    expect(back).toMatchObject({ code: 0 });
     expect(back.stderr).toContain(`resumed ${claude.ref}, ${codex1.ref}, ${codex2.ref}, ${cmd.ref}, ${codex3.ref}`);
     const chats = JSON.parse(back.stdout);
     expect(chats.filter((c: { live: boolean }) => c.live).map((c: { ref: string }) => c.ref)).toEqual([claude.ref, codex1.ref, codex2.ref, cmd.ref, codex3.ref]);
@@ -201,17 +201,17 @@ describe('a nex chat against a stub endpoint', () => {
     try {
       const env = cleanEnv({ CHATMUX_SPEC_NEX_KEY: 'sk-dummy-nex' });
       const made = await runChatmux([...g, 'chat', 'new', '--executor', 'nex', '-m', 'stub-model', '-e', `${stub.url}/v1`, '--api-key-env', 'CHATMUX_SPEC_NEX_KEY', '--json'], { env });
-      expect(made.code).toBe(0);
+      expect(made).toMatchObject({ code: 0 });
       const rec = JSON.parse(made.stdout);
       await waitFor(() => capture(t, rec.session).includes('/exit'), 8000, 'nex prompt');
-      expect((await runChatmux([...g, 'chat', 'send', rec.ref, 'hello nex'], { env })).code).toBe(0);
+      expect(await runChatmux([...g, 'chat', 'send', rec.ref, 'hello nex'], { env })).toMatchObject({ code: 0 });
       await waitFor(() => capture(t, rec.session).includes('echo: hello nex (messages: 1)'), 8000, 'reply');
       expect(stub.requests.some((r) => r.headers.authorization === 'Bearer sk-dummy-nex')).toBe(true);
       t.tmux('kill-server');
       const back = await runChatmux([...g, 'chat', 'list'], { env });
       expect(back.stderr).toContain(`resumed ${rec.ref}`);
       await waitFor(() => /resumed 1 earlier turn/.test(capture(t, rec.session)), 8000, 'transcript reloaded');
-      expect((await runChatmux([...g, 'chat', 'send', rec.ref, 'second'], { env })).code).toBe(0);
+      expect(await runChatmux([...g, 'chat', 'send', rec.ref, 'second'], { env })).toMatchObject({ code: 0 });
       await waitFor(() => capture(t, rec.session).includes('echo: second (messages: 3)'), 8000, 'history kept');
     } finally {
       await stub.close();
