@@ -309,12 +309,24 @@ export class Harness {
   }
 
   /**
-   * The binary to use for a vendor CLI. The real CLIs are not installed on this machine
-   * (no cached install found), so the scripted stand-in runs and the scenario says so.
+   * Use the real claude / codex CLI when fixtures/install-agent-clis.sh has cached it (and
+   * SMOKE_FAKE_AGENTS is not set), else the scripted stand-in; the scenario's output says which.
+   * Real CLIs get a dummy key in `SMOKE_KEY` (the stub accepts any) and temp config homes.
    */
-  vendorAgent(vendor: 'claude' | 'codex'): void {
-    this.env[`CHATMUX_${vendor.toUpperCase()}_BIN`] = path.join(FIXTURES, `fake-${vendor}`);
-    this.note(`${vendor}: the real ${vendor} CLI is not installed here; used the scripted stand-in fixtures/fake-${vendor} against the stub endpoint`);
+  vendorAgent(vendor: 'claude' | 'codex'): AgentProfile {
+    const real = process.env.SMOKE_FAKE_AGENTS ? null : cachedRealCli(vendor);
+    const bin = real?.path ?? path.join(FIXTURES, `fake-${vendor}`);
+    this.env[`CHATMUX_${vendor.toUpperCase()}_BIN`] = bin;
+    if (real) {
+      this.env.SMOKE_KEY = `sk-smoke-${this.id}`;
+      this.env.CLAUDE_CONFIG_DIR = path.join(this.env.HOME!, '.claude');
+      this.note(`${vendor}: the real ${vendor} CLI ${real.version} (${real.path}) against the stub endpoint`);
+      return vendor === 'codex'
+        ? { real: true, keyEnv: 'SMOKE_KEY', ready: /Ask Codex|›/, resumed: /echo:/ }
+        : { real: true, keyEnv: 'SMOKE_KEY', ready: /❯/, resumed: /echo:/ };
+    }
+    this.note(`${vendor}: the real ${vendor} CLI is not installed here (fixtures/install-agent-clis.sh has not cached it${process.env.SMOKE_FAKE_AGENTS ? ', or SMOKE_FAKE_AGENTS is set' : ''}); used the scripted stand-in fixtures/fake-${vendor} against the stub endpoint`);
+    return { real: false, keyEnv: '', ready: new RegExp(`FAKE-${vendor.toUpperCase()}`), resumed: /resumed \d+ earlier turns/ };
   }
 
   track(pid: number): void {
@@ -369,6 +381,36 @@ export class Harness {
     }
     return false;
   }
+}
+
+/** How a scenario recognises a vendor agent on screen. */
+export interface AgentProfile {
+  real: boolean;
+  /** The API key variable to give the chat ('' = none). */
+  keyEnv: string;
+  /** The agent is ready for input. */
+  ready: RegExp;
+  /** Shown when the agent replays an earlier conversation. */
+  resumed: RegExp;
+}
+
+/** The real CLI from install-agent-clis.sh's cache, only if already installed (never installs here). */
+function cachedRealCli(vendor: 'claude' | 'codex'): { path: string; version: string } | null {
+  const cache = process.env.CHATMUX_AGENT_CACHE || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'chatmux-agent-clis');
+  let list = '';
+  try {
+    list = fs.readFileSync(path.join(FIXTURES, 'agent-clis.txt'), 'utf8');
+  } catch {
+    return null;
+  }
+  for (const line of list.split('\n')) {
+    const [pkg, version, bin] = line.trim().split(/\s+/);
+    if (!pkg || pkg.startsWith('#') || bin !== vendor || !version) continue;
+    const dir = path.join(cache, `${pkg.replace(/^@/, '').replace(/\//g, '-')}@${version}`);
+    const exe = path.join(dir, 'node_modules', '.bin', bin);
+    if (fs.existsSync(path.join(dir, '.installed')) && fs.existsSync(exe)) return { path: exe, version };
+  }
+  return null;
 }
 
 /** Assert with a message that says what a person would have seen. */

@@ -6,6 +6,8 @@ export interface UiChat {
   name: string;
   model?: string;
   endpoint?: string;
+  /** Name of the variable holding the API key. */
+  keyEnv?: string;
 }
 
 /** Open the new-chat dialog (prefix n, or plain n on the welcome screen / tree), fill it, Enter. */
@@ -24,6 +26,8 @@ export async function newChatInUi(h: Harness, c: UiChat, viaWelcome = false): Pr
   if (c.model) h.type(c.model);
   h.keys('Tab');
   if (c.endpoint) h.type(c.endpoint);
+  h.keys('Tab');
+  if (c.keyEnv) h.type(c.keyEnv);
   h.keys('Enter');
   await h.waitScreenGone('New chat', 10000);
   await h.waitScreen(new RegExp(`${c.name} • ${c.executor} • running`), 10000);
@@ -62,4 +66,21 @@ export async function waitPane(h: Harness, session: string, re: RegExp, timeoutM
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- pane ---\n${last.split('\n').slice(-15).join('\n')}\n---`);
   }
+}
+
+/** The message count the echo stub put in its reply to `text` (it counts what the agent sent). */
+export async function echoCount(h: Harness, text: string, timeoutMs = 30000): Promise<number> {
+  const re = new RegExp(`echo: ${text} \\(messages: (\\d+)\\)`);
+  const screen = await h.waitScreen(re, timeoutMs);
+  return Number(re.exec(screen)![1]);
+}
+
+/** The last user message of a recorded model request (Messages or Responses body). */
+export function lastUserText(body: unknown): string {
+  const b = body as { messages?: unknown[]; input?: unknown[] };
+  const list = (b.messages ?? b.input ?? []) as Array<{ role?: string; content?: unknown }>;
+  const users = list.filter((m) => m.role === 'user');
+  const c = users[users.length - 1]?.content;
+  if (typeof c === 'string') return c;
+  return Array.isArray(c) ? c.map((p: { text?: string }) => p.text ?? '').join('') : '';
 }
