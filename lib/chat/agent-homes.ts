@@ -52,6 +52,9 @@ export function seedClaudeConfig(dir: string, cwd: string): void {
   } catch {
     /* missing or unreadable: start from nothing */
   }
+  // claude registers a claude-cli:// URL handler under ~/.local/share/applications unless told not to.
+  const settings = path.join(dir, 'settings.json');
+  if (!fs.existsSync(settings)) fs.writeFileSync(settings, JSON.stringify({ disableDeepLinkRegistration: 'disable' }, null, 2) + '\n', { mode: 0o600 });
   const projects = (data.projects && typeof data.projects === 'object' ? data.projects : {}) as Record<string, Record<string, unknown>>;
   const project = projects[cwd] ?? {};
   if (data.hasCompletedOnboarding === true && project.hasTrustDialogAccepted === true) return;

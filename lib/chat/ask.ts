@@ -57,6 +57,10 @@ async function askCodex(ctx: ChatContext, chat: ChatRecord, input: AskInput, env
   const result = await runCodexExec({ chat, message: input.message, codexHome: home, env, timeoutMs: input.timeoutMs });
   // A first exec started this chat's conversation: later asks (and a pane resume) continue it.
   if (!chat.resumeId && result.threadId) await setRecord(ctx, chat.ref, { resumeId: result.threadId });
+  if (!result.ok && /already has an active writer/.test(result.error)) {
+    // The pane's codex holds this session open; codex allows a single writer per session.
+    throw new AskError(`${chat.ref}'s codex session is open in its pane (codex lets one process write a session): type into it with chatmux chat send ${chat.ref}, or chatmux chat close ${chat.ref} and ask again`);
+  }
   if (!result.ok) throw new AskError(result.error);
   return result.reply;
 }
