@@ -40,13 +40,14 @@ describe('chat attach', () => {
     const shell = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--name', 'sh', '--', '/bin/sh'])).stdout);
     // A plain client of the chat server, showing the shell chat.
     outer.tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'o2', '/usr/bin/env', '-u', 'TMUX', 'tmux', '-L', inner.socket, 'attach-session', '-t', `=${shell.session}`);
-    await waitFor(() => clientsOf().some((c) => c[1] === shell.session), 5000, 'client on the shell chat');
+    const client = (await waitFor(() => clientsOf().find((c) => c[1] === shell.session), 5000, 'client on the shell chat'))[0];
     const cmd = [process.execPath, BIN, ...g, 'chat', 'attach', target.ref].map(shellQuote).join(' ');
     inner.tmux('send-keys', '-t', `=${shell.session}:`, '-l', `${cmd}; echo "switch-exit=$?"`);
     inner.tmux('send-keys', '-t', `=${shell.session}:`, 'Enter');
-    await waitFor(() => clientsOf().some((c) => c[1] === target.session), 8000, 'client switched to the target chat');
+    // the same client now shows the target: switched, not a second (nested) client
+    await waitFor(() => clientsOf().some((c) => c[0] === client && c[1] === target.session), 8000, 'client switched to the target chat');
     await waitFor(() => capture(inner, shell.session).includes('switch-exit=0'), 5000, 'attach returned');
-    expect(clientsOf()).toHaveLength(1);
+    expect(clientsOf().filter((c) => c[1] === target.session || c[1] === shell.session)).toEqual([[client, target.session]]);
     await waitFor(() => capture(outer, 'o2').includes('ARGV[switched-here]'), 5000, 'target shown');
   });
 });
