@@ -7,7 +7,8 @@ import { waitFor } from './support/tmux';
 let ui: UiDriver | null = null;
 afterEach(() => {
   ui?.stop();
-  if (ui) fs.rmSync(ui.project, { recursive: true, force: true });
+  // The chat server may still be flushing a log when it dies: retry the removal.
+  if (ui) fs.rmSync(ui.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   ui = null;
 });
 

@@ -46,6 +46,12 @@ export function buildProgram(): Command {
 
 /** Run the CLI; resolves with the exit code (0 ok, 1 runtime failure, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
+  // `chatmux … | head`: a closed pipe is the reader's choice, not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(0);
+    });
+  }
   loadCommandModules();
   const program = buildProgram();
   try {
