@@ -302,9 +302,9 @@ export class Harness {
   }
 
   /** Recorded model requests of a stub. */
-  async stubRequests(url: string): Promise<Array<{ api: string; body: unknown }>> {
+  async stubRequests(url: string): Promise<Array<{ api: string; body: unknown; headers: Record<string, unknown> }>> {
     const r = await fetch(`${url}/_stub/requests`);
-    const all = (await r.json()) as Array<{ api: string; body: unknown }>;
+    const all = (await r.json()) as Array<{ api: string; body: unknown; headers: Record<string, unknown> }>;
     return all.filter((x) => x.api === 'responses' || x.api === 'chat' || x.api === 'messages');
   }
 

@@ -12,7 +12,7 @@ const nexChat: Scenario = {
     h.startUi();
     await h.waitScreen('Welcome to chatmux');
     await newChatInUi(h, { executor: 'nex', name: 'nexus', model: 'stub-model', endpoint: `${url}/v1` }, true);
-    say(h, 'what is tmux');
+    await say(h, 'what is tmux');
     const first = await h.waitScreen(/echo: what is tmux \(messages: (\d+)\)/, 15000);
     const n = Number(/echo: what is tmux \(messages: (\d+)\)/.exec(first)![1]);
     // Streamed: the stub sent the reply word by word with 40 ms between words.
@@ -28,7 +28,7 @@ const nexChat: Scenario = {
     await quitUi(h, 1, 'a');
     h.startUi();
     await h.waitScreen(new RegExp(`nexus • nex • running[\\s\\S]*echo: what is tmux \\(messages: ${n}\\)`));
-    say(h, 'and screen');
+    await say(h, 'and screen');
     // n + 2 messages: the earlier question and answer went along: history preserved.
     await h.waitScreen(`echo: and screen (messages: ${n + 2})`, 15000);
     const transcript = path.join(h.stateDir, 'chats', 'chat-1', 'transcript.jsonl');

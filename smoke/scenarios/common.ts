@@ -1,5 +1,5 @@
 /** Steps several scenarios share, written as what a person does in the UI. */
-import { check, until, type Harness } from '../harness';
+import { check, sleep, until, type Harness } from '../harness';
 
 export interface UiChat {
   executor: 'shell' | 'claude' | 'codex' | 'nex';
@@ -33,9 +33,14 @@ export async function newChatInUi(h: Harness, c: UiChat, viaWelcome = false): Pr
   await h.waitScreen(new RegExp(`${c.name} • ${c.executor} • running`), 10000);
 }
 
-/** Type a line into the focused chat and press Enter. */
-export function say(h: Harness, text: string): void {
+/**
+ * Type a line into the focused chat, and once it shows, press Enter after a short pause, as a
+ * person would (codex reads a burst of keys as a paste and an Enter inside it as a newline).
+ */
+export async function say(h: Harness, text: string): Promise<void> {
   h.type(text);
+  await h.waitScreen(text, 10000);
+  await sleep(300);
   h.keys('Enter');
 }
 
@@ -70,7 +75,8 @@ export async function waitPane(h: Harness, session: string, re: RegExp, timeoutM
 
 /** The message count the echo stub put in its reply to `text` (it counts what the agent sent). */
 export async function echoCount(h: Harness, text: string, timeoutMs = 30000): Promise<number> {
-  const re = new RegExp(`echo: ${text} \\(messages: (\\d+)\\)`);
+  // Real claude puts a system reminder before the text in the same message: match the text's end.
+  const re = new RegExp(`${text} \\(messages: (\\d+)\\)`);
   const screen = await h.waitScreen(re, timeoutMs);
   return Number(re.exec(screen)![1]);
 }
@@ -83,4 +89,15 @@ export function lastUserText(body: unknown): string {
   const c = users[users.length - 1]?.content;
   if (typeof c === 'string') return c;
   return Array.isArray(c) ? c.map((p: { text?: string }) => p.text ?? '').join('') : '';
+}
+
+/**
+ * True when a request carries the user's turn `q` itself: its last user message is `q` (real
+ * claude may put a system reminder first), not an agent's side request quoting it (codex asks
+ * for a title with "…User prompt:\n<q>").
+ */
+export function isTurn(body: unknown, q: string): boolean {
+  const t = lastUserText(body).trim();
+  if (t === q) return true;
+  return t.endsWith(q) && /<\/system-reminder>\s*$/.test(t.slice(0, t.length - q.length));
 }

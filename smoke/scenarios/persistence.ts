@@ -2,7 +2,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { check, sleep, until, type Harness, type Scenario } from '../harness';
-import { echoCount, lastUserText, newChatInUi, quitUi, say, sessionOf, waitPane } from './common';
+import { echoCount, isTurn, newChatInUi, quitUi, say, sessionOf, waitPane } from './common';
 
 /** Scenarios 1 and 2: a vendor chat, quit with "leave all", restart: same process, same conversation. */
 function persistsAcrossExit(vendor: 'claude' | 'codex'): Scenario {
@@ -15,7 +15,7 @@ function persistsAcrossExit(vendor: 'claude' | 'codex'): Scenario {
       await h.waitScreen('Welcome to chatmux');
       await newChatInUi(h, { executor: vendor, name: 'helper', model: 'stub-model', endpoint: url, keyEnv: agent.keyEnv }, true);
       await h.waitScreen(agent.ready, 40000);
-      say(h, 'first question');
+      await say(h, 'first question');
       const n = await echoCount(h, 'first question');
       const session = sessionOf(h, 'chat-1');
       const pid = h.panePid(session);
@@ -24,16 +24,17 @@ function persistsAcrossExit(vendor: 'claude' | 'codex'): Scenario {
       check(h.panePid(session) === pid, 'the agent process changed while the UI was away');
       h.startUi();
       // The earlier conversation is on screen straight away (restored from tmux, not replayed).
-      const seen = await h.waitScreen(`echo: first question (messages: ${n})`);
+      const seen = await h.waitScreen(`first question (messages: ${n})`);
       check(agent.real || !agent.resumed.test(seen), 'the agent was restarted instead of kept running');
       await h.waitScreen(/helper • \w+ • running/);
-      say(h, 'second question');
+      await say(h, 'second question');
       // More messages than the first time: the agent still holds the first exchange.
       const m = await echoCount(h, 'second question');
       check(m >= n + 2, `the second reply counted ${m} messages after ${n}: the conversation was not kept`);
       check(h.panePid(session) === pid, 'the agent process changed after the restart');
-      const ours = (await h.stubRequests(url)).filter((r) => /question$/.test(lastUserText(r.body)));
-      check(ours.length === 2, `the stub saw ${ours.length} requests for our two questions, expected 2`);
+      const all = await h.stubRequests(url);
+      const ours = all.filter((r) => isTurn(r.body, 'first question') || isTurn(r.body, 'second question'));
+      check(ours.length === 2, `the stub saw ${ours.length} requests for our two questions, expected 2 (${all.length} model requests in all)`);
     },
   };
 }
@@ -49,9 +50,9 @@ const midReply: Scenario = {
     await h.waitScreen('Welcome to chatmux');
     await newChatInUi(h, { executor: 'codex', name: 'slow', model: 'stub-model', endpoint: url, keyEnv: agent.keyEnv }, true);
     await h.waitScreen(agent.ready, 40000);
-    say(h, 'run the long tool');
+    await say(h, 'run the long tool');
     // The reply streams for ~5 s: quit once it has begun.
-    await until(async () => (await h.stubRequests(url)).some((r) => lastUserText(r.body) === 'run the long tool'), 30000, 'the request to reach the stub');
+    await until(async () => (await h.stubRequests(url)).some((r) => isTurn(r.body, 'run the long tool')), 30000, 'the request to reach the stub');
     await sleep(600);
     await quitUi(h, 1, 'a');
     const session = sessionOf(h, 'chat-1');
@@ -60,7 +61,7 @@ const midReply: Scenario = {
     await waitPane(h, session, /w24 REPLY-COMPLETE/, 20000);
     h.startUi();
     await h.waitScreen(/w01 w02 w03[\s\S]*w24 REPLY-COMPLETE/);
-    const ours = (await h.stubRequests(url)).filter((r) => lastUserText(r.body) === 'run the long tool');
+    const ours = (await h.stubRequests(url)).filter((r) => isTurn(r.body, 'run the long tool'));
     check(ours.length === 1, `the stub saw ${ours.length} requests for the turn, expected exactly 1 (no retry)`);
     await quitUi(h, 1, 'a');
   },
@@ -85,7 +86,7 @@ const serverDeath: Scenario = {
       const agent = c.executor === 'nex' ? null : agents[c.executor];
       await newChatInUi(h, { executor: c.executor, name: c.name, model: 'stub-model', endpoint: `${url}/v1`, keyEnv: agent?.keyEnv }, i === 0);
       if (agent) await h.waitScreen(agent.ready, 40000);
-      say(h, `hello ${c.name}`);
+      await say(h, `hello ${c.name}`);
       counts.set(c.name, await echoCount(h, `hello ${c.name}`));
     }
     // A fourth codex chat whose conversation cannot come back (its rollout is gone): it must
@@ -110,9 +111,9 @@ const serverDeath: Scenario = {
       // Alt+→ walks the chats; each shows its earlier exchange again (resumed, not fresh).
       const n = counts.get(c.name)!;
       await h.waitScreen(`${c.name} • ${c.executor} • running`, 15000);
-      await h.waitScreen(`echo: hello ${c.name} (messages: ${n})`, 30000);
+      await h.waitScreen(`hello ${c.name} (messages: ${n})`, 30000);
       if (c.executor !== 'nex') await h.waitScreen(agents[c.executor].ready, 40000);
-      say(h, `again ${c.name}`);
+      await say(h, `again ${c.name}`);
       // n + 2 or more: the resumed agent sent the first exchange along: the same conversation.
       const m = await echoCount(h, `again ${c.name}`);
       check(m >= n + 2, `${c.name}: the reply after the restart counted ${m} messages after ${n}: the conversation was not resumed`);
