@@ -8,14 +8,15 @@ import { newChatInUi, quitUi, say, waitPane } from './common';
 const nexChat: Scenario = {
   name: 'nex_chat_in_tui_via_tmux',
   async run(h) {
-    const url = await h.startStub(['--echo', '--delay-ms', '40']);
+    const url = await h.startStub(['--echo', '--delay-ms', '250']);
     h.startUi();
     await h.waitScreen('Welcome to chatmux');
     await newChatInUi(h, { executor: 'nex', name: 'nexus', model: 'stub-model', endpoint: `${url}/v1` }, true);
     await say(h, 'what is tmux');
+    // Streamed: the stub sends one word per 250 ms, and the screen shows the reply growing.
+    await h.waitScreen(/echo: what(?! is tmux \(messages)/, 15000);
     const first = await h.waitScreen(/echo: what is tmux \(messages: (\d+)\)/, 15000);
     const n = Number(/echo: what is tmux \(messages: (\d+)\)/.exec(first)![1]);
-    // Streamed: the stub sent the reply word by word with 40 ms between words.
     const req = (await h.stubRequests(url))[0] as { body: { stream?: boolean } } | undefined;
     check(req?.body.stream === true, 'nex did not ask for a streamed reply');
     const chat = h.chat('chat-1');
