@@ -45,17 +45,33 @@ const TICKS = 60;
 const ticker = `i=0; while [ $i -lt ${TICKS} ]; do i=$((i+1)); echo tick-$i; sleep 0.1; done; echo TICKS-DONE; exec cat`;
 
 /** Start the UI on the ticking chat, kill it with `signal` mid-output, restart, compare screens. */
-async function killAndRestore(h: Harness, signal: 'SIGKILL' | 'SIGHUP', name: string, session: string): Promise<void> {
-  h.startUi();
-  await h.waitScreen(new RegExp(`${name} • cmd • running[\\s\\S]*tick-\\d+`));
-  const pid = await h.waitUiPid();
+/** How the UI goes away: a signal to its process, or its terminal closing (an SSH drop). */
+type Death = 'SIGKILL' | 'SIGHUP' | 'terminal closed';
+
+async function killAndRestore(h: Harness, death: Death, name: string, session: string): Promise<void> {
+  // The terminal-closed round runs in its own outer window, which is then destroyed.
+  const win = death === 'terminal closed' ? 'ssh' : 'ui';
+  h.startUi({ window: win });
+  await h.waitScreen(new RegExp(`${name} • cmd • running[\\s\\S]*tick-\\d+`), 15000, win);
+  const pid = await h.waitUiPid(win);
   const panePid = h.panePid(session);
-  process.kill(pid, signal);
-  check(!h.capture(session).includes('TICKS-DONE'), `the output had already ended when the UI got ${signal}`);
-  const code = await h.waitExit(5000);
-  if (signal === 'SIGHUP') check(code === 0 || code === 137, `after SIGHUP chatmux exited with ${code}`);
-  check(h.chatSessions().includes(session), `the chat session died with the UI (${signal})`);
-  check(h.panePid(session) === panePid, `the chat's process changed (${signal})`);
+  if (death === 'terminal closed') h.outerTmux('kill-window', '-t', '=smoke:=ssh');
+  else process.kill(pid, death);
+  check(!h.capture(session).includes('TICKS-DONE'), `the output had already ended when the UI went away (${death})`);
+  await until(() => {
+    try {
+      process.kill(pid, 0);
+      return false;
+    } catch {
+      return true;
+    }
+  }, 5000, `the UI process to end (${death})`);
+  if (death === 'SIGHUP') {
+    const code = await h.waitExit(5000);
+    check(code === 0 || code === 137, `after SIGHUP chatmux exited with ${code}`);
+  }
+  check(h.chatSessions().includes(session), `the chat session died with the UI (${death})`);
+  check(h.panePid(session) === panePid, `the chat's process changed (${death})`);
   // Output goes on while no UI runs.
   await waitPane(h, session, /TICKS-DONE/, 15000);
   const isTick = (l: string) => /^(tick-\d+|TICKS-DONE)$/.test(l);
@@ -66,20 +82,27 @@ async function killAndRestore(h: Harness, signal: 'SIGKILL' | 'SIGHUP', name: st
   // Borders may be drawn with line-drawing (ACS) letters: pick the tick tokens out of each row.
   const cells = [...h.screen().matchAll(/tick-\d+|TICKS-DONE/g)].map((m) => m[0]);
   const got = cells.slice(-want.length);
-  check(JSON.stringify(got) === JSON.stringify(want), `after ${signal} the UI shows ${JSON.stringify(got)}, tmux holds ${JSON.stringify(want)}`);
+  check(JSON.stringify(got) === JSON.stringify(want), `after ${death} the UI shows ${JSON.stringify(got)}, tmux holds ${JSON.stringify(want)}`);
   const all = h.capture(session).split('\n').map((l) => l.trim()).filter((l) => /^tick-\d+$/.test(l)).map((l) => Number(l.slice(5)));
-  check(all.length === TICKS && all.every((v, i) => v === i + 1), `ticks missing in tmux after ${signal}: ${all.length} of ${TICKS}`);
-  // The view session of the killed UI is no chat and goes with a later sweep; the UI quits cleanly.
+  check(all.length === TICKS && all.every((v, i) => v === i + 1), `ticks missing in tmux after ${death}: ${all.length} of ${TICKS}`);
+  // The earliest output is there too: scroll mode, top.
+  h.keys('C-o', 's');
+  await h.waitScreen('SCROLL');
+  h.keys('g');
+  await h.waitScreen(/tick-1(?!\d)[\s\S]*tick-2(?!\d)/);
+  h.keys('q');
+  await h.waitScreenGone('SCROLL');
+  // The view session of the dead UI is no chat and goes with a later sweep; this UI quits cleanly.
   await quitUi(h, 1, 'a');
 }
 
-/** Scenario 12: SIGKILL, and separately SIGHUP (an SSH drop), while a chat is printing. */
+/** Scenario 12: SIGKILL, SIGHUP, and the terminal closing (an SSH drop) while a chat prints. */
 const signals: Scenario = {
   name: 'chat_survives_sigkill_and_sighup',
   async run(h) {
-    for (const signal of ['SIGKILL', 'SIGHUP'] as const) {
+    for (const death of ['SIGKILL', 'SIGHUP', 'terminal closed'] as const) {
       const ref = h.newCmdChat('ticker', ticker);
-      await killAndRestore(h, signal, 'ticker', h.chat(ref).session);
+      await killAndRestore(h, death, 'ticker', h.chat(ref).session);
       h.ok(['chat', 'archive', ref]);
     }
   },
