@@ -20,6 +20,8 @@ const env = (name: string, dflt: number): number => (process.env[name] ? Number(
 /** Repetitions of each timed figure. */
 export const REPS = env('BENCH_REPS', 3);
 /** Also time a bare client on a server configured like chatmux's (diagnosis of the flood figure). */
+/** Pause after each echo before the next key: a fast typist's gap (the UI renders at most every 16 ms). */
+const PACE_MS = env('BENCH_KEY_PACE_MS', 30);
 const LIKE_REFERENCE = env('BENCH_FLOOD_DIAGNOSIS', 1) === 1;
 
 const spread = (xs: number[]): { value: number; min: number; max: number } => ({ value: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
@@ -263,19 +265,19 @@ export async function echoFigures(): Promise<Figure[]> {
     tmux(nestedSocket, 'new-session', '-d', '-s', 'echo', '-x', String(COLS), '-y', String(ROWS), ...ECHO_PROGRAM);
     await sleep(800);
     for (let r = 1; r <= REPS; r++) {
-      record('chatmux', await typeKeys(ui, keys, { pauseMs: 10, lineTag: `c${r}-` }));
+      record('chatmux', await typeKeys(ui, keys, { pauseMs: PACE_MS, lineTag: `c${r}-` }));
       const nested = runInPty('tmux', ['-u', '-L', nestedSocket, '-f', '/dev/null', 'attach', '-t', '=echo'], { cols: COLS, rows: ROWS });
       try {
         await nested.until((s) => s.text().includes('[echo]'), 10000, 'tmux attach status line');
         await sleep(300);
-        record('nested', await typeKeys(nested, keys, { pauseMs: 10, lineTag: `n${r}-` }));
+        record('nested', await typeKeys(nested, keys, { pauseMs: PACE_MS, lineTag: `n${r}-` }));
       } finally {
         await nested.kill();
       }
       const direct = runInPty(ECHO_PROGRAM[0]!, ECHO_PROGRAM.slice(1), { cols: COLS, rows: ROWS });
       try {
         await sleep(300);
-        record('direct', await typeKeys(direct, keys, { pauseMs: 10, lineTag: `d${r}-` }));
+        record('direct', await typeKeys(direct, keys, { pauseMs: PACE_MS, lineTag: `d${r}-` }));
       } finally {
         await direct.kill();
       }

@@ -133,3 +133,25 @@ describe('PaneTerminal', () => {
     t.dispose();
   });
 });
+
+describe('echo after typing', () => {
+  test('after userTyped the next write is parsed at once; otherwise on a later tick', async () => {
+    const t = new PaneTerminal({ cols: 20, rows: 3 });
+    const replies: string[] = [];
+    t.term.onData((d) => replies.push(d));
+    t.write('a');
+    expect(t.rowText(0)).toBe('');
+    await t.flush();
+    expect(t.rowText(0)).toBe('a');
+    t.userTyped();
+    t.write('b');
+    expect(t.rowText(0)).toBe('ab');
+    // Only the next write: the one after is parsed asynchronously again.
+    t.write('c');
+    expect(t.rowText(0)).toBe('ab');
+    await t.flush();
+    expect(t.rowText(0)).toBe('abc');
+    expect(replies.join('')).toBe('');
+    t.dispose();
+  });
+});

@@ -269,6 +269,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   async sendKeys(ref: string, bytes: Uint8Array): Promise<void> {
     const chat = this.byRef.get(ref);
     if (!chat?.paneId || chat.dead || bytes.length === 0) return;
+    this.terminals.get(ref)?.userTyped();
     await sendBytes(this.client, chat.paneId, bytes).catch((e) => this.emit('warning', `input lost: ${(e as Error).message}`));
   }
 

@@ -61,6 +61,15 @@ export class PaneTerminal {
     this.term.write(data, done);
   }
 
+  /**
+   * The user just typed into this pane: xterm then parses the next write (normally the echo)
+   * at once instead of on a later timer tick, as a terminal with a keyboard does. Its data
+   * event carries nothing and is dropped like every reply.
+   */
+  userTyped(): void {
+    if (!this.disposed) this.term.input('', true);
+  }
+
   /** Resolves once everything written so far is parsed (xterm parses asynchronously). */
   flush(): Promise<void> {
     if (this.disposed) return Promise.resolve();

@@ -1,7 +1,7 @@
 /**
  * Coalesced rendering: however many panes report output, the screen renders at most once
- * per interval (default 16 ms). The first request after a quiet spell renders on the next
- * tick, so a keystroke's echo is not delayed by a full interval.
+ * per interval (default 16 ms). The first request after a quiet spell renders as soon as the
+ * current I/O is handled (setImmediate), so a keystroke's echo is not delayed by a timer.
  */
 import type { Widgets } from 'blessed';
 
@@ -30,7 +30,7 @@ export function renderSchedulerFor(screen: Widgets.Screen, intervalMs = 16): Ren
 }
 
 export function createRenderScheduler(render: () => void, intervalMs = 16, now: () => number = Date.now): RenderScheduler {
-  let timer: NodeJS.Timeout | null = null;
+  let timer: { cancel(): void } | null = null;
   let last = -Infinity;
   let disposed = false;
   const run = (): void => {
@@ -43,16 +43,23 @@ export function createRenderScheduler(render: () => void, intervalMs = 16, now: 
     schedule() {
       if (timer || disposed) return;
       const wait = Math.max(0, last + intervalMs - now());
-      timer = setTimeout(run, wait);
+      // Right after this turn's I/O, not on the next timer tick (≥ 1 ms): an echo shows sooner.
+      if (wait === 0) {
+        const i = setImmediate(run);
+        timer = { cancel: () => clearImmediate(i) };
+      } else {
+        const t = setTimeout(run, wait);
+        timer = { cancel: () => clearTimeout(t) };
+      }
     },
     flush() {
       if (!timer) return;
-      clearTimeout(timer);
+      timer.cancel();
       run();
     },
     dispose() {
       disposed = true;
-      if (timer) clearTimeout(timer);
+      timer?.cancel();
       timer = null;
     },
   };
