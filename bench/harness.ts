@@ -189,7 +189,11 @@ export function runInPty(file: string, args: string[], o: { cols: number; rows: 
         waiters.add(w);
       });
     },
-    write: (data) => pty.write(data),
+    write(data) {
+      // Like a terminal with a keyboard: the output after typed input is parsed at once.
+      term.input('', true);
+      pty.write(data);
+    },
     exited: new Promise((r) => (exitResolve = r)),
     async kill() {
       try {
