@@ -346,6 +346,14 @@ export class Harness {
   // ------------------------------------------------------------------ cleanup
 
   cleanup(): void {
+    // Every chatmux still running in an outer window, found before the windows go.
+    if (this.outerStarted) {
+      try {
+        for (const win of this.outerTmux('list-windows', '-t', '=smoke', '-F', '#{window_name}').split('\n').filter(Boolean)) this.uiPid(win);
+      } catch {
+        /* outer server already gone */
+      }
+    }
     for (const pid of this.pids) {
       try {
         process.kill(pid, 'SIGKILL');

@@ -38,17 +38,18 @@ async function main(): Promise<void> {
     process.stderr.write(`no scenario matches ${filters.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}\n`);
     process.exit(2);
   }
+  let noTmux = '';
   try {
     process.stdout.write(`smoke: ${chosen.length} scenarios, ${execFileSync('tmux', ['-V'], { encoding: 'utf8' }).trim()}, node ${process.version}\n`);
   } catch {
-    process.stdout.write('smoke: tmux is not installed; every scenario needs it for the outer terminal\n');
+    noTmux = 'tmux is not installed: every scenario needs it for the outer terminal';
   }
   const t0 = Date.now();
   let passed = 0;
   let failed = 0;
   const skipped: string[] = [];
   for (const s of chosen) {
-    const r = await runOne(s);
+    const r = noTmux ? { status: 'SKIP' as const, detail: noTmux, notes: [], seconds: 0 } : await runOne(s);
     if (r.status === 'PASS') {
       passed++;
       process.stdout.write(`PASS ${s.name} (${r.seconds.toFixed(1)}s)\n`);
