@@ -861,9 +861,14 @@ class ChatmuxApp {
   private quit(): void {
     const live = this.live;
     if (!live) return this.exit({ kind: 'leave-all' });
-    const running = live.list().filter((c) => c.paneId && c.record.state === 'running');
-    if (running.length === 0) return this.exit({ kind: 'leave-all' });
-    this.openDialog(new ExitDialog(this.screen, running.map((c) => ({ ref: c.ref, label: this.label(c), choice: 'leave' })), (d) => this.exit(d)));
+    // Ask tmux once more first: a chat started elsewhere a moment ago may still read `starting`
+    // here, and the prompt must offer to close it too.
+    void live.backfill().catch(() => undefined).then(() => {
+      if (this.live !== live || this.quitting || this.dialog) return;
+      const running = live.list().filter((c) => c.paneId && c.record.state === 'running');
+      if (running.length === 0) return this.exit({ kind: 'leave-all' });
+      this.openDialog(new ExitDialog(this.screen, running.map((c) => ({ ref: c.ref, label: this.label(c), choice: 'leave' })), (d) => this.exit(d)));
+    });
   }
 
   private exit(d: ExitDecision): void {

@@ -18,18 +18,22 @@ const leaveAll: Scenario = {
     await h.waitScreen(/one • cmd • running[\s\S]*START-one-/);
     const before = new Map(h.chatSessions().map((s) => [s, h.panePid(s)]));
     check(before.size === 2, `expected 2 chat sessions, found ${before.size}`);
+    const countBefore = before.size + 1;
     h.type('typed while the UI ran');
     h.keys('Enter');
     await h.waitScreen(/typed while the UI ran[\s\S]*typed while the UI ran/);
-    await quitUi(h, 2, 'a');
+    // A third chat started from another terminal just now belongs in the prompt too.
+    h.newCmdChat('three', echoChat('three'));
+    await quitUi(h, 3, 'a');
     const after = h.sessions();
     check(!after.some((s) => s.startsWith('chatmux-view')), `the UI's view session was left behind: ${after.join(', ')}`);
     for (const [s, pid] of before) {
       check(after.includes(s), `${s} was killed by "leave all"`);
       check(h.panePid(s) === pid, `${s}'s process was replaced`);
     }
+    check(h.chatSessions().length === countBefore, `expected ${countBefore} chat sessions after leave all, found ${h.chatSessions().join(', ')}`);
     const states = h.chats().map((c) => `${c.name}:${c.state}`).sort();
-    check(states.join(' ') === 'one:running two:running', `chat states after leave all: ${states.join(' ')}`);
+    check(states.join(' ') === 'one:running three:running two:running', `chat states after leave all: ${states.join(' ')}`);
   },
 };
 
