@@ -71,7 +71,6 @@ const noPrompt: Scenario = {
   async run(h) {
     h.startUi();
     await h.waitScreen('Welcome to chatmux');
-    const t0 = Date.now();
     h.keys('C-o', 'q');
     await h.waitExit(5000);
     check(!h.screen().includes('active chat'), 'an exit prompt was shown with zero chats');
@@ -85,7 +84,6 @@ const noPrompt: Scenario = {
     const code = await h.waitExit(5000);
     check(code === 0, `exit code ${code}`);
     check(!h.screen().includes('active chat'), 'an exit prompt was shown with only closed chats');
-    h.note(`first quit took ${Date.now() - t0} ms including the second start`);
   },
 };
 
