@@ -44,6 +44,8 @@ async function typeKeys(run: PtyRun, count: number, o: { pauseMs: number; perLin
     const mark = `@${o.lineTag}${line}:`;
     run.write(mark);
     await run.until(rowHas(mark), 30000, `mark ${mark}`);
+    // The same pause as between keys, so the first key does not wait for the mark's frame.
+    await sleep(o.pauseMs);
     let typed = mark;
     for (let i = 0; i < perLine && lat.length < count && !o.stop?.(); i++) {
       const k = letters[(line * 7 + i) % letters.length]!;

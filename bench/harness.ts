@@ -15,7 +15,8 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import type { IPty } from '@lydell/node-pty';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const CHATMUX = path.join(ROOT, 'bin', 'chatmux');
+/** The chatmux under test; CHATMUX_BENCH_BIN measures another build (e.g. a copy before a change). */
+export const CHATMUX = process.env.CHATMUX_BENCH_BIN ?? path.join(ROOT, 'bin', 'chatmux');
 
 /** The environment of every child: no $TMUX (never the user's server), no inherited CHATMUX_*. */
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {

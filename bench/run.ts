@@ -6,7 +6,8 @@
  * Knobs (env): BENCH_ONLY=parser,paint,flood,echo,start,idle  BENCH_REPS=3  BENCH_FLOOD_MB=50
  *   BENCH_KEYS=200  BENCH_START_CHATS=50  BENCH_HISTORY_LINES=2000  BENCH_IDLE_CHATS=20
  *   BENCH_IDLE_SECONDS=30  FUZZ_INPUTS=1000000
- *   CHATMUX_BENCH_UI_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the UI.
+ *   CHATMUX_BENCH_UI_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the UI;
+ *   CHATMUX_BENCH_BIN=/path/to/bin/chatmux measures another build.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
