@@ -106,11 +106,22 @@ export function makeProject(): Project {
 /** Create chats `count` at a time (each is a CLI process). */
 export async function newChats(p: Project, specs: Array<{ name: string; argv: string[] }>, concurrency = 3): Promise<void> {
   const queue = [...specs];
-  await Promise.all(
+  // On a failure the other workers stop too, and we wait for them: a `chat new` still running
+  // after the project is disposed would start its server again.
+  const results = await Promise.allSettled(
     Array.from({ length: concurrency }, async () => {
-      for (let s = queue.shift(); s; s = queue.shift()) await p.newChat(s.name, s.argv);
+      for (let s = queue.shift(); s; s = queue.shift()) {
+        try {
+          await p.newChat(s.name, s.argv);
+        } catch (e) {
+          queue.length = 0;
+          throw e;
+        }
+      }
     }),
   );
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
 }
 
 /** The pane id of the chat session whose name contains `name` (sessions are `wg-chat-…`). */
