@@ -152,12 +152,23 @@ describe('registry', () => {
 });
 
 describe('output log writer', () => {
-  test('appends everything it is piped and rotates past the cap, keeping one generation', () => {
-    const file = path.join(root, 'out', 'output.log');
+  test.each([['perl'], ['sh loop (no perl on PATH)']])('appends everything it is piped and rotates past the cap, keeping one generation: %s', (how) => {
+    const file = path.join(root, how === 'perl' ? 'out' : 'out-sh', 'output.log');
     fs.mkdirSync(path.dirname(file));
+    let env: NodeJS.ProcessEnv = process.env;
+    if (how !== 'perl') {
+      // A PATH with only the tools the portable loop needs.
+      const bin = path.join(root, 'bin-no-perl');
+      fs.mkdirSync(bin, { recursive: true });
+      for (const tool of ['sh', 'dd', 'tee', 'wc', 'mv']) {
+        const p = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
+        if (!fs.existsSync(path.join(bin, tool))) fs.symlinkSync(p, path.join(bin, tool));
+      }
+      env = { ...process.env, PATH: bin };
+    }
     const chunk = Buffer.alloc(64 * 1024, 'a');
     const input = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(chunk.fill(97 + i))));
-    const res = spawnSync('/bin/sh', ['-c', outputLogCommand(file, 200 * 1024)], { input });
+    const res = spawnSync('/bin/sh', ['-c', outputLogCommand(file, 200 * 1024)], { input, env });
     expect(res.status).toBe(0);
     const cur = fs.readFileSync(file);
     const prev = fs.readFileSync(file + '.1');

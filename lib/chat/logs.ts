@@ -64,11 +64,18 @@ export function startStderrLog(ctx: ChatContext, ref: string, mode: 'start' | 'r
  * wait for a full count); the size is checked before every 16 reads.
  */
 export function outputLogCommand(file: string, max = OUTPUT_LOG_MAX_BYTES): string {
+  // One long-lived perl process when perl is there (binary-safe, no process per chunk: a
+  // flooding agent is not slowed down); otherwise a portable sh loop of dd/tee/wc.
+  const perl =
+    'my ($f, $max) = @ARGV; umask 077; my $o; my $s = 0; ' +
+    'my $open = sub { open($o, ">>", $f) or die "$f: $!"; binmode $o; $s = -s $f || 0 }; $open->(); my $b; ' +
+    'while (1) { my $n = sysread(STDIN, $b, 65536); last unless $n; syswrite($o, $b); $s += $n; ' +
+    'if ($s >= $max) { close $o; rename $f, "$f.1"; $open->() } }';
   const script =
-    'umask 077; f=$1; max=$2; while :; do ' +
+    'umask 077; f=$1; max=$2; if command -v perl >/dev/null 2>&1; then exec perl -e "$3" "$f" "$max"; fi; while :; do ' +
     's=$(wc -c 2>/dev/null <"$f" || echo 0); [ "$s" -lt "$max" ] || mv -f "$f" "$f.1"; ' +
     'n=$(dd bs=65536 count=16 2>/dev/null | tee -a "$f" | wc -c); [ "$n" -gt 0 ] || exit 0; done';
-  return `exec /bin/sh -c ${shellQuote(script)} chatmux-log ${shellQuote(file)} ${max}`;
+  return `exec /bin/sh -c ${shellQuote(script)} chatmux-log ${shellQuote(file)} ${max} ${shellQuote(perl)}`;
 }
 
 /** Terminal output as plain text: escape sequences dropped, carriage-return overwrites applied. */
