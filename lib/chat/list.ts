@@ -46,10 +46,4 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
     });
 }
 
-/** One word for a chat's condition, for the table. */
-export function statusWord(c: ChatView): string {
-  if (c.state !== 'running' || c.live === null) return c.state;
-  if (!c.live) return 'lost';
-  if (c.exited) return `exited(${c.exitStatus ?? '?'})`;
-  return 'running';
-}
+export { statusWord } from './status';

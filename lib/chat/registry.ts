@@ -10,8 +10,8 @@ import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import type { ChatContext } from './context';
 
-export const EXECUTORS = ['claude', 'codex', 'nex', 'shell', 'cmd'] as const;
-export type ExecutorName = (typeof EXECUTORS)[number];
+import { EXECUTORS, type ExecutorName } from './executor-names';
+export { EXECUTORS, type ExecutorName };
 
 /** `starting`: entry written, session being created (a sweep or resume must leave it alone). */
 export const CHAT_STATES = ['starting', 'running', 'closed', 'archived'] as const;

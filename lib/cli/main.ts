@@ -52,7 +52,7 @@ export async function main(argv: string[]): Promise<number> {
       if (e.code === 'EPIPE') process.exit(0);
     });
   }
-  loadCommandModules();
+  loadCommandModules(argv.slice(2));
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -82,14 +82,34 @@ export function reportError(err: unknown): number {
   return 1;
 }
 
-/** Command modules register themselves on import; missing ones are simply absent. */
-function loadCommandModules(): void {
+/**
+ * Command modules register themselves on import. Starting the UI (no command, or `tui`)
+ * loads only the UI's module, so its first frame does not wait for the others.
+ */
+function loadCommandModules(args: readonly string[]): void {
   if (registrars.length > 0) return;
-  for (const mod of COMMAND_MODULES) {
+  const modules = wantsOnlyTui(args) ? ['./tui'] : COMMAND_MODULES;
+  for (const mod of modules) {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const m = require(mod) as { register?: CommandRegistrar };
     if (m.register) addCommands(m.register);
   }
+}
+
+/** True for `chatmux [global options]` and `chatmux [global options] tui …` (not help/version). */
+export function wantsOnlyTui(args: readonly string[]): boolean {
+  const takesValue = new Set(['--socket', '--project', '--state-dir']);
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-h' || a === '--help' || a === '-V' || a === '--version' || a === 'help') return false;
+    if (takesValue.has(a)) {
+      i++;
+      continue;
+    }
+    if (a.startsWith('-')) continue;
+    return a === 'tui';
+  }
+  return true;
 }
 
 /** Modules that export `register(program, context)`. */

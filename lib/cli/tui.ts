@@ -1,39 +1,49 @@
 /** `chatmux` / `chatmux tui`: the terminal UI (or, without tmux, one chat in the foreground). */
 import type { Command } from '@commander-js/extra-typings';
-import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
+import { makeChatContext } from '../chat/context';
 import type { CliContext } from './context';
 import { UsageError } from './context';
-import { chatRuntime, mapInputErrors } from './chat-runtime';
+import { onPath } from './doctor';
 
 interface TuiFlags {
   prefix?: string;
 }
 
+/* eslint-disable @typescript-eslint/no-require-imports */
+// Loaded on demand: the UI's first frame must not wait for the whole chat layer.
+const lazy = {
+  app: () => require('../ui/app') as typeof import('../ui/app'),
+  input: () => require('../ui/input') as typeof import('../ui/input'),
+  fallback: () => require('../chat/fallback') as typeof import('../chat/fallback'),
+  runtime: () => require('./chat-runtime') as typeof import('./chat-runtime'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
+
 async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
-  const rt = chatRuntime(cli);
-  if (rt.noTmuxReason) {
+  if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
+  const noTmuxReason = !cli.useTmux ? '--no-tmux' : !onPath('tmux') ? 'tmux is not on PATH' : null;
+  if (noTmuxReason) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).
-    warnNoTmuxOnce(rt.ctx, rt.noTmuxReason);
-    const res = await mapInputErrors(() => runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }));
+    const rt = lazy.runtime().chatRuntime(cli);
+    lazy.fallback().warnNoTmuxOnce(rt.ctx, noTmuxReason);
+    const res = await lazy.runtime().mapInputErrors(() =>
+      lazy.fallback().runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }),
+    );
     process.exitCode = res.exitCode === 0 ? 0 : 1;
     return;
   }
   if (!process.stdin.isTTY || !process.stdout.isTTY) {
     throw new UsageError('the UI needs a terminal (stdin and stdout must be a tty); for scripts use chatmux chat …');
   }
-  // Loaded lazily: the CLI's other commands never pay for blessed and xterm.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { runTui } = require('../ui/app') as typeof import('../ui/app');
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { parsePrefix } = require('../ui/input') as typeof import('../ui/input');
-  if (flags.prefix) {
+  const prefix = flags.prefix ?? process.env.CHATMUX_PREFIX;
+  if (prefix) {
     try {
-      parsePrefix(flags.prefix);
+      lazy.input().parsePrefix(prefix);
     } catch (e) {
-      throw new UsageError(`--prefix: ${(e as Error).message}`);
+      throw new UsageError(`${flags.prefix ? '--prefix' : 'CHATMUX_PREFIX'}: ${(e as Error).message}`);
     }
   }
-  const code = await runTui({ ctx: rt.ctx, prefix: flags.prefix ?? process.env.CHATMUX_PREFIX });
+  const code = await lazy.app().runTui({ ctx: makeChatContext(cli), prefix });
   // stdin and timers would keep node alive; the UI is done and every chat lives on in tmux.
   setTimeout(() => process.exit(code), 50).unref?.();
   process.exitCode = code;

@@ -7,19 +7,29 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import blessed, { type Widgets } from 'blessed';
-import { LiveChats, type LiveChat } from '../chat/live';
+import type { LiveChat, LiveChats } from '../chat/live';
 import type { ChatContext } from '../chat/context';
-import { readRegistry, EXECUTORS, type ExecutorName } from '../chat/registry';
-import { statusWord } from '../chat/list';
-import { historyTerminal } from '../terminal/restore';
+import { EXECUTORS, type ExecutorName } from '../chat/executor-names';
+import { statusWord } from '../chat/status';
 import type { PaneTerminal } from '../terminal/pane-terminal';
 import { ConfirmDialog, Dialog, esc, ExitDialog, FormDialog, TextDialog, type ExitDecision } from './dialogs';
 import { InputTokenizer, parsePrefix, type Token } from './input';
 import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, type Rect } from './layout';
 import { PaneView } from './pane-view';
 import { renderSchedulerFor } from './render-scheduler';
-import { formatInspection } from '../chat/inspect';
 import { patchBlessedWidths } from './widths';
+
+/*
+ * The chat layer (zod, xterm, the control client) is loaded only after the first frame is
+ * on screen: the tree is painted from the raw registry file first, so the UI appears at once.
+ */
+/* eslint-disable @typescript-eslint/no-require-imports */
+const lazy = {
+  live: () => require('../chat/live') as typeof import('../chat/live'),
+  restore: () => require('../terminal/restore') as typeof import('../terminal/restore'),
+  inspect: () => require('../chat/inspect') as typeof import('../chat/inspect'),
+};
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 export interface TuiOptions {
   ctx: ChatContext;
@@ -150,11 +160,14 @@ class ChatmuxApp {
     this.screen.on('resize', () => void this.relayout());
     this.setStatus('starting…');
     // First frame at once: the tree as the registry knows it, before tmux answers.
-    await this.paintRegistryTree();
+    this.paintRegistryTree();
     this.applyGeometry();
     this.screen.render();
+    // blessed buffers its output until the next tick: send the frame before loading the rest.
+    (this.screen.program as unknown as { flush(): void }).flush();
+    await new Promise((r) => setImmediate(r));
     try {
-      this.live = await LiveChats.start(this.ctx, { width: this.cols(), height: this.rows(), env: this.o.env });
+      this.live = await lazy.live().LiveChats.start(this.ctx, { width: this.cols(), height: this.rows(), env: this.o.env });
     } catch (e) {
       this.teardown();
       process.stderr.write(`chatmux: ${(e as Error).message}\n`);
@@ -219,7 +232,7 @@ class ChatmuxApp {
       this.log(`connection closed (${reason}); reconnect attempt ${attempt}`);
       await new Promise((r) => setTimeout(r, 300 * attempt));
       try {
-        const live = await LiveChats.start(this.ctx, { width: this.cols(), height: this.rows(), env: this.o.env });
+        const live = await lazy.live().LiveChats.start(this.ctx, { width: this.cols(), height: this.rows(), env: this.o.env });
         if (this.quitting) return void live.leaveAll();
         this.live = live;
         this.wireLive(live);
@@ -396,14 +409,16 @@ class ChatmuxApp {
     return statusWord({ ...c.record, exited: false });
   }
 
-  private async paintRegistryTree(): Promise<void> {
+  /** The tree as the registry file says, before the chat layer is even loaded (first frame). */
+  private paintRegistryTree(): void {
+    let rows: string[] = [];
     try {
-      const reg = await readRegistry(this.ctx);
-      const rows = reg.chats.filter((c) => c.state !== 'archived').map((c) => ` ${esc(c.name || c.ref)} {gray-fg}${c.executor}{/gray-fg}`);
-      this.tree.setContent(`{bold} Chats{/bold}\n${rows.join('\n')}`);
+      const reg = JSON.parse(fs.readFileSync(path.join(this.ctx.stateDir, 'chats.json'), 'utf8')) as { chats?: Array<{ name?: string; ref?: string; executor?: string; state?: string }> };
+      rows = (reg.chats ?? []).filter((c) => c.state !== 'archived').map((c) => ` ${esc(String(c.name || c.ref || ''))} {gray-fg}${esc(String(c.executor ?? ''))}{/gray-fg}`);
     } catch {
-      this.tree.setContent('{bold} Chats{/bold}');
+      /* no registry yet, or a damaged one: the chat layer will say */
     }
+    this.tree.setContent([`{bold} Chats{/bold}`, ...rows].join('\n'));
   }
 
   private paintTree(): void {
@@ -727,7 +742,7 @@ class ChatmuxApp {
       const local = v.terminal.baseY;
       const lines = await this.live.olderHistory(this.focusRef, -(local + 2000), 2000);
       if (lines.length && this.scrollMode) {
-        this.older = await historyTerminal(lines, v.terminal.cols);
+        this.older = await lazy.restore().historyTerminal(lines, v.terminal.cols);
         v.setOlderHistory(this.older);
       }
     } catch (e) {
@@ -844,7 +859,7 @@ class ChatmuxApp {
     const d = new TextDialog(this.screen, `Inspector — tmux -L ${this.ctx.socket}`, () => esc(text));
     this.openDialog(d);
     const update = async () => {
-      text = formatInspection(await live.inspector(), this.ctx.socket);
+      text = lazy.inspect().formatInspection(await live.inspector(), this.ctx.socket);
       if (this.dialog === d) {
         d.refresh();
         this.screen.render();
