@@ -418,7 +418,7 @@ class ChatmuxApp {
     } catch {
       /* no registry yet, or a damaged one: the chat layer will say */
     }
-    this.tree.setContent([`{bold} Chats{/bold}`, ...rows].join('\n'));
+    this.tree.setContent([`{bold} Chats{/bold} {gray-fg}(${rows.length}){/gray-fg}`, ...rows].join('\n'));
   }
 
   private paintTree(): void {
