@@ -138,6 +138,8 @@ class ChatmuxApp {
     for (let i = 0; i < 4; i++) {
       const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true } as never);
       this.views.push(v);
+      // Output redraws only this pane unless a dialog or its note is drawn over it.
+      v.drawsAlone = () => !this.dialog && this.notes[i]!.hidden;
       v.box.on('click', () => this.focusView(i));
       v.box.on('wheelup', () => this.wheel(i, -3));
       v.box.on('wheeldown', () => this.wheel(i, 3));

@@ -87,10 +87,27 @@ export class PaneView {
     this.scheduleRender();
   }
 
-  /** Ask for a (coalesced) screen render, only if this view is on screen. */
+  /**
+   * Set by the owner: true while nothing is drawn over this view (no dialog, no note), so its
+   * output can be drawn without rendering the rest of the screen. Unset: always the whole screen.
+   */
+  drawsAlone: (() => boolean) | null = null;
+
+  /** Ask for a (coalesced) render of this view, only if it is on screen. */
   scheduleRender(): void {
-    if (this.box.visible) this.scheduler.schedule();
+    if (this.box.visible) this.scheduler.schedule(this.renderAlone);
   }
+
+  /** Draw just this view's rows (blessed's render of it, then a diff of those rows). */
+  private readonly renderAlone = (): boolean => {
+    if (!this.drawsAlone?.()) return false;
+    const screen = this.box.screen as unknown as { destroyed?: boolean; draw(start: number, end: number): void };
+    if (screen.destroyed) return true;
+    const coords = (this.box as unknown as BoxInternals).render();
+    if (!coords) return false;
+    screen.draw(coords.yi, coords.yl - 1);
+    return true;
+  };
 
   // ------------------------------------------------------------ scroll mode
 

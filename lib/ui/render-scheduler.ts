@@ -5,9 +5,18 @@
  */
 import type { Widgets } from 'blessed';
 
+/**
+ * Redraw one element alone (e.g. a chat pane whose output changed and that nothing overlaps);
+ * returns false when it cannot, and the whole screen is rendered instead.
+ */
+export type PartialRender = () => boolean;
+
 export interface RenderScheduler {
-  /** Ask for a render; repeated calls within the interval collapse into one. */
-  schedule(): void;
+  /**
+   * Ask for a render; repeated calls within the interval collapse into one. With `part`, only
+   * that element needs drawing (unless something else asked for the whole screen meanwhile).
+   */
+  schedule(part?: PartialRender): void;
   /** Render now if one is pending (e.g. before exit). */
   flush(): void;
   dispose(): void;
@@ -29,20 +38,38 @@ export function renderSchedulerFor(screen: Widgets.Screen, intervalMs = 16): Ren
   return s;
 }
 
+/** Frames in a row with output waiting before the scheduler slows down (a flooding agent). */
+export const BUSY_FRAMES = 8;
+
 export function createRenderScheduler(render: () => void, intervalMs = 16, now: () => number = Date.now): RenderScheduler {
   let timer: { cancel(): void } | null = null;
   let last = -Infinity;
   let disposed = false;
+  // Under sustained output, frames at half the rate leave the CPU to tmux and the emulator;
+  // nobody reads a flood at 60 fps. The first frame after a quiet spell is immediate again.
+  let busy = 0;
+  let fullWanted = false;
+  const parts = new Set<PartialRender>();
   const run = (): void => {
     timer = null;
     if (disposed) return;
     last = now();
-    render();
+    const full = fullWanted || parts.size === 0;
+    const todo = [...parts];
+    fullWanted = false;
+    parts.clear();
+    if (full || !todo.every((p) => p())) render();
   };
   return {
-    schedule() {
-      if (timer || disposed) return;
-      const wait = Math.max(0, last + intervalMs - now());
+    schedule(part?: PartialRender) {
+      if (disposed) return;
+      if (part) parts.add(part);
+      else fullWanted = true;
+      if (timer) return;
+      const since = now() - last;
+      busy = since <= intervalMs * 2.5 ? busy + 1 : 0;
+      const interval = busy >= BUSY_FRAMES ? intervalMs * 2 : intervalMs;
+      const wait = Math.max(0, last + interval - now());
       // Right after this turn's I/O, not on the next timer tick (≥ 1 ms): an echo shows sooner.
       if (wait === 0) {
         const i = setImmediate(run);

@@ -30,6 +30,11 @@ export function patchBlessedWidths(): void {
   const unicode = (blessed as unknown as { unicode: BlessedUnicode }).unicode;
   const original = unicode.charWidth.bind(unicode);
   unicode.charWidth = (str, i) => {
+    // Hot path (blessed asks for every cell it draws): printable ASCII is one column.
+    if (typeof str === 'string' && (i ?? 0) === 0 && str.length === 1) {
+      const c = str.charCodeAt(0);
+      if (c >= 0x20 && c < 0x7f) return 1;
+    }
     const point = typeof str === 'number' ? str : unicode.codePointAt(str, i ?? 0);
     return isWideEmoji(point) ? 2 : original(str, i);
   };
