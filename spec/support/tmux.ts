@@ -19,13 +19,15 @@ export interface TestServer {
 
 const live = new Set<string>();
 
+/** A fresh private socket name; `killAllTestServers()` kills its server too. */
 export function testSocketName(): string {
-  return `chatmux-test-${randomBytes(5).toString('hex')}`;
+  const name = `chatmux-test-${randomBytes(5).toString('hex')}`;
+  live.add(name);
+  return name;
 }
 
 export function makeTestServer(configFile = '/dev/null'): TestServer {
   const socket = testSocketName();
-  live.add(socket);
   const server: TmuxServerOptions = { socket, configFile };
   return {
     socket,
