@@ -12,11 +12,12 @@ import {
   killSession, linkWindow, listPanes, listSessions, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
   type PaneInfo,
 } from '../control/commands';
-import { TmuxCli, type TmuxRunner } from '../control/exec';
+import { TmuxCli } from '../control/exec';
 import { isMissingTarget } from '../control/errors';
 import type { Notification } from '../control/events';
 import { PaneTerminal } from '../terminal/pane-terminal';
-import { captureHistory, restorePane } from '../terminal/restore';
+import { captureHistory } from '../terminal/restore';
+import { OutputGate } from '../terminal/output-gate';
 import type { ChatContext } from './context';
 import { inspectServer, type Inspection } from './inspect';
 import {
@@ -25,7 +26,7 @@ import {
 } from './lifecycle';
 import { listChats, type ChatView } from './list';
 import { readRegistry } from './registry';
-import { sweep, type SweepReport } from './sweep';
+import { sweep } from './sweep';
 import { chatServerOptions } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
 
@@ -64,17 +65,14 @@ export interface LiveOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-interface Restoring {
-  buffered: Array<{ seq: number; data: Buffer }>;
-}
-
 const PANE_SUBSCRIPTION = 'chatmux-panes';
 
 export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly byRef = new Map<string, LiveChat>();
   private readonly byPane = new Map<string, LiveChat>();
   private readonly terminals = new Map<string, PaneTerminal>();
-  private readonly restoring = new Map<string, Restoring>();
+  /** Chats being restored: their output is held back until the capture is applied. */
+  private readonly restoring = new Map<string, OutputGate>();
   private readonly linked = new Set<string>();
   private order: string[] = [];
   private backfillTimer: NodeJS.Timeout | null = null;
@@ -86,7 +84,6 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private sizes = new Map<string, { cols: number; rows: number }>();
   private stopped = false;
   readonly scrollback: number;
-  lastSweep: SweepReport | null = null;
 
   private constructor(
     readonly ctx: ChatContext,
@@ -117,9 +114,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const server = chatServerOptions(ctx, keyVars);
     const cli = new TmuxCli(server);
     const warnings: string[] = [];
-    let report: SweepReport | null = null;
     try {
-      report = await sweep(cli, ctx);
+      await sweep(cli, ctx);
     } catch (e) {
       warnings.push(`sweep failed: ${(e as Error).message}`);
     }
@@ -134,7 +130,6 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       target: { newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } },
     });
     const live = new LiveChats(ctx, client, viewName, env, o);
-    live.lastSweep = report;
     // Mark the view session so sweeps and listings know it is a UI's, not a chat.
     await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
     await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
@@ -161,18 +156,10 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     return this.terminals.get(ref) ?? null;
   }
 
-  isRestoring(ref: string): boolean {
-    return this.restoring.has(ref);
-  }
-
   /** The chat `step` places from `ref` in tree order (wrapping), backfilling once if `ref` is unknown. */
   async neighbour(ref: string | null, step: number): Promise<string | null> {
     if (ref !== null && !this.byRef.has(ref)) await this.backfill();
     return neighbour(this.order, ref, step);
-  }
-
-  get runner(): TmuxRunner {
-    return this.client;
   }
 
   // ------------------------------------------------------------------ visibility and size
@@ -194,10 +181,6 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       }
       if (chat.paneId && !this.terminals.has(p.ref) && !this.restoring.has(p.ref)) void this.restore(p.ref);
     }
-  }
-
-  isVisible(ref: string): boolean {
-    return this.visible.has(ref);
   }
 
   private async sizeWindow(windowId: string, cols: number, rows: number): Promise<void> {
@@ -237,14 +220,12 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const chat = this.byRef.get(ref);
     if (!chat?.paneId || this.restoring.has(ref)) return;
     const paneId = chat.paneId;
-    const state: Restoring = { buffered: [] };
-    this.restoring.set(ref, state);
     const term = this.terminals.get(ref) ?? new PaneTerminal({ cols: 80, rows: 24, scrollback: this.scrollback });
+    const gate = new OutputGate(term);
+    this.restoring.set(ref, gate);
     try {
-      // The client orders the capture's reply against %output: later output is applied on top.
-      const res = await restorePane(this.client, paneId, term, this.scrollback);
-      const captureSeq = res.outputSeq ?? -1;
-      for (const b of state.buffered) if (b.seq > captureSeq) term.write(b.data);
+      // The client orders the capture's reply against %output: the gate applies later output on top.
+      const res = await gate.restore(this.client, paneId, this.scrollback);
       this.applyPaneInfo(chat, res.pane);
       this.terminals.set(ref, term);
       this.emit('output', ref);
@@ -489,9 +470,9 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private onOutput(pane: string, data: Buffer): void {
     const chat = this.byPane.get(pane);
     if (!chat) return;
-    const r = this.restoring.get(chat.ref);
-    if (r) {
-      r.buffered.push({ seq: this.client.outputSeq, data });
+    const gate = this.restoring.get(chat.ref);
+    if (gate) {
+      gate.write(data, this.client.outputSeq);
       return;
     }
     const term = this.terminals.get(chat.ref);
