@@ -6,6 +6,7 @@
  */
 import type { TmuxRunner } from './exec';
 import { argvArg, formatLiteral, TmuxArgumentError } from './quote';
+import { unescapeOutput } from './parser';
 import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
 
 const SEP = '\t';
@@ -341,24 +342,10 @@ export async function capturePane(r: TmuxRunner, pane: string, o: CaptureOptions
 /** Bytes of an escape sequence the pane has received but not finished (-P -C), decoded. */
 export async function capturePending(r: TmuxRunner, pane: string): Promise<Buffer> {
   const lines = await r.run(['capture-pane', '-p', '-P', '-C', '-t', pane]);
-  return unescapeOctal(Buffer.from(lines.join('\n'), 'utf8'));
+  const escaped = Buffer.from(lines.join('\n'), 'utf8');
+  // Same `\ooo` escaping as %output.
+  return unescapeOutput(escaped, 0, escaped.length);
 }
-
-/** Undo tmux's `\ooo` escaping (capture-pane -C, %output). */
-export function unescapeOctal(b: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(b.length);
-  let o = 0;
-  for (let i = 0; i < b.length; i++) {
-    const c = b[i]!;
-    if (c === 0x5c && i + 3 < b.length + 0 && isOct(b[i + 1]) && isOct(b[i + 2]) && isOct(b[i + 3])) {
-      out[o++] = ((b[i + 1]! - 48) << 6) | ((b[i + 2]! - 48) << 3) | (b[i + 3]! - 48);
-      i += 3;
-    } else out[o++] = c;
-  }
-  return out.subarray(0, o);
-}
-
-const isOct = (c: number | undefined): boolean => c !== undefined && c >= 48 && c <= 55;
 
 // ---------------------------------------------------------------- options
 
