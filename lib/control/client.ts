@@ -270,11 +270,10 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
   /** Turn `%exit [reason]`, the exit code and stderr into one reason a user can read. */
   private async explainClose(code: number | null, stderr: string, wasReady: boolean): Promise<ClosedReason> {
     const said = this.exitReason;
-    if (said && said !== '') {
+    if (said) {
       if (/too far behind/.test(said)) return 'too far behind';
       if (/server exited unexpectedly/.test(said)) return 'server exited unexpectedly';
-      if (!wasReady) return said; // e.g. "can't find session: =x"
-      return said;
+      return said; // e.g. "can't find session: =x" from a failed attach
     }
     const err = stderr.trim();
     if (/not found|ENOENT/.test(err) && code === 127) return 'tmux not found';

@@ -646,8 +646,8 @@ class ChatmuxApp {
     }
     if (t.name === 'left' || t.name === 'right') return this.navigate(t.name === 'left' ? -1 : 1);
     if (t.name === 'tab' || t.char === 't') {
-      this.focus = this.focus === 'tree' || !ref ? 'pane' : 'tree';
-      if (!ref) this.focus = 'tree';
+      // Without a chat there is nothing but the tree to focus.
+      this.focus = ref && this.focus === 'tree' ? 'pane' : 'tree';
       return this.relayout();
     }
     switch (t.char) {
