@@ -25,7 +25,6 @@ import {
   type NewChatInput,
 } from './lifecycle';
 import { listChats, type ChatView } from './list';
-import { readRegistry } from './registry';
 import { sweep } from './sweep';
 import { chatServerOptions } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
@@ -109,9 +108,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
    */
   static async start(ctx: ChatContext, o: LiveOptions): Promise<LiveChats> {
     const env = o.env ?? process.env;
-    const reg = await readRegistry(ctx).catch(() => null);
-    const keyVars = (reg?.chats ?? []).map((c) => c.apiKeyEnv).filter((v): v is string => !!v);
-    const server = chatServerOptions(ctx, keyVars);
+    const server = chatServerOptions(ctx);
     const cli = new TmuxCli(server);
     const warnings: string[] = [];
     try {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TmuxServerOptions } from '../control/server';
 import type { ChatContext } from './context';
-import { ensureStateDir } from './registry';
+import { ensureStateDir, registryPath } from './registry';
 
 export const HISTORY_LIMIT = 50000;
 
@@ -63,12 +63,22 @@ export function writeTmuxConfig(ctx: ChatContext): string {
   return file;
 }
 
+/** Names of the key variables this project's chats use (read raw: no validation needed here). */
+export function registryKeyNames(ctx: ChatContext): string[] {
+  try {
+    const data = JSON.parse(fs.readFileSync(registryPath(ctx), 'utf8')) as { chats?: { apiKeyEnv?: unknown }[] };
+    return (data.chats ?? []).map((c) => c.apiKeyEnv).filter((x): x is string => typeof x === 'string');
+  } catch {
+    return [];
+  }
+}
+
 /**
- * Server options for this context. `dropEnv` lists variables (API keys) kept out of a
- * freshly started server's global environment.
+ * Server options for this context. The key variables of every chat in the registry, plus
+ * `dropEnv`, are kept out of a freshly started server's global environment.
  */
 export function chatServerOptions(ctx: ChatContext, dropEnv: readonly string[] = [], tmuxPath?: string): TmuxServerOptions {
-  const opts: TmuxServerOptions = { socket: ctx.socket, dropEnv: [...new Set(dropEnv)] };
+  const opts: TmuxServerOptions = { socket: ctx.socket, dropEnv: [...new Set([...registryKeyNames(ctx), ...dropEnv])] };
   if (ctx.socket !== 'default') opts.configFile = writeTmuxConfig(ctx);
   if (tmuxPath) opts.tmuxPath = tmuxPath;
   return opts;

@@ -1,12 +1,10 @@
 /** What the chat, sessions and sweep commands share: context, tmux runner, error mapping. */
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { TmuxCli } from '../control/exec';
 import { TmuxArgumentError } from '../control/quote';
 import type { TmuxServerOptions } from '../control/server';
 import { parseTmuxVersion, versionProblem } from '../control/version';
 import { makeChatContext, type ChatContext } from '../chat/context';
-import { registryPath } from '../chat/registry';
 import { chatServerOptions } from '../chat/tmux-server';
 import { ChatInputError } from '../chat/validate';
 import { UsageError, type CliContext } from './context';
@@ -21,16 +19,6 @@ export interface ChatRuntime {
   noTmuxReason: string | null;
 }
 
-/** Names of key variables any chat of this project uses: kept out of tmux's global environment. */
-function knownKeyNames(ctx: ChatContext): string[] {
-  try {
-    const data = JSON.parse(fs.readFileSync(registryPath(ctx), 'utf8')) as { chats?: { apiKeyEnv?: unknown }[] };
-    return (data.chats ?? []).map((c) => c.apiKeyEnv).filter((x): x is string => typeof x === 'string');
-  } catch {
-    return [];
-  }
-}
-
 export function chatRuntime(cli: CliContext, extraDropEnv: readonly string[] = []): ChatRuntime {
   if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
   const ctx = makeChatContext(cli);
@@ -41,7 +29,7 @@ export function chatRuntime(cli: CliContext, extraDropEnv: readonly string[] = [
   // new-session -e (the only way a key reaches a chat) needs tmux 3.2.
   const problem = versionProblem(parseTmuxVersion(execFileSync('tmux', ['-V'], { encoding: 'utf8' })));
   if (problem) throw new Error(problem);
-  const server = chatServerOptions(ctx, [...knownKeyNames(ctx), ...extraDropEnv]);
+  const server = chatServerOptions(ctx, extraDropEnv);
   return { ctx, runner: new TmuxCli(server), server, noTmuxReason: null };
 }
 
