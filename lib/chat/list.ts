@@ -18,6 +18,15 @@ export interface ChatView extends ChatRecord {
 }
 
 export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all?: boolean } = {}): Promise<ChatView[]> {
+  return (await listChatsWithPanes(r, ctx, o)).map((c) => c.view);
+}
+
+/** The chat list with each live chat's (active) pane, for callers that need its ids and size. */
+export async function listChatsWithPanes(
+  r: TmuxRunner | null,
+  ctx: ChatContext,
+  o: { all?: boolean } = {},
+): Promise<Array<{ view: ChatView; pane: PaneInfo | null }>> {
   const reg = await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
   const sessions = new Map<string, { id: string; attached: number }>();
   const panes = new Map<string, PaneInfo>();
@@ -35,7 +44,7 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
     .map((c) => {
       const s = sessions.get(c.session);
       const p = s ? panes.get(s.id) : undefined;
-      return {
+      const view: ChatView = {
         ...c,
         live: r ? !!s : null,
         exited: !!p?.dead,
@@ -43,6 +52,7 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
         pid: p && !p.dead ? p.pid : null,
         attachedClients: s?.attached ?? 0,
       };
+      return { view, pane: p ?? null };
     });
 }
 

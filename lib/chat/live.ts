@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { ControlClient, type ClosedReason } from '../control/client';
 import {
-  killSession, linkWindow, listPanes, listSessions, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
+  killSession, linkWindow, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
   type PaneInfo,
 } from '../control/commands';
 import { TmuxCli } from '../control/exec';
@@ -24,7 +24,7 @@ import {
   archiveChat, closeChat, createChat, killChatSession, openChat, renameChat, resumeLost, setRecord, startChatSession, getChat,
   type NewChatInput,
 } from './lifecycle';
-import { listChats, type ChatView } from './list';
+import { listChatsWithPanes, type ChatView } from './list';
 import { sweep } from './sweep';
 import { chatServerOptions } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
@@ -388,15 +388,11 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   private async doBackfill(): Promise<void> {
     if (this.stopped) return;
-    const views = await listChats(this.client, this.ctx);
-    const panes = new Map<string, PaneInfo>();
-    for (const p of await listPanes(this.client, { all: true })) {
-      if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
-    }
+    const chats = await listChatsWithPanes(this.client, this.ctx);
+    const views = chats.map((c) => c.view);
     const viewWindows = new Set((await listWindows(this.client, this.client.sessionId!)).map((w) => w.id));
-    const sessionsByName = new Map((await listSessions(this.client)).map((s) => [s.name, s.id]));
     const seen = new Set<string>();
-    for (const v of views) {
+    for (const { view: v, pane } of chats) {
       seen.add(v.ref);
       let chat = this.byRef.get(v.ref);
       if (!chat) {
@@ -404,8 +400,6 @@ export class LiveChats extends EventEmitter<LiveEvents> {
         this.byRef.set(v.ref, chat);
       }
       chat.record = v;
-      const sid = v.live ? sessionsByName.get(v.session) : undefined;
-      const pane = sid ? panes.get(sid) : undefined;
       if (pane) {
         if (chat.paneId && chat.paneId !== pane.id) this.dropTerminal(v.ref);
         if (chat.paneId) this.byPane.delete(chat.paneId);
