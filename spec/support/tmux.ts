@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { TmuxCli } from '../../lib/control/exec';
-import type { TmuxServerOptions } from '../../lib/control/server';
+import { tmuxEnv, type TmuxServerOptions } from '../../lib/control/server';
 
 export interface TestServer {
   socket: string;
@@ -33,11 +33,8 @@ export function makeTestServer(configFile = '/dev/null'): TestServer {
     socket,
     server,
     cli: new TmuxCli(server),
-    tmux: (...args: string[]) => {
-      const env = { ...process.env };
-      delete env.TMUX;
-      return execFileSync('tmux', ['-u', '-L', socket, '-f', configFile, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-    },
+    tmux: (...args: string[]) =>
+      execFileSync('tmux', ['-u', '-L', socket, '-f', configFile, ...args], { env: tmuxEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
     kill: () => killTestServer(socket),
   };
 }
@@ -45,9 +42,7 @@ export function makeTestServer(configFile = '/dev/null'): TestServer {
 export function killTestServer(socket: string): void {
   live.delete(socket);
   try {
-    const env = { ...process.env };
-    delete env.TMUX;
-    execFileSync('tmux', ['-L', socket, 'kill-server'], { env, stdio: 'ignore' });
+    execFileSync('tmux', ['-L', socket, 'kill-server'], { env: tmuxEnv(), stdio: 'ignore' });
   } catch {
     /* already gone */
   }

@@ -7,6 +7,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { tmuxEnv } from '../../lib/control/server';
 import { killTestServer, testSocketName, waitFor } from './tmux';
 
 export const REPO = path.resolve(__dirname, '..', '..');
@@ -30,12 +31,8 @@ export interface UiDriver {
   stop(): void;
 }
 
-const noTmuxEnv = (): NodeJS.ProcessEnv => {
-  const env = { ...process.env };
-  delete env.TMUX;
-  delete env.TMUX_PANE;
-  return env;
-};
+/** What chatmux itself gives tmux: no $TMUX, so nothing reaches an enclosing server. */
+const noTmuxEnv = (): NodeJS.ProcessEnv => tmuxEnv();
 
 export function makeUiDriver(o: { project?: string; width?: number; height?: number } = {}): UiDriver {
   const project = o.project ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-ui-'));
