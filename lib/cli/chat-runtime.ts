@@ -7,7 +7,7 @@ import { parseTmuxVersion, versionProblem } from '../control/version';
 import { makeChatContext, type ChatContext } from '../chat/context';
 import { chatServerOptions } from '../chat/tmux-server';
 import { ChatInputError } from '../chat/validate';
-import { UsageError, type CliContext } from './context';
+import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';
 import { onPath } from './doctor';
 
 export interface ChatRuntime {
@@ -20,12 +20,10 @@ export interface ChatRuntime {
 }
 
 export function chatRuntime(cli: CliContext, extraDropEnv: readonly string[] = []): ChatRuntime {
-  if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
+  checkProjectPath(cli);
   const ctx = makeChatContext(cli);
-  let noTmuxReason: string | null = null;
-  if (!cli.useTmux) noTmuxReason = '--no-tmux';
-  else if (!onPath('tmux')) noTmuxReason = 'tmux is not on PATH';
-  if (noTmuxReason) return { ctx, runner: null, server: null, noTmuxReason };
+  const why = noTmuxReason(cli, onPath);
+  if (why) return { ctx, runner: null, server: null, noTmuxReason: why };
   // new-session -e (the only way a key reaches a chat) needs tmux 3.2.
   const problem = versionProblem(parseTmuxVersion(execFileSync('tmux', ['-V'], { encoding: 'utf8' })));
   if (problem) throw new Error(problem);

@@ -50,3 +50,15 @@ export function resolveContext(o: GlobalOptions, env: NodeJS.ProcessEnv = proces
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(socket)) throw new UsageError(`--socket ${JSON.stringify(socket)}: use letters, digits, '.', '_' or '-'`);
   return { project, stateDir, socket, useTmux: o.tmux !== false };
 }
+
+/** A project path tmux could not carry in options or -c: refused before anything starts. */
+export function checkProjectPath(cli: CliContext): void {
+  if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
+}
+
+/** Why chats cannot run in tmux here (--no-tmux, or no tmux on PATH), or null. */
+export function noTmuxReason(cli: CliContext, onPath: (name: string) => string | null): string | null {
+  if (!cli.useTmux) return '--no-tmux';
+  if (!onPath('tmux')) return 'tmux is not on PATH';
+  return null;
+}

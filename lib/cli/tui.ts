@@ -1,8 +1,7 @@
 /** `chatmux` / `chatmux tui`: the terminal UI (or, without tmux, one chat in the foreground). */
 import type { Command } from '@commander-js/extra-typings';
 import { makeChatContext } from '../chat/context';
-import type { CliContext } from './context';
-import { UsageError } from './context';
+import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';
 import { onPath } from './doctor';
 
 interface TuiFlags {
@@ -20,12 +19,12 @@ const lazy = {
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
-  if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
-  const noTmuxReason = !cli.useTmux ? '--no-tmux' : !onPath('tmux') ? 'tmux is not on PATH' : null;
-  if (noTmuxReason) {
+  checkProjectPath(cli);
+  const why = noTmuxReason(cli, onPath);
+  if (why) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).
     const rt = lazy.runtime().chatRuntime(cli);
-    lazy.fallback().warnNoTmuxOnce(rt.ctx, noTmuxReason);
+    lazy.fallback().warnNoTmuxOnce(rt.ctx, why);
     const res = await lazy.runtime().mapInputErrors(() =>
       lazy.fallback().runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }),
     );
