@@ -81,6 +81,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private inspectorTimer: NodeJS.Timeout | null = null;
   private visible = new Set<string>();
   private sizes = new Map<string, { cols: number; rows: number }>();
+  private clientSize = { width: 0, height: 0 };
   private stopped = false;
   readonly scrollback: number;
 
@@ -130,7 +131,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     // Mark the view session so sweeps and listings know it is a UI's, not a chat.
     await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
     await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
-    await refreshClientSize(client, { width: o.width, height: o.height });
+    await live.setClientSize(o.width, o.height);
     // Dead/alive and current command of every pane in the view session, pushed by tmux.
     await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_pid}:#{pane_current_command}').catch(() => {});
     for (const w of warnings) live.emit('warning', w);
@@ -191,6 +192,9 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   /** Resize the whole client (the terminal the UI runs in changed size). */
   async setClientSize(width: number, height: number): Promise<void> {
+    // Called on every relayout; tmux relayouts every window on each -C, so only send changes.
+    if (this.clientSize.width === width && this.clientSize.height === height) return;
+    this.clientSize = { width, height };
     await refreshClientSize(this.client, { width, height }).catch(() => {});
   }
 
