@@ -39,7 +39,8 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
   const socket = testSocketName();
   const outer = `${socket}-outer`;
   const stateDir = path.join(project, '.chatmux');
-  const outerTmux = (...args: string[]) => execFileSync('tmux', ['-L', outer, '-f', '/dev/null', ...args], { env: noTmuxEnv(), encoding: 'utf8' });
+  const outerTmux = (...args: string[]) =>
+    execFileSync('tmux', ['-L', outer, '-f', '/dev/null', ...args], { env: noTmuxEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   const d: UiDriver = {
     project,
     socket,
