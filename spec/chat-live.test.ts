@@ -52,7 +52,8 @@ describe('LiveChats over one control connection', () => {
       expect(await live.neighbour(a.ref, 1)).not.toBe(a.ref);
       // A chat whose agent exits is marked dead with its status.
       await live.sendKeys(c.ref, Buffer.from([0x04])); // EOF to cat
-      await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
+      // tmux reports the pane dead (its fd closed) a moment before the exit status is known.
+      await waitFor(() => live.get(c.ref)?.dead && live.get(c.ref)!.exitStatus !== null, 5000, 'dead mark with its status');
       expect(live.get(c.ref)!.exitStatus).toBe(0);
     } finally {
       await live.leaveAll();
