@@ -58,9 +58,13 @@ export function emptyRegistry(ctx: ChatContext): Registry {
   return { version: 1, project: ctx.project, lastRef: 0, chats: [] };
 }
 
-/** Create the state dir (0700) if needed. */
+/**
+ * Create the state dir (0700) if needed. A new one gets a `.gitignore` of `*`: it holds every
+ * chat's output, which must not show up in (or be committed to) the project's git.
+ */
 export function ensureStateDir(ctx: ChatContext): void {
-  fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 });
+  // mkdirSync returns the first folder it made, undefined when the state dir existed.
+  if (fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 }) !== undefined) fs.writeFileSync(path.join(ctx.stateDir, '.gitignore'), '# written by chatmux: chat logs and state stay out of git\n*\n', { mode: 0o600, flag: 'wx' });
   try {
     const st = fs.statSync(ctx.stateDir);
     if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(ctx.stateDir, 0o700);

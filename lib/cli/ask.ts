@@ -5,7 +5,8 @@ import { makeChatContext } from '../chat/context';
 import { isChatRef } from '../chat/naming';
 import type { CliContext } from './context';
 import { UsageError } from './context';
-import { mapInputErrors } from './chat-runtime';
+import { getChat } from '../chat/lifecycle';
+import { chatRuntime, mapInputErrors, resumeLostChats } from './chat-runtime';
 
 function readStdin(): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -14,6 +15,22 @@ function readStdin(): Promise<string> {
     process.stdin.on('end', () => resolve(Buffer.concat(parts).toString('utf8')));
     process.stdin.on('error', reject);
   });
+}
+
+/**
+ * Lost chats come back after the turn, not before: a resumed codex pane would hold the chat's
+ * session (codex lets one process write it) and fail the turn, and a resumed pane (codex or nex)
+ * loads the conversation when it starts, so it shows the turn just asked. ask itself needs no
+ * tmux: without a usable one there is nothing to bring back.
+ */
+async function resumeLostAfterAsk(cli: CliContext): Promise<void> {
+  let rt: ReturnType<typeof chatRuntime>;
+  try {
+    rt = chatRuntime(cli);
+  } catch {
+    return;
+  }
+  await resumeLostChats(rt);
 }
 
 export function register(program: Command, context: () => CliContext): void {
@@ -40,8 +57,14 @@ export function register(program: Command, context: () => CliContext): void {
     .action(async (ref, words) => {
       if (!isChatRef(ref)) throw new UsageError(`'${ref}' is not a chat ref (they look like chat-3; see chatmux chat list)`);
       const message = words.length > 0 ? words.join(' ') : await readStdin();
-      const ctx = makeChatContext(context());
-      const reply = await mapInputErrors(() => askChat(ctx, ref, { message }));
-      process.stdout.write(reply.endsWith('\n') ? reply : reply + '\n');
+      const cli = context();
+      const ctx = makeChatContext(cli);
+      await mapInputErrors(() => getChat(ctx, ref));
+      try {
+        const reply = await mapInputErrors(() => askChat(ctx, ref, { message }));
+        process.stdout.write(reply.endsWith('\n') ? reply : reply + '\n');
+      } finally {
+        await resumeLostAfterAsk(cli);
+      }
     });
 }

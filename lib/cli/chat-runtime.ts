@@ -5,6 +5,7 @@ import { TmuxArgumentError } from '../control/quote';
 import type { TmuxServerOptions } from '../control/server';
 import { parseTmuxVersion, versionProblem } from '../control/version';
 import { makeChatContext, type ChatContext } from '../chat/context';
+import { resumeLost } from '../chat/lifecycle';
 import { chatServerOptions } from '../chat/tmux-server';
 import { ChatInputError } from '../chat/validate';
 import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';
@@ -45,4 +46,15 @@ export async function mapInputErrors<T>(fn: () => Promise<T>): Promise<T> {
     if (err instanceof ChatInputError || err instanceof TmuxArgumentError) throw new UsageError(err.message);
     throw err;
   }
+}
+
+/**
+ * Bring back chats whose tmux session was lost (the server was killed, a reboot) before a
+ * command that needs a chat's session: every command does this, as `chat list` always has,
+ * so none refuses a chat just because nobody listed the chats since.
+ */
+export async function resumeLostChats(rt: ChatRuntime): Promise<void> {
+  if (!rt.runner) return;
+  const report = await resumeLost(rt.runner, rt.ctx);
+  if (report.resumed.length > 0) process.stderr.write(`chatmux: resumed ${report.resumed.join(', ')} (their tmux sessions were gone)\n`);
 }

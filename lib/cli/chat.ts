@@ -7,7 +7,7 @@ import { attachProcess, displayMessage, listClients, switchClient } from '../con
 import { chatFiles } from '../chat/context';
 import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
 import {
-  archiveChat, captureResumeIds, closeChat, createChat, getChat, openChat, renameChat, resumeLost, sendToChat,
+  archiveChat, captureResumeIds, closeChat, createChat, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
 import { listChats, statusWord, type ChatView } from '../chat/list';
 import { plainText } from '../chat/logs';
@@ -15,7 +15,7 @@ import { isChatRef } from '../chat/naming';
 import { EXECUTORS, type ExecutorName } from '../chat/registry';
 import type { CliContext } from './context';
 import { UsageError } from './context';
-import { chatRuntime, mapInputErrors, requireTmux } from './chat-runtime';
+import { chatRuntime, mapInputErrors, requireTmux, resumeLostChats } from './chat-runtime';
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 
@@ -111,11 +111,8 @@ export function register(program: Command, context: () => CliContext): void {
     .addHelpText('after', example(['chatmux chat list', 'chatmux chat list --all --json']))
     .action(async (opts) => {
       const rt = chatRuntime(context());
-      if (rt.runner) {
-        const report = await resumeLost(rt.runner, rt.ctx);
-        if (report.resumed.length > 0) process.stderr.write(`chatmux: resumed ${report.resumed.join(', ')} (their tmux sessions were gone)\n`);
-        await captureResumeIds(rt.runner, rt.ctx);
-      }
+      await resumeLostChats(rt);
+      if (rt.runner) await captureResumeIds(rt.runner, rt.ctx);
       const chats = await listChats(rt.runner, rt.ctx, { all: opts.all });
       process.stdout.write((opts.json ? JSON.stringify(chats, null, 2) : formatList(chats)) + '\n');
     });
@@ -129,6 +126,8 @@ export function register(program: Command, context: () => CliContext): void {
       checkRef(ref);
       const rt = chatRuntime(context());
       const runner = requireTmux(rt, 'chatmux chat attach');
+      await mapInputErrors(() => getChat(rt.ctx, ref, runner));
+      await resumeLostChats(rt);
       const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
       const inside = await sameServerClient(rt);
       if (inside) {
@@ -160,6 +159,8 @@ export function register(program: Command, context: () => CliContext): void {
       const runner = requireTmux(rt, 'chatmux chat send');
       if (text.length === 0 && process.stdin.isTTY) throw new UsageError(`give the text (chatmux chat send ${ref} "hello") or pipe it on stdin`);
       const input = text.length > 0 ? text.join(' ') : await readStdin();
+      await mapInputErrors(() => getChat(rt.ctx, ref, runner));
+      await resumeLostChats(rt);
       await mapInputErrors(() => sendToChat(runner, rt.ctx, ref, input, { enter: opts.enter }));
     });
 
@@ -206,6 +207,8 @@ export function register(program: Command, context: () => CliContext): void {
       checkRef(ref);
       const rt = chatRuntime(context());
       await mapInputErrors(() => getChat(rt.ctx, ref));
+      // Following a chat whose session was lost would wait for output that never comes.
+      if (opts.follow) await resumeLostChats(rt);
       const files = chatFiles(rt.ctx, ref);
       const file = opts.stderr ? files.stderrLog : files.outputLog;
       const render = (b: Buffer): string => (opts.stderr || opts.raw ? b.toString('utf8') : plainText(b.toString('utf8')));

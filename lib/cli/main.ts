@@ -54,6 +54,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   loadCommandModules(argv.slice(2));
   const program = buildProgram();
+  // With `tui` as the default command, commander would hand an unknown word to it as an argument.
+  const unknown = unknownCommandMessage(program, argv.slice(2));
+  if (unknown) {
+    process.stderr.write(`chatmux: ${unknown}\n(run with --help for usage)\n`);
+    return 2;
+  }
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
@@ -65,7 +71,10 @@ export async function main(argv: string[]): Promise<number> {
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander already printed its message; help/version are exit 0.
-    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return 0;
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+    // Help asked for (`chatmux help chat`) exits 0; help shown because a subcommand is missing
+    // (`chatmux chat`) went to stderr and is a usage error, as in git.
+    if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : 2;
     return 2;
   }
   if (err instanceof UsageError) {
@@ -96,20 +105,65 @@ function loadCommandModules(args: readonly string[]): void {
   }
 }
 
-/** True for `chatmux [global options]` and `chatmux [global options] tui …` (not help/version). */
-export function wantsOnlyTui(args: readonly string[]): boolean {
+/**
+ * The command word: the first argument that is not a global option or its value; null when there
+ * is none (the UI), 'help' for help and version flags before it.
+ */
+export function commandWord(args: readonly string[]): string | null {
   const takesValue = new Set(['--socket', '--project', '--state-dir']);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-h' || a === '--help' || a === '-V' || a === '--version' || a === 'help') return false;
+    if (a === '-h' || a === '--help' || a === '-V' || a === '--version') return 'help';
     if (takesValue.has(a)) {
       i++;
       continue;
     }
     if (a.startsWith('-')) continue;
-    return a === 'tui';
+    return a;
   }
-  return true;
+  return null;
+}
+
+/** True for `chatmux [global options]` and `chatmux [global options] tui …` (not help/version). */
+export function wantsOnlyTui(args: readonly string[]): boolean {
+  const word = commandWord(args);
+  return word === null || word === 'tui';
+}
+
+/** "unknown command 'X' …" with the closest command, or null when the command word is known. */
+export function unknownCommandMessage(program: Command, args: readonly string[]): string | null {
+  const word = commandWord(args);
+  if (word === null || word === 'help') return null;
+  const names = program.commands.flatMap((c) => [c.name(), ...c.aliases()]);
+  if (names.includes(word)) return null;
+  const close = closestWord(word, names);
+  return close ? `unknown command '${word}' (did you mean '${close}'?)` : `unknown command '${word}'; the commands are ${names.join(', ')}`;
+}
+
+/** The candidate nearest to `word` by edit distance, if it is near enough to be a typo. */
+export function closestWord(word: string, candidates: readonly string[]): string | null {
+  let best: { name: string; d: number } | null = null;
+  for (const name of candidates) {
+    const d = editDistance(word.toLowerCase(), name);
+    if (!best || d < best.d) best = { name, d };
+  }
+  if (best && best.d <= Math.max(1, Math.floor(best.name.length / 3))) return best.name;
+  // A prefix (`chatmux ch`) is as good a hint.
+  return candidates.find((c) => word.length >= 2 && c.startsWith(word)) ?? null;
+}
+
+/** Optimal string alignment distance (insert, delete, substitute, swap neighbours). */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array<number>(b.length).fill(0)]);
+  for (let j = 1; j <= b.length; j++) d[0]![j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
 }
 
 /** Modules that export `register(program, context)`. */
