@@ -15,6 +15,7 @@ export type NexErrorKind =
   | 'malformed'
   | 'truncated'
   | 'empty'
+  | 'too-large'
   | 'cancelled';
 
 export class NexError extends Error {

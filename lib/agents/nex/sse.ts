@@ -15,6 +15,9 @@ export class SseParser {
   private eventName = '';
   private dataLines: string[] = [];
   private sawCR = false;
+  private pendingData = 0;
+  /** Comment lines seen so far (`: ping` keep-alives). */
+  comments = 0;
 
   /** Feed a chunk; returns the events it completed. */
   push(chunk: Uint8Array | string): SseEvent[] {
@@ -44,14 +47,22 @@ export class SseParser {
     return { events, partialLine };
   }
 
+  /** Characters held for the event being read (its data lines and the unfinished line). */
+  pendingLength(): number {
+    return this.buffer.length + this.pendingData;
+  }
+
   private line(line: string, out: SseEvent[]): void {
     if (line === '') return this.dispatch(out);
-    if (line.startsWith(':')) return; // comment / keep-alive
+    if (line.startsWith(':')) return void this.comments++; // comment / keep-alive
     const colon = line.indexOf(':');
     const field = colon < 0 ? line : line.slice(0, colon);
     let value = colon < 0 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
+    if (field === 'data') {
+      this.dataLines.push(value);
+      this.pendingData += value.length;
+    }
     else if (field === 'event') this.eventName = value;
     // id and retry do not matter for one-shot completions.
   }
@@ -59,6 +70,7 @@ export class SseParser {
   private dispatch(out: SseEvent[]): void {
     if (this.dataLines.length > 0) out.push({ event: this.eventName || 'message', data: this.dataLines.join('\n') });
     this.dataLines = [];
+    this.pendingData = 0;
     this.eventName = '';
   }
 }
