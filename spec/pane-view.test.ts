@@ -9,6 +9,7 @@ import { PassThrough, Writable } from 'node:stream';
 import { PaneTerminal } from '../lib/terminal/pane-terminal';
 import { historyTerminal } from '../lib/terminal/restore';
 import { PaneView } from '../lib/ui/pane-view';
+import { HistoryPages } from '../lib/ui/history-pages';
 import { createRenderScheduler } from '../lib/ui/render-scheduler';
 import { DEFAULT_COLOR, rgbToPalette } from '../lib/ui/cell-attr';
 import { capturePane, newSession } from '../lib/control/commands';
@@ -221,14 +222,19 @@ describe('scroll mode', () => {
     let s = 'line 11';
     for (let i = 12; i <= 20; i++) s += `\r\nline ${i}`;
     const t = await term(20, 4, s, 6); // lines 11..20 all kept (6 scrollback + 4 rows)
-    const older = await historyTerminal(['line 8', '\x1b[31mline 9', 'line 10'], 20);
-    open.at(-1)!.terms.push(older);
+    const tmuxLines = ['line 8', '\x1b[31mline 9', 'line 10'];
     const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 4, terminal: t, scrollMarker: false });
+    const older = new HistoryPages(3, {
+      fetch: async (from, count) => tmuxLines.slice(Math.max(0, 3 - from - count), 3 - from),
+      render: (lines) => historyTerminal(lines, 20),
+    }, () => view.scheduleRender());
     view.scrollToTop();
     expect(view.atOldestLocalLine).toBe(true);
     view.setOlderHistory(older);
     expect(view.atOldestLocalLine).toBe(false);
     view.scrollBy(-2);
+    f.screen.render(); // asks for the page
+    await waitFor(() => older.loads > 0, 2000, 'page load');
     f.screen.render();
     expect([0, 1, 2, 3].map((y) => rowChars(f.lines[y]!, 0, 7).join('').trim())).toEqual(['line 9', 'line 10', 'line 11', 'line 12']);
     // Colours of the older lines come through (the capture's SGR carried across lines).
@@ -238,6 +244,49 @@ describe('scroll mode', () => {
     expect(rowChars(f.lines[0]!, 0, 7).join('')).toBe('line 12');
     view.scrollToBottom();
     expect(view.scrollOffset).toBe(0);
+    older.dispose();
+  });
+
+  test('older history is read in pages as the view reaches it, to its first line, with at most maxPages held', async () => {
+    // tmux's history: 3,000 lines above an emulator that keeps none of it.
+    const all = Array.from({ length: 3000 }, (_, i) => `tmux ${i + 1}`);
+    const fetched: Array<[number, number]> = [];
+    const t = await term(20, 4, '', 0);
+    const f = fakeScreen();
+    const view = new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 4, terminal: t, scrollMarker: false });
+    const pages = new HistoryPages(all.length, {
+      fetch: async (from, count) => {
+        fetched.push([from, count]);
+        return all.slice(Math.max(0, all.length - from - count), all.length - from);
+      },
+      render: async (lines) => {
+        const h = await historyTerminal(lines, 20);
+        open.at(-1)!.terms.push(h);
+        return h;
+      },
+    }, () => view.scheduleRender(), undefined, 100, 3);
+    view.setOlderHistory(pages);
+    const shown = async (): Promise<string> => {
+      f.screen.render();
+      // The top row shows depth scrollOffset (the emulator keeps no scrollback).
+      await waitFor(() => (pages.line(view.scrollOffset) ? true : null), 2000, 'page');
+      f.screen.render();
+      return rowChars(f.lines[0]!, 0, 12).join('').trim();
+    };
+    view.scrollBy(-4 - 250); // the emulator's screen is 4 rows; 250 rows into older history
+    expect(await shown()).toBe('tmux 2747');
+    view.scrollToTop();
+    expect(view.scrollOffset).toBe(3000);
+    expect(await shown()).toBe('tmux 1');
+    expect(view.scrollBy(-100)).toBe(0); // nothing above tmux's first line
+    // Walk back down through every page: never more than 3 pages held.
+    while (view.scrollOffset > 97) {
+      view.scrollBy(97);
+      await shown();
+      expect(pages.held).toBeLessThanOrEqual(3);
+    }
+    expect(fetched.length).toBeGreaterThanOrEqual(30);
+    pages.dispose();
   });
 });
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from '@jest/globals';
-import { InputTokenizer, parsePrefix, type Token } from '../lib/ui/input';
+import { InputTokenizer, parsePrefix, wheelOf, type Token } from '../lib/ui/input';
 
 const tok = (s: string | Buffer, t = new InputTokenizer()): Token[] => t.push(Buffer.isBuffer(s) ? s : Buffer.from(s, 'latin1'));
 const summary = (ts: Token[]) => ts.map((t) => (t.kind === 'key' ? t.name ?? t.alt ?? t.char ?? t.bytes.toString('hex') : t.kind === 'paste' ? `paste:${t.text}` : 'mouse'));
@@ -20,6 +20,19 @@ describe('input tokenizer', () => {
   });
   test('mouse reports are recognised (SGR and X10), never keys', () => {
     expect(summary(tok('\x1b[<0;10;5M\x1b[<0;10;5m\x1b[M !!x'))).toEqual(['mouse', 'mouse', 'mouse', 'x']);
+  });
+  test('wheel reports: SGR and X10, up and down, modifiers ignored; clicks are not wheels', () => {
+    expect(wheelOf(Buffer.from('\x1b[<64;60;10M'))).toEqual({ x: 59, y: 9, rows: -3 });
+    expect(wheelOf(Buffer.from('\x1b[<69;1;1M'))).toEqual({ x: 0, y: 0, rows: 3 });
+    expect(wheelOf(Buffer.from([0x1b, 0x5b, 0x4d, 96, 33 + 4, 33 + 2]))).toEqual({ x: 4, y: 2, rows: -3 });
+    expect(wheelOf(Buffer.from('\x1b[<0;10;5M'))).toBeNull();
+  });
+  test('a mouse report cut between reads is held back (not an Escape key) until its rest arrives', () => {
+    const t = new InputTokenizer();
+    expect(summary(t.push(Buffer.from('\x1b[<64;6'), false))).toEqual([]);
+    expect(t.hasPending).toBe(true);
+    expect(summary(t.push(Buffer.from('0;10M'), false))).toEqual(['mouse']);
+    expect(t.hasPending).toBe(false);
   });
   test('bracketed paste becomes one token, even across chunks', () => {
     const t = new InputTokenizer();

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'eventemitter3';
 import { ControlClient, type ClosedReason } from '../control/client';
 import {
-  killSession, linkWindow, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
+  displayMessage, killSession, linkWindow, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
   type PaneInfo,
 } from '../control/commands';
 import { TmuxCli } from '../control/exec';
@@ -236,6 +236,13 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     } finally {
       this.restoring.delete(ref);
     }
+  }
+
+  /** Lines of history tmux holds for the chat's pane (above its visible screen). */
+  async historySize(ref: string): Promise<number> {
+    const chat = this.byRef.get(ref);
+    if (!chat?.paneId) return 0;
+    return Number(await displayMessage(this.client, '#{history_size}', chat.paneId)) || 0;
   }
 
   /** Older history than the emulator keeps (for scroll mode), as lines with SGR colours. */

@@ -11,12 +11,12 @@ import type { LiveChat, LiveChats } from '../chat/live';
 import type { ChatContext } from '../chat/context';
 import { EXECUTORS, type ExecutorName } from '../chat/executor-names';
 import { statusWord } from '../chat/status';
-import type { PaneTerminal } from '../terminal/pane-terminal';
 import { ConfirmDialog, Dialog, esc, ExitDialog, FormDialog, TextDialog, type ExitDecision } from './dialogs';
-import { InputTokenizer, parsePrefix, type Token } from './input';
+import { InputTokenizer, parsePrefix, wheelOf, type Token } from './input';
 import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, type Rect } from './layout';
 import { PaneView } from './pane-view';
 import { renderSchedulerFor } from './render-scheduler';
+import { ScrollMode } from './scroll-mode';
 import { patchBlessedWidths } from './widths';
 
 /*
@@ -54,7 +54,8 @@ const HELP = `{bold}Keys{/bold} (prefix = {bold}PREFIX{/bold}; every other key g
   PREFIX R          restart a dead agent (resumes its conversation)
   PREFIX l          cycle layouts: one chat / two side by side / grid of four
   PREFIX i          inspector: the tmux state of the socket
-  PREFIX s or [     scroll mode (PgUp/PgDn ↑↓ g/G, q or Esc to leave); the wheel scrolls too
+  PREFIX s or [     scroll mode over all of tmux's history: PgUp/PgDn ↑↓, g top, G bottom,
+                    q or Esc back to live; the mouse wheel scrolls too
   PREFIX t or Tab   move focus between the tree and the chat
   PREFIX PREFIX     send the prefix key itself to the chat
   PREFIX ?          this help
@@ -98,10 +99,9 @@ class ChatmuxApp {
   private layout: LayoutMode = 'single';
   private dialog: Dialog | null = null;
   private prefixPending = false;
-  private scrollMode = false;
-  private older: PaneTerminal | null = null;
-  private olderLoading = false;
+  private readonly scroll = this.makeScrollMode();
   private lastCtrlC = 0;
+  private inputTimer: NodeJS.Timeout | null = null;
   private progress = '';
   private message = '';
   private messageTimer: NodeJS.Timeout | null = null;
@@ -141,8 +141,6 @@ class ChatmuxApp {
       // Output redraws only this pane unless a dialog or its note is drawn over it.
       v.drawsAlone = () => !this.dialog && this.notes[i]!.hidden;
       v.box.on('click', () => this.focusView(i));
-      v.box.on('wheelup', () => this.wheel(i, -3));
-      v.box.on('wheeldown', () => this.wheel(i, 3));
     }
     // Notes are drawn over the pane's last row; created after the views so they paint on top.
     for (let i = 0; i < 4; i++) {
@@ -385,7 +383,7 @@ class ChatmuxApp {
     if (!this.live || this.quitting) return;
     const before = this.shownRefs.join(',');
     const { refs, rects } = this.applyGeometry();
-    if (before !== refs.join(',') && this.scrollMode) this.leaveScroll();
+    if (before !== refs.join(',') && this.scroll.active) this.scroll.leave();
     refs.forEach((ref, i) => this.views[i]!.setTerminal(this.live!.terminal(ref)));
     this.paintTree();
     this.paintTabs();
@@ -482,7 +480,7 @@ class ChatmuxApp {
 
   private paintStatus(): void {
     let left: string;
-    if (this.scrollMode) left = '{inverse} SCROLL {/inverse} PgUp/PgDn ↑↓ g/G move • q/Esc back to live';
+    if (this.scroll.active) left = '{inverse} SCROLL {/inverse} PgUp/PgDn ↑↓ • g top • G bottom • q/Esc back to live';
     else if (this.prefixPending) left = `{inverse} ${esc(this.prefixName)} {/inverse} n new • r rename • x close • a archive • l layout • i inspector • s scroll • ? help • q quit`;
     else if (this.focus === 'tree') left = ' tree: ↑↓ select • Enter focus • n new • q quit';
     else left = ` ${esc(this.prefixName)} ? help • Alt+←/→ switch chat • ${esc(this.prefixName)} q quit`;
@@ -511,7 +509,7 @@ class ChatmuxApp {
 
   private async focusChat(ref: string | null, focus: Focus = 'pane'): Promise<void> {
     if (!ref) return;
-    if (this.scrollMode) this.leaveScroll();
+    if (this.scroll.active) this.scroll.leave();
     this.focusRef = ref;
     this.focus = focus;
     await this.relayout();
@@ -537,16 +535,26 @@ class ChatmuxApp {
 
   // ------------------------------------------------------------------ input
 
-  private onData(d: Buffer): void {
+  private onData(d: Buffer, final = false): void {
     if (this.quitting) return;
-    const tokens = this.tokenizer.push(d);
+    // A sequence cut between two reads (a burst of wheel reports) waits briefly for its rest;
+    // a lone Escape is one too, so it goes out after that wait.
+    if (this.inputTimer) clearTimeout(this.inputTimer);
+    this.inputTimer = null;
+    const tokens = this.tokenizer.push(d, final);
+    if (this.tokenizer.hasPending) this.inputTimer = setTimeout(() => this.onData(Buffer.alloc(0), true), 25);
     let batch: Buffer[] = [];
     const flush = () => {
       if (batch.length && this.focusRef && this.live) void this.live.sendKeys(this.focusRef, Buffer.concat(batch));
       batch = [];
     };
     for (const t of tokens) {
-      if (t.kind === 'mouse') continue; // blessed handles clicks and the wheel
+      if (t.kind === 'mouse') {
+        // blessed handles clicks; the wheel is ours (blessed misses reports that arrive together).
+        const w = wheelOf(t.bytes);
+        if (w) this.wheelAt(w.x, w.y, w.rows);
+        continue;
+      }
       if (this.isPlainForward(t)) {
         batch.push((t as { bytes: Buffer }).bytes);
         continue;
@@ -559,7 +567,7 @@ class ChatmuxApp {
 
   /** A key that simply goes to the focused chat (the common case, batched). */
   private isPlainForward(t: Token): boolean {
-    if (t.kind !== 'key' || this.dialog || this.prefixPending || this.scrollMode || this.focus !== 'pane') return false;
+    if (t.kind !== 'key' || this.dialog || this.prefixPending || this.scroll.active || this.focus !== 'pane') return false;
     if (t.bytes.length === 1 && t.bytes[0] === this.prefixByte) return false;
     if (t.name === 'alt-left' || t.name === 'alt-right' || (t.alt && /^[1-9]$/.test(t.alt))) return false;
     const c = this.focusRef ? this.live?.get(this.focusRef) : undefined;
@@ -592,7 +600,7 @@ class ChatmuxApp {
       if (c) void this.focusChat(c.ref, this.focus);
       return;
     }
-    if (this.scrollMode) return this.scrollKey(t);
+    if (this.scroll.active) return this.scroll.key(t);
     if (this.focus === 'tree' || !this.focusRef) return this.treeKey(t);
     this.paneKey(t);
   }
@@ -675,7 +683,7 @@ class ChatmuxApp {
         return this.inspectorDialog();
       case 's':
       case '[':
-        return this.enterScroll();
+        return this.scroll.enter();
       case '?':
         return this.helpDialog();
       case 'q':
@@ -700,73 +708,31 @@ class ChatmuxApp {
     return i >= 0 ? this.views[i]! : null;
   }
 
-  private enterScroll(): void {
-    const v = this.focusedView();
-    if (!v?.terminal) return;
-    this.scrollMode = true;
-    v.scrollPage(-1);
-    this.paintStatus();
-  }
-
-  private leaveScroll(): void {
-    const v = this.focusedView();
-    v?.scrollToBottom();
-    v?.setOlderHistory(null);
-    this.older?.dispose();
-    this.older = null;
-    this.scrollMode = false;
-    this.paintStatus();
-  }
-
-  private wheel(i: number, rows: number): void {
-    if (this.dialog) return;
+  private wheelAt(x: number, y: number, rows: number): void {
+    const i = this.views.findIndex((v) => {
+      const b = v.box as unknown as { visible: boolean; aleft: number; atop: number; width: number; height: number };
+      return b.visible && x >= b.aleft && x < b.aleft + b.width && y >= b.atop && y < b.atop + b.height;
+    });
+    if (i < 0 || this.dialog) return;
     const ref = this.shownRefs[i];
     if (!ref) return;
     if (ref !== this.focusRef) return void this.focusChat(ref);
-    const v = this.views[i]!;
-    if (!v.terminal) return;
-    if (rows < 0 && !this.scrollMode) this.scrollMode = true;
-    this.scrollBy(v, rows);
+    this.scroll.wheel(this.views[i]!, rows);
   }
 
-  private scrollBy(v: PaneView, rows: number): void {
-    v.scrollBy(rows);
-    if (rows < 0 && v.atOldestLocalLine) void this.loadOlder(v);
-    if (!v.isScrolled && rows > 0) this.leaveScroll();
-    this.paintStatus();
-  }
-
-  /** Past the emulator's scrollback: read older history from tmux once. */
-  private async loadOlder(v: PaneView): Promise<void> {
-    if (this.older || this.olderLoading || !this.live || !this.focusRef || !v.terminal) return;
-    this.olderLoading = true;
-    try {
-      const local = v.terminal.baseY;
-      const lines = await this.live.olderHistory(this.focusRef, -(local + 2000), 2000);
-      if (lines.length && this.scrollMode) {
-        this.older = await lazy.restore().historyTerminal(lines, v.terminal.cols);
-        v.setOlderHistory(this.older);
-      }
-    } catch (e) {
-      this.warn(`history: ${(e as Error).message}`);
-    } finally {
-      this.olderLoading = false;
-    }
-  }
-
-  private scrollKey(t: Token): void {
-    const v = this.focusedView();
-    if (!v || t.kind !== 'key') return;
-    const page = Math.max(1, v.innerSize().rows - 1);
-    if (t.name === 'escape' || t.char === 'q') return this.leaveScroll();
-    if (t.name === 'pageup') this.scrollBy(v, -page);
-    else if (t.name === 'pagedown' || t.name === 'space') this.scrollBy(v, page);
-    else if (t.name === 'up' || t.char === 'k') this.scrollBy(v, -1);
-    else if (t.name === 'down' || t.char === 'j') this.scrollBy(v, 1);
-    else if (t.char === 'g') {
-      v.scrollToTop();
-      void this.loadOlder(v);
-    } else if (t.char === 'G') this.leaveScroll();
+  private makeScrollMode(): ScrollMode {
+    return new ScrollMode({
+      view: () => this.focusedView(),
+      history: () => {
+        const live = this.live;
+        const ref = this.focusRef;
+        if (!live || !ref) return null;
+        return { size: () => live.historySize(ref), lines: (start, count) => live.olderHistory(ref, start, count) };
+      },
+      render: (lines, cols) => lazy.restore().historyTerminal(lines, cols),
+      changed: () => this.paintStatus(),
+      warn: (m) => this.warn(m),
+    });
   }
 
   // ------------------------------------------------------------------ dialogs

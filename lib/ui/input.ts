@@ -31,6 +31,11 @@ export class InputTokenizer {
   private pending: Buffer = Buffer.alloc(0);
   private paste: Buffer[] | null = null;
 
+  /** An incomplete escape sequence (or paste) waits for the next chunk. */
+  get hasPending(): boolean {
+    return this.pending.length > 0;
+  }
+
   /** Tokens complete in this chunk; an incomplete trailing escape sequence waits for more. */
   push(chunk: Buffer, final = true): Token[] {
     let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
@@ -172,4 +177,24 @@ export function parsePrefix(spec: string): number {
   if (c === '@') return 0;
   if (c >= 'a' && c <= 'z') return c.charCodeAt(0) - 0x60;
   return { ']': 0x1d, '\\': 0x1c, '^': 0x1e, _: 0x1f }[c]!;
+}
+
+/**
+ * A mouse wheel report (SGR `ESC [ < 64;x;y M` or X10 `ESC [ M` + 3 bytes) as a 0-based cell
+ * and rows to scroll (3 per notch, negative = up); null for any other mouse report. Read from
+ * our own tokens because a fast wheel sends many reports in one read, and blessed parses
+ * only a read holding exactly one.
+ */
+export function wheelOf(bytes: Buffer): { x: number; y: number; rows: number } | null {
+  let button: number;
+  let x: number;
+  let y: number;
+  const sgr = /^\x1b\[<(\d+);(\d+);(\d+)M$/.exec(bytes.toString('latin1'));
+  if (sgr) [button, x, y] = [Number(sgr[1]), Number(sgr[2]), Number(sgr[3])];
+  else if (bytes.length === 6 && bytes[2] === 0x4d) [button, x, y] = [bytes[3]! - 32, bytes[4]! - 32, bytes[5]! - 32];
+  else return null;
+  // Bits 2–4 are Shift/Meta/Ctrl; 64 and 65 are wheel up and down.
+  const b = button & ~0x1c;
+  if (b !== 64 && b !== 65) return null;
+  return { x: x - 1, y: y - 1, rows: b === 64 ? -3 : 3 };
 }

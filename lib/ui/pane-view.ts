@@ -11,6 +11,7 @@ import blessed, { type Widgets } from 'blessed';
 import type { IBufferCell, IBufferLine, IDisposable } from '@xterm/headless';
 import type { PaneTerminal } from '../terminal/pane-terminal';
 import { attrBg, attrFg, attrFlags, cellAttr, FLAG_INVERSE } from './cell-attr';
+import type { OlderRows } from './history-pages';
 import { renderSchedulerFor, type RenderScheduler } from './render-scheduler';
 
 type Cell = [number, string];
@@ -45,14 +46,13 @@ export interface PaneViewOptions extends Widgets.BoxOptions {
 export class PaneView {
   readonly box: Widgets.BoxElement;
   private term: PaneTerminal | null = null;
-  private older: PaneTerminal | null = null;
+  private older: OlderRows | null = null;
   /** Rows of `older` shown above the emulator's first line (0 when not in it). */
   private olderOffset = 0;
   private sub: IDisposable | null = null;
   private readonly scheduler: RenderScheduler;
   private readonly showScrollMarker: boolean;
   private cell: IBufferCell | null = null;
-  private olderCell: IBufferCell | null = null;
 
   constructor(screen: Widgets.Screen, o: PaneViewOptions = {}) {
     const { terminal, scrollMarker, renderIntervalMs, ...boxOptions } = o;
@@ -112,12 +112,11 @@ export class PaneView {
   // ------------------------------------------------------------ scroll mode
 
   /**
-   * History older than the emulator's scrollback (see `historyTerminal`): its last row is the
-   * line just above the emulator's oldest line. The caller owns (and disposes) it.
+   * History older than the emulator's scrollback (see `HistoryPages`): depth 1 is the line
+   * just above the emulator's oldest line. The caller owns (and disposes) it.
    */
-  setOlderHistory(older: PaneTerminal | null): void {
+  setOlderHistory(older: OlderRows | null): void {
     this.older = older;
-    this.olderCell = older ? older.buffer.getNullCell() : null;
     this.olderOffset = Math.min(this.olderOffset, this.olderRows());
     if (!older) this.olderOffset = 0;
     this.scheduleRender();
@@ -137,10 +136,11 @@ export class PaneView {
     return !!this.term && this.term.viewportY === 0 && this.olderOffset >= this.olderRows();
   }
 
-  /** Negative = towards older lines. */
-  scrollBy(rows: number): void {
+  /** Negative = towards older lines. Returns how far the view moved (may be less: an end). */
+  scrollBy(rows: number): number {
     const t = this.term;
-    if (!t || rows === 0) return;
+    if (!t || rows === 0) return 0;
+    const before = this.scrollOffset;
     if (rows < 0) {
       const local = Math.min(t.viewportY, -rows);
       if (local > 0) t.scrollLines(-local);
@@ -151,6 +151,7 @@ export class PaneView {
       if (rows - back > 0) t.scrollLines(rows - back);
     }
     this.scheduleRender();
+    return Math.abs(this.scrollOffset - before);
   }
 
   scrollPage(pages: number): void {
@@ -181,7 +182,7 @@ export class PaneView {
   }
 
   private olderRows(): number {
-    return this.older ? this.older.buffer.length : 0;
+    return this.older ? this.older.rows : 0;
   }
 
   // ------------------------------------------------------------ painting
@@ -228,6 +229,11 @@ export class PaneView {
       if (dirty) sline.dirty = true;
     }
     if (this.showScrollMarker && this.isScrolled) this.paintMarker(lines, xi, xl, yi, dattr);
+    // Rows shown from older history: ask for their pages (a page that arrives repaints).
+    if (t && this.older && this.olderOffset > 0) {
+      const top = this.olderOffset - t.viewportY;
+      this.older.want(top, Math.max(1, top - (yl - yi) + 1));
+    }
   }
 
   /** The emulator (or older-history) line shown on view row `row`, if any. */
@@ -239,10 +245,7 @@ export class PaneView {
       const line = t.buffer.getLine(index);
       return line ? { line, cell: this.cell!, cols: t.cols } : null;
     }
-    const older = this.older;
-    if (!older) return null;
-    const line = older.buffer.getLine(older.buffer.length + index);
-    return line ? { line, cell: this.olderCell!, cols: older.cols } : null;
+    return this.older ? this.older.line(-index) : null;
   }
 
   /** Where to draw the cursor: focused, live (not scrolled), cursor shown by the app. */

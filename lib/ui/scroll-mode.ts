@@ -1,0 +1,127 @@
+/**
+ * Scroll mode over the focused chat's history: the emulator's own scrollback first, then
+ * tmux's older history in pages (HistoryPages) down to tmux's first line. Keys: PgUp/PgDn,
+ * ↑↓ (k/j), g top, G bottom (staying in scroll mode), q/Esc back to live. The wheel enters
+ * scroll mode going up and leaves it on reaching the bottom.
+ */
+import type { Token } from './input';
+import { HistoryPages } from './history-pages';
+import type { PaneView } from './pane-view';
+import type { PaneTerminal } from '../terminal/pane-terminal';
+
+export interface ScrollHost {
+  /** The focused chat's view, if it is on screen. */
+  view(): PaneView | null;
+  /** tmux's history of the focused chat: its size, and `count` lines from tmux line `start`. */
+  history(): { size(): Promise<number>; lines(start: number, count: number): Promise<string[]> } | null;
+  /** An emulator with `lines` one per row, `cols` wide. */
+  render(lines: string[], cols: number): Promise<PaneTerminal>;
+  /** Scroll mode began or ended (repaint the status line). */
+  changed(): void;
+  warn(message: string): void;
+}
+
+export class ScrollMode {
+  active = false;
+  private pages: HistoryPages | null = null;
+  private attaching: Promise<void> | null = null;
+  /** Bumped on leave: an attach still running for an earlier scroll session is dropped. */
+  private session = 0;
+
+  constructor(private readonly host: ScrollHost) {}
+
+  enter(): void {
+    const v = this.host.view();
+    if (!v?.terminal) return;
+    this.start(v);
+    this.by(v, -this.page(v));
+  }
+
+  leave(): void {
+    const v = this.host.view();
+    v?.scrollToBottom();
+    v?.setOlderHistory(null);
+    this.pages?.dispose();
+    this.pages = null;
+    this.attaching = null;
+    this.session++;
+    if (this.active) {
+      this.active = false;
+      this.host.changed();
+    }
+  }
+
+  /** The wheel over the focused view. */
+  wheel(v: PaneView, rows: number): void {
+    if (!v.terminal) return;
+    if (rows < 0 && !this.active) this.start(v);
+    if (!this.active) return;
+    this.by(v, rows);
+    if (rows > 0 && !v.isScrolled) this.leave();
+  }
+
+  /** A key in scroll mode (every key is consumed). */
+  key(t: Token): void {
+    const v = this.host.view();
+    if (!v || t.kind !== 'key') return;
+    const page = this.page(v);
+    if (t.name === 'escape' || t.char === 'q') this.leave();
+    else if (t.name === 'pageup') this.by(v, -page);
+    else if (t.name === 'pagedown' || t.name === 'space') this.by(v, page);
+    else if (t.name === 'up' || t.char === 'k') this.by(v, -1);
+    else if (t.name === 'down' || t.char === 'j') this.by(v, 1);
+    else if (t.char === 'g' || t.name === 'home') void this.attach(v).then(() => this.active && v.scrollToTop());
+    else if (t.char === 'G' || t.name === 'end') v.scrollToBottom();
+  }
+
+  private page(v: PaneView): number {
+    return Math.max(1, v.innerSize().rows - 1);
+  }
+
+  private start(v: PaneView): void {
+    if (!this.active) {
+      this.active = true;
+      this.host.changed();
+    }
+    void this.attach(v);
+  }
+
+  private by(v: PaneView, rows: number): void {
+    const moved = v.scrollBy(rows);
+    // Scrolled up past the emulator before tmux answered how much history there is: go on once it has.
+    if (rows < 0 && moved < -rows && v.atOldestLocalLine && !this.pages) {
+      const session = this.session;
+      void this.attach(v).then(() => session === this.session && v.scrollBy(rows + moved));
+    }
+  }
+
+  /** Ask tmux once per scroll session how much older history it holds, and hang it under the view. */
+  private attach(v: PaneView): Promise<void> {
+    if (this.attaching) return this.attaching;
+    const h = this.host.history();
+    const term = v.terminal;
+    if (!h || !term) return Promise.resolve();
+    const session = this.session;
+    this.attaching = (async () => {
+      try {
+        // The emulator's scrollback holds tmux's last `base` history lines; older ones come from tmux.
+        const base = term.baseY;
+        const rows = Math.max(0, (await h.size()) - base);
+        if (session !== this.session || v.terminal !== term || rows === 0) return;
+        this.pages = new HistoryPages(
+          rows,
+          {
+            fetch: (from, count) => h.lines(-(base + from + count), count),
+            render: (lines) => this.host.render(lines, term.cols),
+          },
+          () => v.scheduleRender(),
+          (e) => this.host.warn(`history: ${e.message}`),
+        );
+        v.setOlderHistory(this.pages);
+      } catch (e) {
+        this.host.warn(`history: ${(e as Error).message}`);
+      }
+    })();
+    return this.attaching;
+  }
+}
