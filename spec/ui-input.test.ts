@@ -30,9 +30,9 @@ describe('input tokenizer', () => {
   test('a mouse report cut between reads is held back (not an Escape key) until its rest arrives', () => {
     const t = new InputTokenizer();
     expect(summary(t.push(Buffer.from('\x1b[<64;6'), false))).toEqual([]);
-    expect(t.hasPending).toBe(true);
+    expect(t.pendingBytes).toBe(7);
     expect(summary(t.push(Buffer.from('0;10M'), false))).toEqual(['mouse']);
-    expect(t.hasPending).toBe(false);
+    expect(t.pendingBytes).toBe(0);
   });
   test('bracketed paste becomes one token, even across chunks', () => {
     const t = new InputTokenizer();

@@ -537,12 +537,13 @@ class ChatmuxApp {
 
   private onData(d: Buffer, final = false): void {
     if (this.quitting) return;
-    // A sequence cut between two reads (a burst of wheel reports) waits briefly for its rest;
-    // a lone Escape is one too, so it goes out after that wait.
+    // A sequence cut between two reads (a burst of wheel reports) waits for its rest: a lone
+    // ESC (the Escape key) or ESC [ (Alt+[) briefly, a longer start as long as tmux's escape-time.
     if (this.inputTimer) clearTimeout(this.inputTimer);
     this.inputTimer = null;
     const tokens = this.tokenizer.push(d, final);
-    if (this.tokenizer.hasPending) this.inputTimer = setTimeout(() => this.onData(Buffer.alloc(0), true), 25);
+    const wait = this.tokenizer.pendingBytes > 2 ? 500 : 25;
+    if (this.tokenizer.pendingBytes) this.inputTimer = setTimeout(() => this.onData(Buffer.alloc(0), true), wait);
     let batch: Buffer[] = [];
     const flush = () => {
       if (batch.length && this.focusRef && this.live) void this.live.sendKeys(this.focusRef, Buffer.concat(batch));

@@ -31,9 +31,9 @@ export class InputTokenizer {
   private pending: Buffer = Buffer.alloc(0);
   private paste: Buffer[] | null = null;
 
-  /** An incomplete escape sequence (or paste) waits for the next chunk. */
-  get hasPending(): boolean {
-    return this.pending.length > 0;
+  /** Bytes of an incomplete escape sequence (or paste end) waiting for the next chunk. */
+  get pendingBytes(): number {
+    return this.pending.length;
   }
 
   /** Tokens complete in this chunk; an incomplete trailing escape sequence waits for more. */
