@@ -6,7 +6,7 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { makeTestServer, killAllTestServers, waitFor } from './support/tmux';
 import { BIN, capture, chatFixture, FAKE_AGENT, runChatmux } from './support/chatmux-cli';
-import { shellQuote } from '../lib/control/commands';
+import { newSession, shellQuote } from '../lib/control/commands';
 
 afterAll(() => killAllTestServers());
 
@@ -20,7 +20,8 @@ describe('chat attach', () => {
     const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT, 'attach-me'])).stdout);
     // The outer pane has $TMUX set (by the outer server), like a user's terminal inside tmux.
     const script = `${[process.execPath, BIN, ...g, 'chat', 'attach', rec.ref].map(shellQuote).join(' ')}; echo "attach-exit=$?"; sleep 30`;
-    outer.tmux('new-session', '-d', '-x', '100', '-y', '30', '-s', 'o', '/bin/sh', '-c', script);
+    // newSession: tmux 3.2 ignores a detached new-session's -x/-y (lib/control sizes the window itself).
+    await newSession(outer.cli, { name: 'o', width: 100, height: 30, command: ['/bin/sh', '-c', script] });
     await waitFor(() => capture(outer, 'o').includes('ARGV[attach-me]'), 8000, 'chat visible through the nested client');
     expect(clientsOf().map((c) => c[1])).toEqual([rec.session]);
     // the inspector shows that client on the chat's session

@@ -50,6 +50,24 @@ describe('ControlClient against tmux', () => {
     t.kill();
   });
 
+  test('new-session -x/-y from a one-shot client: the window has that size and still follows its clients', async () => {
+    // tmux 3.2 sized it like the calling client (80x24) under window-size latest.
+    const t = makeTestServer();
+    const created = await cmd.newSession(t.cli, { name: 'sized', command: ['sleep', '100'], width: 100, height: 30 });
+    const [w] = await cmd.listWindows(t.cli, created.sessionId);
+    expect([w!.width, w!.height]).toEqual([100, 30]);
+    // Not left at window-size manual: a control client viewing the window resizes it.
+    expect(t.tmux('show-options', '-w', '-v', '-t', created.windowId, 'window-size').trim()).toBe('');
+    const c = await connect(t);
+    await cmd.linkWindow(c, created.windowId, c.sessionName!);
+    await cmd.refreshClientSize(c, { width: 70, height: 20 });
+    await waitFor(async () => {
+      const [x] = await cmd.listWindows(c, created.sessionId);
+      return x!.width === 70 && x!.height === 20;
+    }, 5000, 'window follows the client');
+    t.kill();
+  });
+
   test('a window linked from another session delivers its output', async () => {
     const t = makeTestServer();
     const c = await connect(t);

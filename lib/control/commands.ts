@@ -68,7 +68,7 @@ export interface CreatedPane {
 }
 
 export async function newSession(r: TmuxRunner, o: NewSessionOptions): Promise<CreatedPane> {
-  const args = ['new-session', '-d', '-P', '-F', fieldsFormat(['session_id', 'window_id', 'pane_id', 'pane_pid', 'session_name'])];
+  const args = ['new-session', '-d', '-P', '-F', fieldsFormat(['session_id', 'window_id', 'pane_id', 'pane_pid', 'window_width', 'window_height', 'session_name'])];
   args.push('-s', formatLiteral(o.name));
   if (o.windowName !== undefined) args.push('-n', formatLiteral(o.windowName));
   if (o.cwd !== undefined) args.push('-c', formatLiteral(o.cwd));
@@ -80,8 +80,23 @@ export async function newSession(r: TmuxRunner, o: NewSessionOptions): Promise<C
   }
   if (o.command && o.command.length > 0) args.push('--', ...shellCommandArgs(o.command));
   const lines = await r.run(args);
-  const [sessionId, windowId, paneId, pid, sessionName] = splitRow(lines[0] ?? '', 5);
-  return { sessionId: sessionId!, windowId: windowId!, paneId: paneId!, panePid: int(pid), sessionName: sessionName! };
+  const [sessionId, windowId, paneId, pid, width, height, sessionName] = splitRow(lines[0] ?? '', 7);
+  const created = { sessionId: sessionId!, windowId: windowId!, paneId: paneId!, panePid: int(pid), sessionName: sessionName! };
+  const wantW = o.width ?? int(width);
+  const wantH = o.height ?? int(height);
+  if (wantW !== int(width) || wantH !== int(height)) await forceWindowSize(r, created.windowId, wantW, wantH);
+  return created;
+}
+
+/**
+ * tmux 3.2 gives a detached session's window the size of the client that ran new-session
+ * (80x24 for a one-shot client) under `window-size latest`, ignoring -x/-y (fixed in 3.3).
+ * resize-window sets the size but also the window's window-size to manual; unsetting that
+ * again lets the window follow its clients (the UI's view) as before.
+ */
+async function forceWindowSize(r: TmuxRunner, windowId: string, width: number, height: number): Promise<void> {
+  await r.run(['resize-window', '-t', windowId, '-x', String(width), '-y', String(height)]);
+  await r.run(['set-option', '-q', '-w', '-u', '-t', windowId, 'window-size']);
 }
 
 export async function killSession(r: TmuxRunner, target: string): Promise<void> {

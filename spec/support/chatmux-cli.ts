@@ -83,9 +83,9 @@ export function sessionsOf(t: TestServer): string[] {
   }
 }
 
-/** A chat session's whole pane text, wrapped lines joined. */
+/** A chat session's whole pane text, wrapped lines joined (tmux 3.2's -J pads lines with spaces: trimmed). */
 export function capture(t: TestServer, session: string): string {
-  return t.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', `=${session}:`);
+  return t.tmux('capture-pane', '-p', '-J', '-S', '-', '-t', `=${session}:`).replace(/ +$/gm, '');
 }
 
 /** One describe block's private tmux server, temp project and global args, cleaned up afterAll. */
