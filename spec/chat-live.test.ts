@@ -7,7 +7,9 @@ import { makeChatContext } from '../lib/chat/context';
 import { createChat } from '../lib/chat/lifecycle';
 import { LiveChats } from '../lib/chat/live';
 import { chatServerOptions } from '../lib/chat/tmux-server';
-import { killAllTestServers, killTestServer, testSocketName, waitFor } from './support/tmux';
+import { endedText, endedWord } from '../lib/chat/status';
+import { versionAtLeast } from '../lib/control/version';
+import { killAllTestServers, killTestServer, systemTmuxVersion, testSocketName, waitFor } from './support/tmux';
 
 const dirs: string[] = [];
 afterAll(() => {
@@ -52,9 +54,12 @@ describe('LiveChats over one control connection', () => {
       expect(await live.neighbour(a.ref, 1)).not.toBe(a.ref);
       // A chat whose agent exits is marked dead with its status.
       await live.sendKeys(c.ref, Buffer.from([0x04])); // EOF to cat
-      // tmux reports the pane dead (its fd closed) a moment before the exit status is known.
-      await waitFor(() => live.get(c.ref)?.dead && live.get(c.ref)!.exitStatus !== null, 5000, 'dead mark with its status');
-      expect(live.get(c.ref)!.exitStatus).toBe(0);
+      await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
+      // The status follows a moment later (tmux reaps the process after the pty closed); tmux < 3.4
+      // sometimes never records it (measured: 4 of 30 on 3.3a), and then the chat just says "exited".
+      const known = await waitFor(() => live.get(c.ref)!.exitStatus !== null, 3000, 'exit status').then(() => true, () => false);
+      if (versionAtLeast(systemTmuxVersion(), 3, 4)) expect(known).toBe(true);
+      expect(endedText(live.get(c.ref)!.exitStatus, live.get(c.ref)!.exitSignal)).toBe(known ? 'exited with status 0' : 'exited');
     } finally {
       await live.leaveAll();
     }
@@ -64,5 +69,31 @@ describe('LiveChats over one control connection', () => {
     expect(sessions.filter((n) => n.startsWith('chatmux-view'))).toEqual([]);
     expect(sessions.filter((n) => n.startsWith('wg-chat-')).length).toBe(3);
     s.kill();
+  });
+
+  test('a chat killed by a signal says which (tmux ≥ 3.3), never waits for a status that will not come', async () => {
+    const s = setup();
+    const c = await createChat(s.cli, s.ctx, { executor: 'cmd', name: 'victim', argv: ['sh', '-c', 'echo VICTIM-UP; exec sleep 1000'] });
+    const live = await LiveChats.start(s.ctx, { width: 80, height: 24 });
+    try {
+      await live.show([{ ref: c.ref, cols: 80, rows: 24 }]);
+      await waitFor(() => screenText(live, c.ref).includes('VICTIM-UP'), 5000, 'chat running');
+      const pid = Number((await s.cli.run(['display-message', '-p', '-t', live.get(c.ref)!.paneId!, '#{pane_pid}']))[0]);
+      process.kill(pid, 'SIGTERM');
+      await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
+      const x = live.get(c.ref)!;
+      if (versionAtLeast(systemTmuxVersion(), 3, 3)) {
+        await waitFor(() => live.get(c.ref)!.exitSignal === 15, 3000, 'the signal');
+        expect(endedText(x.exitStatus, x.exitSignal)).toBe('killed by signal 15 (SIGTERM)');
+        expect(endedWord('dead', x.exitStatus, x.exitSignal)).toBe('dead(SIGTERM)');
+      } else {
+        // tmux 3.2 records neither a status nor the signal.
+        expect(endedText(x.exitStatus, x.exitSignal)).toBe('exited');
+      }
+      expect(x.exitStatus).toBeNull();
+    } finally {
+      await live.leaveAll();
+      s.kill();
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { TmuxRunner } from '../control/exec';
 import { listClients, listPanes, listWindows } from '../control/commands';
 import { isNoServer } from '../control/errors';
 import { listSessionsWithMeta, metaOf } from './metadata';
+import { endedText } from './status';
 
 export interface InspectedPane {
   id: string;
@@ -12,6 +13,7 @@ export interface InspectedPane {
   height: number;
   dead: boolean;
   exitStatus: number | null;
+  exitSignal: number | null;
 }
 
 export interface InspectedWindow {
@@ -71,7 +73,7 @@ export async function inspectServer(r: TmuxRunner): Promise<Inspection> {
             id: w.id, index: w.index, name: w.name, width: w.width, height: w.height, linkedSessions: w.linkedSessions,
             panes: panes
               .filter((p) => p.sessionId === s.id && p.windowId === w.id)
-              .map((p) => ({ id: p.id, pid: p.pid, command: p.currentCommand, width: p.width, height: p.height, dead: p.dead, exitStatus: p.dead ? p.deadStatus : null })),
+              .map((p) => ({ id: p.id, pid: p.pid, command: p.currentCommand, width: p.width, height: p.height, dead: p.dead, exitStatus: p.dead ? p.deadStatus : null, exitSignal: p.dead ? p.deadSignal : null })),
           })),
       };
     }),
@@ -89,7 +91,7 @@ export function formatInspection(x: Inspection, socket: string): string {
     for (const w of s.windows) {
       lines.push(`  window ${w.id} #${w.index} ${JSON.stringify(w.name)} ${w.width}x${w.height}${w.linkedSessions > 1 ? ` linked into ${w.linkedSessions} sessions` : ''}`);
       for (const p of w.panes) {
-        lines.push(`    pane ${p.id} pid ${p.pid} ${p.dead ? `dead (exit status ${p.exitStatus ?? '?'})` : `running ${JSON.stringify(p.command)}`} ${p.width}x${p.height}`);
+        lines.push(`    pane ${p.id} pid ${p.pid} ${p.dead ? `dead (${endedText(p.exitStatus, p.exitSignal)})` : `running ${JSON.stringify(p.command)}`} ${p.width}x${p.height}`);
       }
     }
   }

@@ -20,6 +20,7 @@ import { outputLogCommand, startStderrLog, wrappedCommand, writeResumeBanner } f
 import { listSessionsWithMeta, writeChatOptions, writeResumeIdOption } from './metadata';
 import { chatSessionName, refFor, refNumber } from './naming';
 import { findChat, readRegistry, updateRegistry, type ChatRecord, type ExecutorName, type Registry } from './registry';
+import { endedText } from './status';
 import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkLabel, checkModel, checkPath } from './validate';
 
 /**
@@ -324,7 +325,7 @@ export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, i
   if (chat.state !== 'running') throw new ChatStateError(`${ref} is ${chat.state}; start it with: chatmux chat attach ${ref}`);
   const pane = await chatPane(r, chat);
   if (!pane) throw new ChatStateError(`${ref} has no tmux session (the server was stopped?); run chatmux chat list to bring it back`);
-  if (pane.dead) throw new ChatStateError(`${ref}'s program has exited (status ${pane.deadStatus ?? '?'}); chatmux chat close ${ref} and open it again`);
+  if (pane.dead) throw new ChatStateError(`${ref}'s program ended (${endedText(pane.deadStatus, pane.deadSignal)}); chatmux chat close ${ref} and open it again`);
   // In copy mode the keys would be copy-mode commands, not text for the agent.
   if (pane.inMode) await cancelMode(r, pane.id);
   if (Buffer.isBuffer(input) && !isValidUtf8(input)) {

@@ -13,6 +13,7 @@ export interface ChatView extends ChatRecord {
   /** The agent exited (the pane is kept by remain-on-exit). */
   exited: boolean;
   exitStatus: number | null;
+  exitSignal: number | null;
   pid: number | null;
   attachedClients: number;
 }
@@ -49,6 +50,7 @@ export async function listChatsWithPanes(
         live: r ? !!s : null,
         exited: !!p?.dead,
         exitStatus: p?.dead ? p.deadStatus : null,
+        exitSignal: p?.dead ? p.deadSignal : null,
         pid: p && !p.dead ? p.pid : null,
         attachedClients: s?.attached ?? 0,
       };

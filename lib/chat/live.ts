@@ -38,6 +38,8 @@ export interface LiveChat {
   /** The agent exited; its pane is kept (remain-on-exit) with this status. */
   dead: boolean;
   exitStatus: number | null;
+  /** The signal that killed it (status null); both null: tmux does not know (yet) how it ended. */
+  exitSignal: number | null;
   /** Output arrived since the user last looked at it. */
   activity: boolean;
   depth: number;
@@ -133,7 +135,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
     await live.setClientSize(o.width, o.height);
     // Dead/alive and current command of every pane in the view session, pushed by tmux.
-    await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_pid}:#{pane_current_command}').catch(() => {});
+    await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {});
     for (const w of warnings) live.emit('warning', w);
     await live.backfill();
     return live;
@@ -407,7 +409,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       seen.add(v.ref);
       let chat = this.byRef.get(v.ref);
       if (!chat) {
-        chat = { ref: v.ref, record: v, paneId: null, windowId: null, dead: false, exitStatus: null, activity: false, depth: 0 };
+        chat = { ref: v.ref, record: v, paneId: null, windowId: null, dead: false, exitStatus: null, exitSignal: null, activity: false, depth: 0 };
         this.byRef.set(v.ref, chat);
       }
       chat.record = v;
@@ -432,6 +434,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
         chat.windowId = null;
         chat.dead = false;
         chat.exitStatus = null;
+        chat.exitSignal = null;
         this.dropTerminal(v.ref);
       }
     }
@@ -459,6 +462,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private applyPaneInfo(chat: LiveChat, p: PaneInfo): void {
     chat.dead = p.dead;
     chat.exitStatus = p.dead ? p.deadStatus : null;
+    chat.exitSignal = p.dead ? p.deadSignal : null;
     const term = this.terminals.get(chat.ref);
     if (term) term.resize(p.width, p.height);
   }
@@ -534,13 +538,15 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       case 'subscriptionChanged': {
         if (n.name !== PANE_SUBSCRIPTION || !n.paneId) break;
         const chat = this.byPane.get(n.paneId);
-        const [dead, status] = n.value.split(':');
+        const [dead, status, signal] = n.value.split(':');
         if (chat) {
           const isDead = dead === '1';
           const st = isDead && status !== '' ? Number(status) : null;
-          if (chat.dead !== isDead || chat.exitStatus !== st) {
+          const sig = isDead && signal !== '' && signal !== undefined ? Number(signal) : null;
+          if (chat.dead !== isDead || chat.exitStatus !== st || chat.exitSignal !== sig) {
             chat.dead = isDead;
             chat.exitStatus = st;
+            chat.exitSignal = sig;
             this.emit('changed');
           }
         }

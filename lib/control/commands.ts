@@ -191,7 +191,10 @@ export interface PaneInfo {
   width: number;
   height: number;
   dead: boolean;
+  /** Exit status; null while tmux has not reaped the process, after a signal, and sometimes never (tmux < 3.4 can lose it). */
   deadStatus: number | null;
+  /** The signal that killed it (tmux ≥ 3.3; always null on 3.2). */
+  deadSignal: number | null;
   active: boolean;
   inMode: boolean;
   historySize: number;
@@ -227,7 +230,7 @@ const PANE_FIELDS = [
   'pane_active', 'pane_in_mode', 'history_size', 'cursor_x', 'cursor_y', 'cursor_flag', 'alternate_on',
   'alternate_saved_x', 'alternate_saved_y', 'window_activity',
   'insert_flag', 'keypad_cursor_flag', 'keypad_flag', 'wrap_flag', 'origin_flag', 'scroll_region_upper', 'scroll_region_lower',
-  'mouse_standard_flag', 'mouse_button_flag', 'mouse_any_flag', 'mouse_sgr_flag', 'mouse_utf8_flag',
+  'mouse_standard_flag', 'mouse_button_flag', 'mouse_any_flag', 'mouse_sgr_flag', 'mouse_utf8_flag', 'pane_dead_signal',
   // last: free text takes the rest of the row
   'pane_current_command',
 ];
@@ -244,7 +247,8 @@ function parsePane(l: string): PaneInfo {
       scrollRegionUpper: int(p[23]), scrollRegionLower: int(p[24]), mouseStandard: p[25] === '1', mouseButton: p[26] === '1',
       mouseAny: p[27] === '1', mouseSgr: p[28] === '1', mouseUtf8: p[29] === '1',
     },
-    currentCommand: p[30]!,
+    deadSignal: p[6] === '1' && p[30] !== '' ? int(p[30]) : null,
+    currentCommand: p[31]!,
   };
 }
 

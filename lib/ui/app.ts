@@ -10,7 +10,7 @@ import blessed, { type Widgets } from 'blessed';
 import type { LiveChat, LiveChats } from '../chat/live';
 import type { ChatContext } from '../chat/context';
 import { EXECUTORS, type ExecutorName } from '../chat/executor-names';
-import { statusWord } from '../chat/status';
+import { endedText, endedWord, statusWord } from '../chat/status';
 import { ConfirmDialog, Dialog, esc, ExitDialog, FormDialog, TextDialog, type ExitDecision } from './dialogs';
 import { InputTokenizer, parsePrefix, wheelOf, type Token } from './input';
 import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, type Rect } from './layout';
@@ -405,7 +405,7 @@ class ChatmuxApp {
   }
 
   private stateOf(c: LiveChat): string {
-    if (c.dead) return `dead(${c.exitStatus ?? '?'})`;
+    if (c.dead) return endedWord('dead', c.exitStatus, c.exitSignal);
     return statusWord({ ...c.record, exited: false });
   }
 
@@ -458,7 +458,7 @@ class ChatmuxApp {
         return;
       }
       let text = '';
-      if (c.dead) text = ` exited with status ${c.exitStatus ?? '?'} — R restart (resume) • X close`;
+      if (c.dead) text = ` ${endedText(c.exitStatus, c.exitSignal)} — R restart (resume) • X close`;
       else if (!c.paneId && c.record.state === 'closed') text = ' closed — press Enter (or prefix o) to start it again';
       else if (!c.paneId) text = ' no tmux session — prefix o brings it back';
       else if (!live!.terminal(c.ref)) text = ' restoring…';

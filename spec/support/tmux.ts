@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { TmuxCli } from '../../lib/control/exec';
 import { tmuxEnv, type TmuxServerOptions } from '../../lib/control/server';
+import { parseTmuxVersion, type TmuxVersion } from '../../lib/control/version';
 
 export interface TestServer {
   socket: string;
@@ -67,4 +68,11 @@ export async function waitFor<T>(fn: () => T | Promise<T>, timeoutMs = 5000, wha
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/** The version of the `tmux` on PATH (the one the tests run against). */
+export function systemTmuxVersion(): TmuxVersion {
+  const v = parseTmuxVersion(execFileSync('tmux', ['-V'], { encoding: 'utf8' }));
+  if (!v) throw new Error('cannot read tmux -V');
+  return v;
 }
