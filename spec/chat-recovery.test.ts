@@ -97,9 +97,11 @@ describe('sweep, adoption and two projects with the same folder name', () => {
     expect(sessionsOf(t)).toContain(`wg-chat-${tagA}-chat-1`);
   });
 
-  test('a corrupt registry is kept aside and rebuilt from tmux user options, with a warning', async () => {
+  test('a corrupt registry with no backup is kept aside and rebuilt from tmux user options, with a warning', async () => {
     const regA = path.join(a.stateDir, 'chats.json');
     fs.writeFileSync(regA, '{"version": 1, "chats": [ oops');
+    // Without the backup (registry-faults covers restoring from it): rebuilt from tmux.
+    fs.rmSync(regA + '.bak');
     const listed = await runChatmux([...ga, 'chat', 'list', '--json']);
     expect(listed).toMatchObject({ code: 0 });
     expect(listed.stderr).toMatch(/warning: .*chats\.json was unreadable .*kept as chats\.json\.corrupt-/);

@@ -1,13 +1,17 @@
 /**
  * The registry `<stateDir>/chats.json`: what must outlive the tmux server (executor, argv,
- * model, endpoint, resume id, state). Written atomically under a lock, validated on read.
+ * model, endpoint, resume id, state). Written durably under a lock, validated on read.
  * Never holds a secret: only the NAME of the variable holding the API key.
+ *
+ * Every successful write is followed by the same bytes in `chats.json.bak`, so a file
+ * corrupted later (by hand, by another tool) is restored whole — closed and archived chats
+ * included — instead of being rebuilt from the chats tmux still runs.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import * as lockfile from 'proper-lockfile';
-import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
+import { describeErrno, realFs, TEMP_INFIX, writeFileDurably, type FsSeam } from './atomic-write';
+import { acquireLock } from './state-lock';
 import type { ChatContext } from './context';
 
 import { EXECUTORS, type ExecutorName } from './executor-names';
@@ -34,6 +38,14 @@ export const ChatRecordSchema = z.object({
   state: z.enum(CHAT_STATES),
   /** pid of the process creating the session while state is `starting`. */
   starterPid: z.number().int().nullable().default(null),
+  /**
+   * pid of the process stopping the chat: set together with state closed/archived BEFORE
+   * the session is killed, cleared after. A sweep leaves such a chat alone while that pid
+   * lives, and finishes the kill when it died half-way.
+   */
+  stopperPid: z.number().int().nullable().optional(),
+  /** Why the chat is in its state when chatmux put it there on its own (e.g. an interrupted start). */
+  stateReason: z.string().nullable().optional(),
   session: z.string(),
   created: z.string(),
   /** When the current run started (ISO), used to find a codex rollout. */
@@ -90,15 +102,39 @@ function parseRegistry(text: string): ReadResult {
   return { ok: true, registry: r.data };
 }
 
+export function backupPath(ctx: ChatContext): string {
+  return registryPath(ctx) + '.bak';
+}
+
+function readText(file: string): string | null {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+}
+
+/** The last good copy, or null when there is none (or it is unreadable too). */
+export function readBackup(ctx: ChatContext): Registry | null {
+  let text: string | null;
+  try {
+    text = readText(backupPath(ctx));
+  } catch {
+    return null;
+  }
+  if (text === null) return null;
+  const parsed = parseRegistry(text);
+  return parsed.ok ? parsed.registry : null;
+}
+
 /** Read without the lock (a snapshot; writers replace the file atomically). */
 export async function readRegistry(ctx: ChatContext, rebuild?: RegistryRebuilder): Promise<Registry> {
-  const file = registryPath(ctx);
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return emptyRegistry(ctx);
-    throw e;
+  const text = readText(registryPath(ctx));
+  if (text === null) {
+    // Gone, but a backup is there: restore it (under the lock, through update()).
+    if (readText(backupPath(ctx)) === null) return emptyRegistry(ctx);
+    return updateRegistry(ctx, (r) => r, rebuild);
   }
   const parsed = parseRegistry(text);
   if (parsed.ok) return parsed.registry;
@@ -106,53 +142,122 @@ export async function readRegistry(ctx: ChatContext, rebuild?: RegistryRebuilder
   return updateRegistry(ctx, (r) => r, rebuild);
 }
 
-const LOCK_OPTIONS = {
-  realpath: false,
-  stale: 15000,
-  update: 3000,
-  retries: { retries: 200, factor: 1.2, minTimeout: 10, maxTimeout: 150, randomize: true },
-};
+/** The file system the registry writes through (tests inject faults here). */
+let registryFs: FsSeam = realFs;
+
+/** Run `fn` with the registry writing through `seam`; for fault-injection tests. */
+export async function withRegistryFs<T>(seam: FsSeam, fn: () => Promise<T>): Promise<T> {
+  const before = registryFs;
+  registryFs = seam;
+  try {
+    return await fn();
+  } finally {
+    registryFs = before;
+  }
+}
+
+/**
+ * Temp files of writes killed half-way (`chats.json.tmp-<pid>-…`, and write-file-atomic's
+ * `chats.json.<n>` from older versions). Called under the lock: no other writer is active,
+ * so any temp that is not ours is garbage.
+ */
+function removeStaleTemps(ctx: ChatContext): void {
+  const base = path.basename(registryPath(ctx));
+  let names: string[];
+  try {
+    names = fs.readdirSync(ctx.stateDir);
+  } catch {
+    return;
+  }
+  const ours = `${TEMP_INFIX}${process.pid}-`;
+  for (const n of names) {
+    if (!n.startsWith(base + '.')) continue;
+    const rest = n.slice(base.length);
+    const legacy = /^\.\d+$/.test(rest);
+    const temp = rest.startsWith(TEMP_INFIX) && !rest.startsWith(ours) && !rest.startsWith('.bak');
+    if (legacy || temp) fs.rmSync(path.join(ctx.stateDir, n), { force: true });
+  }
+}
+
+/** Load the registry under the lock, restoring the backup (or rebuilding) when the file is bad. */
+async function loadLocked(ctx: ChatContext, rebuild?: RegistryRebuilder): Promise<{ reg: Registry; text: string | null }> {
+  const file = registryPath(ctx);
+  const text = readText(file);
+  if (text !== null) {
+    const parsed = parseRegistry(text);
+    if (parsed.ok) return { reg: parsed.registry, text };
+  }
+  const backup = readBackup(ctx);
+  if (text === null && backup === null) return { reg: emptyRegistry(ctx), text };
+  let what: string;
+  if (text === null) {
+    what = `${file} was missing`;
+  } else {
+    const kept = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    fs.renameSync(file, kept);
+    what = `${file} was unreadable (${(parseRegistry(text) as { reason: string }).reason}); kept as ${path.basename(kept)}`;
+  }
+  let reg = emptyRegistry(ctx);
+  if (backup) {
+    reg = backup;
+    ctx.warn(`${what}; restored the last good copy (${backup.chats.length} chat(s)) from ${path.basename(backupPath(ctx))}`);
+  } else {
+    ctx.warn(`${what} and rebuilt the chat list from tmux`);
+  }
+  // Chats created after the backup (if any) still run in tmux.
+  if (rebuild) reg = await rebuild(reg);
+  // Written back even when unchanged: the file on disk is not this registry.
+  return { reg, text: null };
+}
 
 /**
  * Read-modify-write under the lock. `mutate` may change the registry in place or return a
- * new one; its result is written atomically (0600). Returns the registry as written.
+ * new one; its result is written durably (0600), then copied to the backup. Returns the
+ * registry as written. A failed write throws (DurableWriteError) and leaves the file as it was;
+ * `afterWrite` runs only after a successful write, still under the lock.
  */
 export async function updateRegistry(
   ctx: ChatContext,
   mutate: (reg: Registry) => Registry | void | Promise<Registry | void>,
   rebuild?: RegistryRebuilder,
+  o: { afterWrite?: (reg: Registry) => Promise<void> } = {},
 ): Promise<Registry> {
   ensureStateDir(ctx);
   const file = registryPath(ctx);
-  const release = await lockfile.lock(file, { ...LOCK_OPTIONS, lockfilePath: file + '.lock' });
+  const release = await acquireLock(file + '.lock', {
+    onBreak: (why) => ctx.warn(`removed a stale lock ${path.basename(file)}.lock (${why})`),
+  }).catch((err: NodeJS.ErrnoException) => {
+    // A full or read-only disk fails here already: say so plainly.
+    throw err.code ? new Error(`could not lock ${file}: ${describeErrno(err.code, err)}; nothing was changed`) : err;
+  });
   try {
-    let reg = emptyRegistry(ctx);
-    let text: string | null = null;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-    }
-    if (text !== null) {
-      const parsed = parseRegistry(text);
-      if (parsed.ok) reg = parsed.registry;
-      else {
-        const kept = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
-        fs.renameSync(file, kept);
-        ctx.warn(`${file} was unreadable (${parsed.reason}); kept as ${path.basename(kept)} and rebuilt the chat list from tmux`);
-        if (rebuild) reg = await rebuild(reg);
-      }
-    }
+    removeStaleTemps(ctx);
+    const { reg, text } = await loadLocked(ctx, rebuild);
     const out = (await mutate(reg)) ?? reg;
     const next = JSON.stringify(out, null, 2) + '\n';
     // Unchanged (e.g. a sweep with nothing to do): leave the file alone.
-    if (next !== text) await writeFileAtomic(file, next, { mode: 0o600 });
+    if (next !== text) {
+      writeFileDurably(file, next, { mode: 0o600, fs: registryFs });
+      writeBackup(ctx, next);
+    }
+    // Still under the lock: e.g. a counter kept elsewhere that must only grow.
+    await o.afterWrite?.(out);
     return out;
   } finally {
-    await release();
+    release();
+  }
+}
+
+/** The backup trails the registry by one write at most; failing to write it is only a warning. */
+function writeBackup(ctx: ChatContext, text: string): void {
+  try {
+    writeFileDurably(backupPath(ctx), text, { mode: 0o600, fs: registryFs });
+  } catch (err) {
+    ctx.warn(`${(err as Error).message} (the registry itself was written)`);
   }
 }
 
 export function findChat(reg: Registry, ref: string): ChatRecord | undefined {
   return reg.chats.find((c) => c.ref === ref);
 }
+
