@@ -10,6 +10,7 @@ import type { ChatContext } from './context';
 import { listSessionsWithMeta, metaOf, recordFromSession, type SessionMeta } from './metadata';
 import { refFromSessionName, refNumber } from './naming';
 import { findChat, type Registry, type RegistryRebuilder } from './registry';
+import { highWaterMark, readServerMark } from './refs';
 
 /** This project's chat sessions with valid metadata whose ref matches their name. */
 export function ownChatSessions(ctx: ChatContext, sessions: SessionInfo[]): { session: SessionInfo; meta: SessionMeta }[] {
@@ -46,6 +47,8 @@ export function rebuildFromTmux(r: TmuxRunner, ctx: ChatContext): RegistryRebuil
       if (!isNoServer(err)) ctx.warn(`could not list tmux sessions to rebuild the chat list: ${(err as Error).message}`);
     }
     const adopted = await adoptSessions(r, ctx, reg, sessions);
+    // Refs handed out before the loss stay taken, even those of chats tmux no longer runs.
+    reg.lastRef = highWaterMark(ctx, reg, await readServerMark(r, ctx));
     ctx.warn(`recovered ${adopted.length} chat(s) from tmux${adopted.length ? ': ' + adopted.join(', ') : ''}`);
     return reg;
   };

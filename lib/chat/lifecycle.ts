@@ -9,10 +9,13 @@ import * as path from 'node:path';
 import type { TmuxRunner } from '../control/exec';
 import {
   cancelMode, killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption, signalChannel,
-  type CreatedPane, type PaneInfo,
+  type CreatedPane, type PaneInfo, type SessionInfo,
 } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
 import { rebuildFromTmux } from './adopt';
+import { highWaterMark, readServerMark, writeServerMark } from './refs';
+import { repairInterrupted, type Repair } from './repair';
+import { processRunning } from './state-lock';
 import { chatFiles, type ChatContext } from './context';
 import { ChatStateError } from './errors';
 import { executorFor, type LaunchSpec } from './executors';
@@ -175,19 +178,27 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
  * Create and start a chat: the registry entry is written FIRST (state `starting`), so a
  * concurrent sweep never kills a chat being born, then the session.
  */
-/** Validate and write the registry entry (state `starting`, owned by this pid); allocates the ref. */
+/**
+ * Validate and write the registry entry (state `starting`, owned by this pid); allocates the
+ * ref above every high-water mark (refs.ts), so no ref is ever handed out twice.
+ */
 export async function createDraft(ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env, r?: TmuxRunner): Promise<ChatRecord> {
   // Fail on a missing key before anything is written.
   if (input.apiKeyEnv) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
   let chat!: ChatRecord;
-  await updateRegistry(ctx, (reg) => {
+  await updateRegistry(ctx, async (reg) => {
     const draft = draftRecord(ctx, input, reg);
-    const n = Math.max(reg.lastRef, ...reg.chats.map((c) => refNumber(c.ref))) + 1;
+    const n = highWaterMark(ctx, reg, r ? await readServerMark(r, ctx) : 0) + 1;
     reg.lastRef = n;
     chat = { ...draft, ref: refFor(n), session: chatSessionName(ctx.tag, refFor(n)) };
     reg.chats.push(chat);
-  }, r ? rebuildFromTmux(r, ctx) : undefined);
+  }, r ? rebuildFromTmux(r, ctx) : undefined, { afterWrite: r ? (reg) => markRefs(r, ctx, reg) : undefined });
   return chat;
+}
+
+/** Raise the server's ref mark; best effort (before the first session there is no server yet). */
+async function markRefs(r: TmuxRunner, ctx: ChatContext, reg: Registry): Promise<void> {
+  await writeServerMark(r, ctx, reg.lastRef).catch(() => undefined);
 }
 
 export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env): Promise<ChatRecord> {
@@ -195,10 +206,28 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
   try {
     await startChatSession(r, ctx, chat, { mode: 'fresh', env, width: input.width, height: input.height });
   } catch (err) {
-    await setRecord(ctx, chat.ref, { state: 'closed', starterPid: null });
+    await setRecord(ctx, chat.ref, { state: 'closed', starterPid: null, stateReason: `could not start: ${(err as Error).message}` }).catch(() => undefined);
     throw err;
   }
-  return setRecord(ctx, chat.ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+  let stoppedMeanwhile = false;
+  let out!: ChatRecord;
+  try {
+    await updateRegistry(ctx, (reg) => {
+      const c = findChat(reg, chat.ref);
+      if (!c) throw unknownChat(chat.ref);
+      // Closed or archived while it was starting: that wins, the session goes.
+      stoppedMeanwhile = c.state !== 'starting';
+      if (!stoppedMeanwhile) Object.assign(c, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+      out = { ...c };
+    }, undefined, { afterWrite: (reg) => markRefs(r, ctx, reg) });
+  } catch (err) {
+    // The registry cannot say it runs (full disk?): take the session back so tmux and the
+    // registry agree. The entry stays `starting` with this pid; the next list marks it closed.
+    await killChatSession(r, chat.session).catch(() => undefined);
+    throw err;
+  }
+  if (stoppedMeanwhile) await killChatSession(r, chat.session);
+  return out;
 }
 
 /** Update fields of one record under the lock; returns the updated record. */
@@ -208,6 +237,7 @@ export async function setRecord(ctx: ChatContext, ref: string, patch: Partial<Ch
     const c = findChat(reg, ref);
     if (!c) throw unknownChat(ref);
     Object.assign(c, patch);
+    if (patch.state === 'running' && !('stateReason' in patch)) c.stateReason = null;
     out = c;
   });
   return out!;
@@ -245,19 +275,40 @@ export async function killChatSession(r: TmuxRunner, session: string): Promise<b
   return windows.length > 0;
 }
 
+/**
+ * Close or archive: the new state is recorded FIRST (with this pid as the stopper), then the
+ * session is killed. A `chat list` or UI start racing with us reads closed/archived and never
+ * resumes the chat; a failing registry write (full or read-only disk) fails before anything
+ * is killed; a stopper killed half-way is finished by the next list or sweep (repair.ts).
+ */
+async function stopChat(r: TmuxRunner, ctx: ChatContext, ref: string, state: 'closed' | 'archived'): Promise<ChatRecord> {
+  let chat!: ChatRecord;
+  await updateRegistry(ctx, (reg) => {
+    const c = findChat(reg, ref);
+    if (!c) throw unknownChat(ref);
+    if (state === 'closed' && c.state === 'archived') throw new ChatStateError(`${ref} is archived`);
+    Object.assign(c, { state, starterPid: null, stopperPid: process.pid, stateReason: null });
+    chat = { ...c };
+  }, rebuildFromTmux(r, ctx));
+  await killChatSession(r, chat.session);
+  let out = chat;
+  // Best effort: the chat is stopped either way; a stopperPid left behind is cleared by repair.
+  await updateRegistry(ctx, (reg) => {
+    const c = findChat(reg, ref);
+    if (c?.stopperPid === process.pid) c.stopperPid = null;
+    if (c) out = { ...c };
+  }).catch(() => undefined);
+  return out;
+}
+
 /** Stop the process, keep the chat: it starts fresh next time it is opened. */
 export async function closeChat(r: TmuxRunner, ctx: ChatContext, ref: string): Promise<ChatRecord> {
-  const chat = await getChat(ctx, ref, r);
-  if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived`);
-  await killChatSession(r, chat.session);
-  return setRecord(ctx, ref, { state: 'closed', starterPid: null });
+  return stopChat(r, ctx, ref, 'closed');
 }
 
 /** Stop it and hide it for good (refs are never reused). */
 export async function archiveChat(r: TmuxRunner, ctx: ChatContext, ref: string): Promise<ChatRecord> {
-  const chat = await getChat(ctx, ref, r);
-  await killChatSession(r, chat.session);
-  return setRecord(ctx, ref, { state: 'archived', starterPid: null });
+  return stopChat(r, ctx, ref, 'archived');
 }
 
 export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, name: string, role?: string): Promise<ChatRecord> {
@@ -343,51 +394,50 @@ export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, i
   }
 }
 
+/** The process runs (a killed, unreaped zombie does not). */
 export function pidAlive(pid: number | null): boolean {
-  if (!pid) return false;
+  return processRunning(pid);
+}
+
+/** Live sessions on the server by name (empty when no server runs). */
+export async function liveSessions(r: TmuxRunner): Promise<Map<string, SessionInfo>> {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    return new Map((await listSessionsWithMeta(r)).map((s) => [s.name, s]));
+  } catch (err) {
+    if (isNoServer(err)) return new Map();
+    throw err;
   }
 }
 
 /** Names of live sessions on the server ([] when no server runs). */
 export async function liveSessionNames(r: TmuxRunner): Promise<Set<string>> {
-  try {
-    return new Set((await listSessionsWithMeta(r)).map((s) => s.name));
-  } catch (err) {
-    if (isNoServer(err)) return new Set();
-    throw err;
-  }
+  return new Set((await liveSessions(r)).keys());
 }
 
 export interface ResumeReport {
   resumed: string[];
   /** Chats that could not be brought back, with the reason. */
   skipped: { ref: string; reason: string }[];
+  /** Work of killed chatmux processes finished here (repair.ts). */
+  repaired: Repair[];
 }
 
 /**
  * Bring back every `running` chat whose session is gone (tmux server died, reboot) with its
  * executor's resume argv, the saved output tail shown above the new screen. Runs under the
- * registry lock so two processes never resume the same chat twice.
+ * registry lock so two processes never resume the same chat twice. Closed and archived chats
+ * are never resumed (close/archive record their state before killing the session); the work
+ * of killed `chat new`/`close`/`archive` processes is finished first (repair.ts).
  */
 export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource = process.env): Promise<ResumeReport> {
-  const report: ResumeReport = { resumed: [], skipped: [] };
+  const report: ResumeReport = { resumed: [], skipped: [], repaired: [] };
   const snapshot = await readRegistry(ctx, rebuildFromTmux(r, ctx));
-  if (!snapshot.chats.some((c) => c.state === 'running' || c.state === 'starting')) return report;
+  if (!snapshot.chats.some((c) => c.state === 'running' || c.state === 'starting' || c.stopperPid)) return report;
   await updateRegistry(ctx, async (reg) => {
-    const live = await liveSessionNames(r);
+    const live = await liveSessions(r);
+    report.repaired = await repairInterrupted(r, ctx, reg, live, (s) => killChatSession(r, s));
     for (const chat of reg.chats) {
-      if (live.has(chat.session)) continue;
-      if (chat.state === 'starting') {
-        // Its creator died before the session existed: nothing ran yet.
-        if (!pidAlive(chat.starterPid)) Object.assign(chat, { state: 'closed', starterPid: null });
-        continue;
-      }
-      if (chat.state !== 'running') continue;
+      if (chat.state !== 'running' || live.has(chat.session)) continue;
       try {
         learnResumeIdOffline(ctx, chat, reg);
         const banner = writeResumeBanner(ctx, chat.ref, 'tmux lost its session');
@@ -399,6 +449,7 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
       }
     }
   }, rebuildFromTmux(r, ctx));
+  for (const x of report.repaired) ctx.warn(`${x.ref}: ${x.what}`);
   return report;
 }
 

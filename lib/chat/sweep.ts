@@ -12,6 +12,7 @@ import type { ChatContext } from './context';
 import { killChatSession } from './lifecycle';
 import { listSessionsWithMeta } from './metadata';
 import { projectSessionPrefix } from './naming';
+import { repairInterrupted } from './repair';
 import { findChat, readRegistry, updateRegistry } from './registry';
 import { killSession } from '../control/commands';
 
@@ -57,11 +58,19 @@ export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boole
     const before = new Set(reg.chats.map((c) => c.ref));
     const refs = await adoptSessions(r, ctx, reg, sessions, dryRun);
     for (const ref of refs) report.adopted.push({ session: own.find((x) => x.meta.ref === ref)!.session.name, ref, reason: 'valid metadata, missing from the registry' });
+    const killedByRepair = new Set<string>();
+    if (!dryRun) {
+      for (const x of await repairInterrupted(r, ctx, reg, new Map(sessions.map((s) => [s.name, s])), (s) => killChatSession(r, s))) {
+        ctx.warn(`${x.ref}: ${x.what}`);
+        if (x.killed) killedByRepair.add(x.killed);
+      }
+    }
     archived = new Set(own.filter((x) => before.has(x.meta.ref) && findChat(reg, x.meta.ref)?.state === 'archived').map((x) => x.meta.ref));
-    // A closed chat whose session runs was opened by someone else: it is running.
+    // A closed chat whose session runs was opened by someone else: it is running. Not while a
+    // close is under way (stopperPid): the session is about to go, and the close must hold.
     for (const x of own) {
       const c = findChat(reg, x.meta.ref);
-      if (c && c.state === 'closed') c.state = 'running';
+      if (c && c.state === 'closed' && !c.stopperPid && !killedByRepair.has(x.session.name)) c.state = 'running';
     }
   });
 
