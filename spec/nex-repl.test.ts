@@ -146,6 +146,24 @@ test('on a terminal, lines pasted together are one message', async () => {
   expect(msgs[msgs.length - 1].content).toBe('pasted one\npasted two');
 });
 
+test('on a terminal, nex asks for bracketed paste; a bracketed paste is one message, its last line kept until Enter', async () => {
+  const before = stub.modelRequests().length;
+  // No timer joins these lines: only the paste markers do.
+  const h = startRepl({ url: stub.url, terminal: true, pasteWindowMs: 0 });
+  expect(h.out()).toContain('\x1b[?2004h');
+  h.type('\x1b[200~first line\rsecond line\rthird line\x1b[201~');
+  await new Promise((r) => setTimeout(r, 150));
+  expect(stub.modelRequests()).toHaveLength(before);
+  h.type(' edited\r');
+  await waitFor(() => h.out().includes('(messages: 1)'), 5000, 'reply');
+  expect(stub.modelRequests()).toHaveLength(before + 1);
+  const msgs = (stub.modelRequests()[before].body as { messages: Array<{ content: string }> }).messages;
+  expect(msgs[msgs.length - 1].content).toBe('first line\nsecond line\nthird line edited');
+  // Outside a paste a line is sent at once again.
+  h.type('typed\r');
+  await waitFor(() => stub.modelRequests().length === before + 2, 5000, 'typed line sent');
+});
+
 test('on a terminal, typing during a reply does not land inside it; the typed line comes back at the prompt', async () => {
   const h = startRepl({ url: stub.url, terminal: true, pasteWindowMs: 0 });
   stub.enqueue({ kind: 'reply', text: 'alpha beta gamma delta', delayMs: 120 });

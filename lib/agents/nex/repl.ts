@@ -3,8 +3,10 @@
  * error line per failure (and the chat goes on), Ctrl+C cancels the reply in progress.
  *
  * Input: a line is one message. A line ending in `\` continues on the next line. On a terminal,
- * lines that arrive within a few milliseconds of each other (a paste, or `chatmux chat send` of a
- * multi-line text) are one message. Slash commands: /help, /clear, /exit.
+ * nex turns on bracketed paste: a paste (or `chatmux chat send` of a multi-line text) arrives
+ * between ESC[200~ and ESC[201~ and is one message, its last line left for editing until Enter.
+ * Terminals that do not mark pastes: lines that arrive within a few milliseconds of each other
+ * are one message. Slash commands: /help, /clear, /exit.
  */
 import * as readline from 'node:readline';
 import { Writable } from 'node:stream';
@@ -52,6 +54,8 @@ const HELP = [
 ].join('\n');
 
 const COMMAND = /^\/([a-z]+)$/;
+const BRACKETED_PASTE_ON = '\x1b[?2004h';
+const BRACKETED_PASTE_OFF = '\x1b[?2004l';
 
 export function runRepl(o: ReplOptions): Repl {
   const input = o.input ?? process.stdin;
@@ -111,6 +115,16 @@ export function runRepl(o: ReplOptions): Repl {
   /** Lines of the message being assembled that readline put in its history (it skips blank ones). */
   let historyLines = 0;
   let pasteTimer: NodeJS.Timeout | null = null;
+  /** Inside a bracketed paste: its line breaks join lines instead of sending them. */
+  let pasting = false;
+  if (terminal) {
+    // readline turns ESC[200~ / ESC[201~ into these keys (and inserts nothing for them).
+    input.on('keypress', (_s: string, key?: { name?: string }) => {
+      if (key?.name === 'paste-start') pasting = true;
+      else if (key?.name === 'paste-end') pasting = false;
+    });
+    output.write(BRACKETED_PASTE_ON);
+  }
   /** Messages waiting for the model; `typedWhileBusy` ones were never shown on screen. */
   const queue: Array<{ text: string; typedWhileBusy: boolean }> = [];
   let busy = false;
@@ -125,8 +139,8 @@ export function runRepl(o: ReplOptions): Repl {
     if (pasteTimer) clearTimeout(pasteTimer);
     pasteTimer = null;
     if (line.trim()) historyLines++;
-    if (line.endsWith('\\')) {
-      buffer.push(line.slice(0, -1));
+    if (line.endsWith('\\') || pasting) {
+      buffer.push(pasting ? line : line.slice(0, -1));
       if (!busy) {
         rl.setPrompt('. ');
         rl.prompt(true);
@@ -274,6 +288,7 @@ export function runRepl(o: ReplOptions): Repl {
   function finish(): void {
     if (finished) return;
     finished = true;
+    if (terminal) output.write(BRACKETED_PASTE_OFF);
     current?.abort();
     rl.close();
     resolveDone();
