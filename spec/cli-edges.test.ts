@@ -7,6 +7,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { killAllTestServers, waitFor } from './support/tmux';
+import { makeUiDriver, type UiDriver } from './support/ui-driver';
 import { BIN, capture, chatFixture, cleanEnv, FAKE_AGENT, runChatmux, sessionsOf } from './support/chatmux-cli';
 
 afterAll(() => killAllTestServers());
@@ -79,5 +80,69 @@ describe('commands after the tmux server was lost', () => {
     } finally {
       follow.kill();
     }
+  });
+});
+
+describe('a chat that cannot start says why', () => {
+  const { t, p, g } = chatFixture();
+  const env = cleanEnv();
+
+  test('chat new refuses a program it cannot run (exit 2) and creates nothing', async () => {
+    const missing = await runChatmux([...g, 'chat', 'new', '--', '/no/such/cmd'], { env });
+    expect(missing).toMatchObject({ code: 2, stdout: '' });
+    expect(missing.stderr).toContain('command not found: /no/such/cmd');
+    // codex not on the creator's PATH: say how to install it.
+    const noCodex = await runChatmux([...g, 'chat', 'new', '--executor', 'codex'], { env: cleanEnv({ PATH: '/usr/bin:/bin' }) });
+    expect(noCodex).toMatchObject({ code: 2, stdout: '' });
+    expect(noCodex.stderr).toContain('command not found: codex');
+    expect(noCodex.stderr).toContain('npm install -g @openai/codex');
+    fs.writeFileSync(path.join(p.project, 'not-executable.sh'), 'echo hi\n', { mode: 0o644 });
+    const denied = await runChatmux([...g, 'chat', 'new', '--', './not-executable.sh'], { env });
+    expect(denied).toMatchObject({ code: 2 });
+    expect(denied.stderr).toContain('permission denied: ./not-executable.sh');
+    const unknownName = await runChatmux([...g, 'chat', 'new', '--', 'chatmux-no-such-program'], { env });
+    expect(unknownName).toMatchObject({ code: 2 });
+    expect(unknownName.stderr).toContain('command not found: chatmux-no-such-program');
+    expect(sessionsOf(t)).toEqual([]);
+    // No registry entry and no ref used up: the next chat is chat-1.
+    const ok = await runChatmux([...g, 'chat', 'new', '--', FAKE_AGENT], { env });
+    expect(ok).toMatchObject({ code: 0, stdout: 'chat-1\n' });
+  });
+
+  test('a program gone before a resume: the pane and stderr.log say why', async () => {
+    const agent = path.join(p.project, 'agent.sh');
+    fs.copyFileSync(FAKE_AGENT, agent);
+    fs.chmodSync(agent, 0o755);
+    const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', './agent.sh'], { env })).stdout);
+    await waitFor(() => capture(t, rec.session).includes('READY'), 5000, 'agent start');
+    t.tmux('kill-server');
+    fs.rmSync(agent);
+    expect(await runChatmux([...g, 'chat', 'list'], { env })).toMatchObject({ code: 0 });
+    await waitFor(() => capture(t, rec.session).includes(`chatmux: ${rec.ref} cannot start: command not found: ./agent.sh`), 5000, 'reason in the pane');
+    await waitFor(() => t.tmux('display-message', '-p', '-t', `=${rec.session}:`, '#{pane_dead_status}').trim() === '127', 5000, 'dead 127');
+    const log = await runChatmux([...g, 'chat', 'log', rec.ref, '--stderr'], { env });
+    expect(log.stdout).toMatch(new RegExp(`^# chatmux \\S+ ${rec.ref} cannot start: command not found: \\./agent\\.sh$`, 'm'));
+  });
+});
+
+describe('the UI\'s new-chat dialog', () => {
+  let ui: UiDriver | null = null;
+  afterAll(() => {
+    ui?.stop();
+    if (ui) fs.rmSync(ui.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  });
+
+  test('shows why a program cannot run, and creates nothing', async () => {
+    ui = makeUiDriver();
+    ui.start();
+    await ui.waitScreen('Welcome to chatmux');
+    ui.keys('n');
+    await ui.waitScreen('New chat');
+    ui.keys('Right'); // executor shell → cmd
+    for (let i = 0; i < 6; i++) ui.keys('Tab'); // to the command field
+    ui.type('/no/such/cmd --flag');
+    ui.keys('Enter');
+    await ui.waitScreen('command not found: /no/such/cmd');
+    expect(JSON.parse(fs.readFileSync(path.join(ui.project, '.chatmux', 'chats.json'), 'utf8'))).toMatchObject({ lastRef: 0, chats: [] });
   });
 });

@@ -22,6 +22,7 @@ import { executorFor, type LaunchSpec } from './executors';
 import { outputLogCommand, startStderrLog, wrappedCommand, writeResumeBanner } from './logs';
 import { listSessionsWithMeta, writeChatOptions, writeResumeIdOption } from './metadata';
 import { chatSessionName, refFor, refNumber } from './naming';
+import { checkChatProgram, execGuard } from './resolve-program';
 import { findChat, readRegistry, updateRegistry, type ChatRecord, type ExecutorName, type Registry } from './registry';
 import { endedText } from './status';
 import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkLabel, checkModel, checkPath } from './validate';
@@ -159,7 +160,7 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
     env: sessionEnv(ctx, chat, spec, env),
     width: o.width ?? DEFAULT_SIZE.width,
     height: o.height ?? DEFAULT_SIZE.height,
-    command: wrappedCommand(spec.argv, { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null, goChannel }),
+    command: wrappedCommand(execGuard(spec.argv, { stderrLog: files.stderrLog, ref: chat.ref }), { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null, goChannel }),
   }));
   try {
     // Our config sets this globally; on the user's own server (--socket default) set it here.
@@ -201,7 +202,18 @@ async function markRefs(r: TmuxRunner, ctx: ChatContext, reg: Registry): Promise
   await writeServerMark(r, ctx, reg.lastRef).catch(() => undefined);
 }
 
+/**
+ * Refuse bad input, then a program that cannot run (not found, not executable), before a ref,
+ * a registry entry or a session exists. createDraft checks the input again under the lock.
+ */
+export async function checkNewChat(ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env, r?: TmuxRunner): Promise<void> {
+  if (input.apiKeyEnv) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
+  const draft = draftRecord(ctx, input, await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined));
+  checkChatProgram(draft.executor, draft.argv, draft.cwd, env);
+}
+
 export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env): Promise<ChatRecord> {
+  await checkNewChat(ctx, input, env, r);
   const chat = await createDraft(ctx, input, env, r);
   try {
     await startChatSession(r, ctx, chat, { mode: 'fresh', env, width: input.width, height: input.height });

@@ -7,7 +7,7 @@ import { attachProcess, displayMessage, listClients, switchClient } from '../con
 import { chatFiles } from '../chat/context';
 import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
 import {
-  archiveChat, captureResumeIds, closeChat, createChat, getChat, openChat, renameChat, sendToChat,
+  archiveChat, captureResumeIds, checkNewChat, closeChat, createChat, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
 import { listChats, statusWord, type ChatView } from '../chat/list';
 import { plainText } from '../chat/logs';
@@ -93,6 +93,8 @@ export function register(program: Command, context: () => CliContext): void {
         endpoint: opts.endpoint ?? null, apiKeyEnv: opts.apiKeyEnv ?? null, cwd: opts.cwd === undefined ? undefined : path.resolve(opts.cwd), width: process.stdout.columns, height: process.stdout.rows,
       };
       if (!rt.runner) {
+        // (with tmux, createChat makes this check: the UI's dialog goes through it too)
+        await mapInputErrors(() => checkNewChat(rt.ctx, input));
         warnNoTmuxOnce(rt.ctx, rt.noTmuxReason!);
         const res = await mapInputErrors(() => runChatInForeground(rt.ctx, input, { stdin: process.stdin, stdout: process.stdout }));
         process.stderr.write(`chatmux: ${res.chat.ref} exited with status ${res.exitCode}${res.signal ? ` (signal ${res.signal})` : ''}\n`);
