@@ -10,6 +10,7 @@ import type { TmuxRunner } from '../control/exec';
 import { capturePane, capturePending, listPanes, type PaneInfo, type PaneModes } from '../control/commands';
 import { PaneTerminal } from './pane-terminal';
 import { SgrState } from './sgr-state';
+import { plainText, stripPadding, wrapsFromJoined } from './capture-rows';
 
 /** The pane state a restore needs (a subset of `listPanes`' PaneInfo, modes optional). */
 export type RestoreState = Pick<
@@ -19,12 +20,12 @@ export type RestoreState = Pick<
 
 export interface RestoreCaptures {
   /**
-   * `capture-pane -p -e -N -S -<n> -E -`: history lines then the current screen (the
-   * alternate one while `alternateOn`). With `-J` (`mainJoined`) wrapped rows come as one
-   * line and re-wrap in the emulator; without it every line is exactly one row.
+   * `capture-pane -p -e -N -S -<n> -E -`: history rows then the current screen (the
+   * alternate one while `alternateOn`), one line per row (never -J: see capture-rows.ts).
    */
   main: readonly string[];
-  mainJoined: boolean;
+  /** Per row of `main`: it wraps into the next row (from `wrapsFromJoined`); absent = none. */
+  wraps?: readonly boolean[] | null;
   /** `capture-pane -p -a -q -e -N`: the primary screen saved behind the alternate one. */
   saved?: readonly string[];
   /** Bytes of an unfinished escape sequence (`capture-pane -P -C`, decoded). */
@@ -45,13 +46,24 @@ class LineWriter {
   private readonly sgr = new SgrState();
   private rows = 0;
 
-  lines(lines: readonly string[]): void {
-    for (const l of lines) {
-      if (this.rows > 0) this.out += '\r\n';
-      this.out += this.sgr.sequence() + l + `${CSI}0m${CSI}K`;
+  /**
+   * `wraps[i]`: row i continues on the next row. It is written without a line break (and
+   * without the reset: the emulator's state is still tmux's), so the emulator wraps it itself
+   * and flags the next row as a soft wrap, reflowed on resize as tmux does.
+   */
+  lines(lines: readonly string[], wraps?: readonly boolean[] | null): void {
+    let continued = false;
+    lines.forEach((l, i) => {
+      const wrapping = wraps?.[i] === true && i < lines.length - 1;
+      if (!continued) {
+        if (this.rows > 0) this.out += '\r\n';
+        this.out += this.sgr.sequence();
+      }
+      this.out += wrapping ? l : stripPadding(l) + `${CSI}0m${CSI}K`;
       this.sgr.feed(l);
+      continued = wrapping;
       this.rows++;
-    }
+    });
   }
 
   /** Break to a fresh row (between separate captures), with default attributes. */
@@ -95,15 +107,14 @@ export function restoreStream(state: RestoreState, cap: RestoreCaptures): Buffer
   const height = Math.max(1, state.height);
   w.raw(`${CSI}0m${CSI}H`);
   if (!state.alternateOn) {
-    w.lines(cap.main);
+    w.lines(cap.main, cap.wraps);
   } else {
-    // Unjoined capture: the last `height` lines are the alternate screen, the rest history.
+    // One line per row: the last `height` rows are the alternate screen, the rest history.
     const main = cap.main;
-    // (A joined capture cannot be split exactly; pass one without -J here.)
     const split = Math.max(0, main.length - height);
     const history = main.slice(0, split);
     const screen = main.slice(split);
-    w.lines(history);
+    w.lines(history, cap.wraps?.slice(0, split));
     // The primary screen follows the history, exactly `height` rows.
     const saved = fitRows(cap.saved ?? [], height);
     w.breakLine();
@@ -114,7 +125,7 @@ export function restoreStream(state: RestoreState, cap: RestoreCaptures): Buffer
     w.raw(`${CSI}?1049h${CSI}H`);
     w.startBlock();
     // The alternate screen has no scrollback: never write more rows than it has.
-    w.lines(screen.slice(-height));
+    w.lines(screen.slice(-height), cap.wraps?.slice(split).slice(-height));
   }
   w.resetSgr();
   w.raw(modesAndCursor(state, height));
@@ -215,6 +226,8 @@ function sequenceRecorder(r: TmuxRunner): { runner: TmuxRunner; seq: () => numbe
 interface Snapshot {
   pane: PaneInfo;
   main: string[];
+  /** Plain `-J` capture of the same rows: where they wrap. */
+  joined: string[];
   saved: string[];
   pending: Buffer;
   outputSeq: number | null;
@@ -224,18 +237,20 @@ interface Snapshot {
  * State and captures in one go: sent together, tmux runs them back to back, so no pane
  * output lands between them.
  */
-async function snapshot(r: TmuxRunner, paneId: string, historyRows: number, join: boolean): Promise<Snapshot> {
+async function snapshot(r: TmuxRunner, paneId: string, historyRows: number): Promise<Snapshot> {
   const main = sequenceRecorder(r);
-  const [panes, lines, saved, pending] = await Promise.all([
+  // -S beyond the start of history is clamped by tmux.
+  const range = { start: historyRows > 0 ? -historyRows : 0, end: '-' } as const;
+  const [panes, lines, joined, saved, pending] = await Promise.all([
     listPanes(r, { target: paneId }),
-    // -S beyond the start of history is clamped by tmux.
-    capturePane(main.runner, paneId, { escapes: true, join, trailingSpaces: true, start: historyRows > 0 ? -historyRows : 0, end: '-' }),
+    capturePane(main.runner, paneId, { escapes: true, trailingSpaces: true, ...range }),
+    capturePane(r, paneId, { join: true, ...range }),
     capturePane(r, paneId, { alternate: true, quiet: true, escapes: true, trailingSpaces: true }),
     capturePending(r, paneId),
   ]);
   const pane = panes[0];
   if (!pane) throw new Error(`pane ${paneId} not found`);
-  return { pane, main: lines, saved, pending, outputSeq: main.seq() };
+  return { pane, main: lines, joined, saved, pending, outputSeq: main.seq() };
 }
 
 /**
@@ -244,19 +259,15 @@ async function snapshot(r: TmuxRunner, paneId: string, historyRows: number, join
  */
 export async function restorePane(r: TmuxRunner, paneId: string, term: PaneTerminal, scrollback: number): Promise<RestoreResult> {
   const historyRows = Math.max(0, Math.floor(scrollback));
-  // Joined rows keep their soft-wrap flag in the emulator; but an alternate screen needs the
-  // rows unjoined to split history from screen exactly, so then capture again without -J.
-  let snap = await snapshot(r, paneId, historyRows, true);
-  let joined = true;
-  if (snap.pane.alternateOn) {
-    snap = await snapshot(r, paneId, historyRows, false);
-    joined = false;
-  }
+  const snap = await snapshot(r, paneId, historyRows);
   const { pane } = snap;
   term.reset();
   term.resize(pane.width, pane.height);
   term.write(restoreStream(restoreStateOf(pane), {
-    main: snap.main, mainJoined: joined, saved: pane.alternateOn ? snap.saved : undefined, pending: snap.pending,
+    main: snap.main,
+    wraps: wrapsFromJoined(snap.main.map(plainText), snap.joined),
+    saved: pane.alternateOn ? snap.saved : undefined,
+    pending: snap.pending,
   }));
   await term.flush();
   return { pane, historyRows: Math.min(historyRows, pane.historySize), outputSeq: snap.outputSeq };
