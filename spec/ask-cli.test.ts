@@ -92,7 +92,7 @@ describe('chatmux ask through the CLI', () => {
 describe('ask helpers', () => {
   const chat = (over: Partial<ChatRecord>): ChatRecord => ({
     ref: 'chat-1', name: '', role: '', parent: null, executor: 'codex', argv: [], cwd: '/w', model: 'm', endpoint: 'http://h:1', apiKeyEnv: 'K',
-    resumeId: null, state: 'running', starterPid: null, session: 's', created: '', startedAt: null, ...over,
+    resumeId: null, state: 'running', starterPid: null, session: 's', created: '', startedAt: null, launchEnv: null, ...over,
   });
 
   test('codex exec argv: a first turn, then resume <id>; the message always on stdin', () => {

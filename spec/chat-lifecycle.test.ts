@@ -92,7 +92,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(badRef.code).toBe(2);
     const badUrl = await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '-e', 'ftp://x'], { env });
     expect(badUrl.code).toBe(2);
-    expect(badUrl.stderr).toContain('must be http:// or https://');
+    expect(badUrl.stderr).toContain('must start with http:// or https://');
     const noKey = await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '--api-key-env', 'CHATMUX_SPEC_UNSET_KEY'], { env });
     expect(noKey.code).toBe(2);
     expect(noKey.stderr).toContain('CHATMUX_SPEC_UNSET_KEY: the variable is not set');
@@ -251,11 +251,11 @@ describe('secrets', () => {
   test('the API key appears only in the chat session environment', async () => {
     const env = cleanEnv({ CHATMUX_SPEC_KEY: key, CHATMUX_CODEX_BIN: FAKE_AGENT, CHATMUX_CLAUDE_BIN: FAKE_AGENT });
     const codex = await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '-m', 'stub-model', '-e', 'http://127.0.0.1:9/v1', '--api-key-env', 'CHATMUX_SPEC_KEY', '--json'], {
-      env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
+      env: { ...env, FAKE_SHOW_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
     });
     expect(codex).toMatchObject({ code: 0 });
     const claude = await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '-e', 'http://127.0.0.1:9', '--api-key-env', 'CHATMUX_SPEC_KEY', '--json'], {
-      env: { ...env, FAKE_KEY_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
+      env: { ...env, FAKE_SHOW_VARS: 'CHATMUX_SPEC_KEY,ANTHROPIC_API_KEY,ANTHROPIC_AUTH_TOKEN' },
     });
     expect(claude).toMatchObject({ code: 0 });
     const recs = [JSON.parse(codex.stdout), JSON.parse(claude.stdout)];

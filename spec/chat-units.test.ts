@@ -18,7 +18,7 @@ afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 function record(over: Partial<ChatRecord> = {}): ChatRecord {
   return {
     ref: 'chat-3', name: '', role: '', parent: null, executor: 'cmd', argv: [], cwd: '/w', model: null, endpoint: null, apiKeyEnv: null,
-    resumeId: null, state: 'running', starterPid: null, session: 's', created: new Date().toISOString(), startedAt: null, ...over,
+    resumeId: null, state: 'running', starterPid: null, session: 's', created: new Date().toISOString(), startedAt: null, launchEnv: null, ...over,
   };
 }
 
@@ -41,7 +41,8 @@ describe('validation', () => {
     for (const ok of [`it's "q"; \\ #(x) {}`, 'café ☕', '']) expect(checkLabel('name', ok)).toBe(ok);
     for (const bad of ['a\nb', 'a\tb', '\x1b[31m', '\u0085', 'z'.repeat(201)]) expect(() => checkLabel('name', bad)).toThrow(ChatInputError);
     expect(() => checkEndpoint('file:///etc/passwd')).toThrow(/http/);
-    expect(() => checkEndpoint('not a url')).toThrow(/not a URL/);
+    expect(() => checkEndpoint('not a url')).toThrow(/spaces/);
+    expect(() => checkEndpoint('nonsense')).toThrow(/not a valid URL/);
     expect(checkEndpoint('http://127.0.0.1:8000/v1')).toBe('http://127.0.0.1:8000/v1');
   });
 });

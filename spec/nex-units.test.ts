@@ -151,9 +151,9 @@ describe('transcript', () => {
 });
 
 describe('keyFromEnv', () => {
-  test('named variable, default OPENAI_API_KEY, unset variable warns, bad names refused', () => {
+  test('named variable only (never a fallback like OPENAI_API_KEY), unset variable warns, bad names refused', () => {
     expect(keyFromEnv('MY_KEY', { MY_KEY: 'k1', OPENAI_API_KEY: 'k2' })).toEqual({ apiKey: 'k1', keyVar: 'MY_KEY' });
-    expect(keyFromEnv(undefined, { OPENAI_API_KEY: 'k2' })).toEqual({ apiKey: 'k2', keyVar: 'OPENAI_API_KEY' });
+    expect(keyFromEnv(undefined, { OPENAI_API_KEY: 'k2', ANTHROPIC_API_KEY: 'k3' })).toEqual({});
     expect(keyFromEnv(undefined, {})).toEqual({});
     const unset = keyFromEnv('NOPE', {});
     expect(unset.apiKey).toBeUndefined();

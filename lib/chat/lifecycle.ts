@@ -16,6 +16,7 @@ import { rebuildFromTmux } from './adopt';
 import { highWaterMark, readServerMark, writeServerMark } from './refs';
 import { repairInterrupted, type Repair } from './repair';
 import { processRunning } from './state-lock';
+import { recordLaunchEnv, sessionEnvArgs, starterEnvFor, wantedEnv } from './chat-env';
 import { chatFiles, type ChatContext } from './context';
 import { ChatStateError } from './errors';
 import { executorFor, type LaunchSpec } from './executors';
@@ -25,6 +26,7 @@ import { chatSessionName, refFor, refNumber } from './naming';
 import { checkChatProgram, execGuard } from './resolve-program';
 import { findChat, readRegistry, updateRegistry, type ChatRecord, type ExecutorName, type Registry } from './registry';
 import { endedText } from './status';
+import { cleanGlobalEnvironment } from './tmux-server';
 import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkLabel, checkModel, checkPath } from './validate';
 
 /**
@@ -68,7 +70,7 @@ export function apiKeyFor(chat: Pick<ChatRecord, 'apiKeyEnv'>, env: EnvSource): 
 }
 
 /** Validate a new chat's input into a record (ref and session filled in later). */
-function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry): Omit<ChatRecord, 'ref' | 'session'> {
+function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry, env: EnvSource): Omit<ChatRecord, 'ref' | 'session'> {
   const argv = checkArgv(input.argv ?? []);
   if (input.executor === 'cmd' && argv.length === 0) throw new ChatInputError('--executor cmd needs a command after --, e.g. chatmux chat new --executor cmd -- python3 -i');
   if (input.executor === 'nex' && (!input.model || !input.endpoint)) throw new ChatInputError('--executor nex needs -m MODEL and -e URL, e.g. chatmux chat new --executor nex -m qwen3 -e http://127.0.0.1:8000/v1');
@@ -84,27 +86,27 @@ function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry): Omit
     argv,
     cwd,
     model: input.model ? checkModel(input.model) : null,
-    endpoint: input.endpoint ? checkEndpoint(input.endpoint) : null,
-    apiKeyEnv: input.apiKeyEnv ? checkEnvVarName('--api-key-env', input.apiKeyEnv) : null,
+    // '' is refused, not taken as "none": a typo'd `--api-key-env "$VAR"` must not go unnoticed.
+    endpoint: input.endpoint != null ? checkEndpoint(input.endpoint) : null,
+    apiKeyEnv: input.apiKeyEnv != null ? checkEnvVarName('--api-key-env', input.apiKeyEnv) : null,
     resumeId: null,
     state: 'starting',
     starterPid: process.pid,
     created: new Date().toISOString(),
     startedAt: null,
+    launchEnv: recordLaunchEnv(env),
   };
 }
 
-/** The environment every chat carries, plus the executor's (which may hold the key). */
-function sessionEnv(ctx: ChatContext, chat: ChatRecord, spec: LaunchSpec, env: EnvSource): Record<string, string> {
-  return {
-    // The creator's PATH: tmux's global environment is whatever the server started with.
-    ...(env.PATH ? { PATH: env.PATH } : {}),
-    ...spec.env,
-    CHATMUX_CHAT_REF: chat.ref,
-    CHATMUX_PROJECT: ctx.project,
-    CHATMUX_SOCKET: ctx.socket,
-    CHATMUX_STATE_DIR: ctx.stateDir,
-  };
+/**
+ * The chat's `new-session -e` variables: the starter's environment (chat-env.ts), the
+ * executor's (which may hold the key) and the CHATMUX_* every chat carries, minus what
+ * tmux's global environment already holds with the same value.
+ */
+async function sessionEnv(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, spec: LaunchSpec, env: EnvSource): Promise<Record<string, string>> {
+  const own = { ...spec.env, CHATMUX_CHAT_REF: chat.ref, CHATMUX_PROJECT: ctx.project, CHATMUX_SOCKET: ctx.socket, CHATMUX_STATE_DIR: ctx.stateDir };
+  const global = await cleanGlobalEnvironment(r, ctx);
+  return sessionEnvArgs(chat, wantedEnv(chat, env, own), global);
 }
 
 export interface StartOptions {
@@ -138,7 +140,8 @@ async function retryWhileServerExits<T>(fn: () => Promise<T>): Promise<T> {
  */
 export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, o: StartOptions): Promise<CreatedPane> {
   const executor = executorFor(chat.executor);
-  const env = o.env ?? process.env;
+  // PATH and the agents' homes as they were when the chat was created (chat-env.ts).
+  const env = starterEnvFor(chat, o.env ?? process.env);
   const apiKey = apiKeyFor(chat, env);
   let mode = o.mode;
   let spec = mode === 'resume' ? executor.resume({ chat, ctx, apiKey, env }) : null;
@@ -153,11 +156,11 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
   chat.session = chatSessionName(ctx.tag, chat.ref);
   chat.startedAt = new Date().toISOString();
   const goChannel = `chatmux-go-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const pane = await retryWhileServerExits(() => newSession(r, {
+  const pane = await retryWhileServerExits(async () => newSession(r, {
     name: chat.session,
     windowName: chat.ref,
     cwd: chat.cwd,
-    env: sessionEnv(ctx, chat, spec, env),
+    env: await sessionEnv(r, ctx, chat, spec, env),
     width: o.width ?? DEFAULT_SIZE.width,
     height: o.height ?? DEFAULT_SIZE.height,
     command: wrappedCommand(execGuard(spec.argv, { stderrLog: files.stderrLog, ref: chat.ref }), { stderrLog: spec.teeStderr ? files.stderrLog : null, banner: o.banner ?? null, goChannel }),
@@ -185,10 +188,10 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
  */
 export async function createDraft(ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env, r?: TmuxRunner): Promise<ChatRecord> {
   // Fail on a missing key before anything is written.
-  if (input.apiKeyEnv) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
+  if (input.apiKeyEnv != null) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
   let chat!: ChatRecord;
   await updateRegistry(ctx, async (reg) => {
-    const draft = draftRecord(ctx, input, reg);
+    const draft = draftRecord(ctx, input, reg, env);
     const n = highWaterMark(ctx, reg, r ? await readServerMark(r, ctx) : 0) + 1;
     reg.lastRef = n;
     chat = { ...draft, ref: refFor(n), session: chatSessionName(ctx.tag, refFor(n)) };
@@ -207,8 +210,8 @@ async function markRefs(r: TmuxRunner, ctx: ChatContext, reg: Registry): Promise
  * a registry entry or a session exists. createDraft checks the input again under the lock.
  */
 export async function checkNewChat(ctx: ChatContext, input: NewChatInput, env: EnvSource = process.env, r?: TmuxRunner): Promise<void> {
-  if (input.apiKeyEnv) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
-  const draft = draftRecord(ctx, input, await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined));
+  if (input.apiKeyEnv != null) apiKeyFor({ apiKeyEnv: checkEnvVarName('--api-key-env', input.apiKeyEnv) }, env);
+  const draft = draftRecord(ctx, input, await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined), env);
   checkChatProgram(draft.executor, draft.argv, draft.cwd, env);
 }
 

@@ -90,5 +90,7 @@ export async function recordFromSession(r: TmuxRunner, s: SessionInfo, meta: Ses
     session: s.name,
     created,
     startedAt: new Date(s.created * 1000).toISOString(),
+    // Not kept in tmux: an adopted chat starts again with its starter's environment.
+    launchEnv: null,
   };
 }

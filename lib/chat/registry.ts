@@ -50,6 +50,12 @@ export const ChatRecordSchema = z.object({
   created: z.string(),
   /** When the current run started (ISO), used to find a codex rollout. */
   startedAt: z.string().nullable().default(null),
+  /**
+   * PATH, HOME and the agents' home variables (CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME)
+   * of the process that created the chat (never a secret): resume and restart use them
+   * (chat-env.ts). null for chats created before this was recorded.
+   */
+  launchEnv: z.record(z.string(), z.string()).nullable().default(null),
 });
 export type ChatRecord = z.infer<typeof ChatRecordSchema>;
 

@@ -9,6 +9,10 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { TmuxRunner } from '../control/exec';
+import { showEnvironment, unsetGlobalEnvironment } from '../control/commands';
+import { isNoServer } from '../control/errors';
+import { isSecretVar } from '../control/secret-env';
 import type { TmuxServerOptions } from '../control/server';
 import type { ChatContext } from './context';
 import { ensureStateDir, registryPath } from './registry';
@@ -74,12 +78,57 @@ export function registryKeyNames(ctx: ChatContext): string[] {
 }
 
 /**
- * Server options for this context. The key variables of every chat in the registry, plus
- * `dropEnv`, are kept out of a freshly started server's global environment.
+ * The agents' home variables: each chat gets its own (from its creator, or recorded at
+ * creation), so a stale one in tmux's global environment must never choose a chat's home.
+ */
+export const AGENT_HOME_VARS = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_HOME'] as const;
+
+/**
+ * Server options for this context. Credential-looking variables (lib/control/secret-env.ts),
+ * the key variables of every chat in the registry, the agents' home variables and `dropEnv`
+ * are kept out of a freshly started server's global environment.
  */
 export function chatServerOptions(ctx: ChatContext, dropEnv: readonly string[] = [], tmuxPath?: string): TmuxServerOptions {
-  const opts: TmuxServerOptions = { socket: ctx.socket, dropEnv: [...new Set([...registryKeyNames(ctx), ...dropEnv])] };
+  const opts: TmuxServerOptions = { socket: ctx.socket, dropEnv: [...new Set([...registryKeyNames(ctx), ...AGENT_HOME_VARS, ...dropEnv])] };
   if (ctx.socket !== 'default') opts.configFile = writeTmuxConfig(ctx);
   if (tmuxPath) opts.tmuxPath = tmuxPath;
   return opts;
+}
+
+/** `show-environment` lines as a map; `-NAME` (marked removed) and unparsable lines are skipped. */
+export function parseEnvironment(lines: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of lines) {
+    const eq = line.indexOf('=');
+    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(line.slice(0, eq))) out.set(line.slice(0, eq), line.slice(eq + 1));
+  }
+  return out;
+}
+
+/** Whether a variable of tmux's global environment must go (see chatServerOptions). */
+function unwantedGlobally(ctx: ChatContext, name: string, value: string): boolean {
+  return isSecretVar(name, value) || (AGENT_HOME_VARS as readonly string[]).includes(name) || registryKeyNames(ctx).includes(name);
+}
+
+/**
+ * The server's global environment, after removing what must not be there: a server started
+ * by another process (an older chatmux, a plain `tmux -L chatmux`) holds that shell's whole
+ * environment. On `--socket default` (the user's own server) nothing is removed: their server.
+ * An empty map when no server runs.
+ */
+export async function cleanGlobalEnvironment(r: TmuxRunner, ctx: ChatContext): Promise<Map<string, string>> {
+  let env: Map<string, string>;
+  try {
+    env = parseEnvironment(await showEnvironment(r, { global: true }));
+  } catch (err) {
+    if (isNoServer(err)) return new Map();
+    throw err;
+  }
+  if (ctx.socket === 'default') return env;
+  for (const [name, value] of [...env]) {
+    if (!unwantedGlobally(ctx, name, value)) continue;
+    await unsetGlobalEnvironment(r, name);
+    env.delete(name);
+  }
+  return env;
 }

@@ -4,6 +4,8 @@
  * only what would break line-oriented tmux replies or the registry is refused.
  */
 
+import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
+
 /** A value the user gave us is unusable; the CLI turns this into exit 2. */
 export class ChatInputError extends Error {
   override name = 'ChatInputError';
@@ -48,17 +50,21 @@ export function checkEnvVarName(what: string, value: string): string {
   return value;
 }
 
-/** An endpoint URL: http or https only. */
+/**
+ * An endpoint URL, checked with the parser nex itself uses (so nothing accepted here makes
+ * the agent exit at once): http or https, a host, no spaces or control characters, no query
+ * or fragment, and no user or password — a key in the URL would land in the registry, in
+ * tmux options and in codex's argv. Returns it trimmed.
+ */
 export function checkEndpoint(value: string): string {
-  let u: URL;
   try {
-    u = new URL(value);
-  } catch {
-    throw new ChatInputError(`endpoint ${JSON.stringify(value)} is not a URL (example: http://127.0.0.1:8080/v1)`);
+    normaliseEndpoint(value);
+  } catch (e) {
+    if (e instanceof EndpointError) throw new ChatInputError(`-e: ${e.message}`);
+    throw e;
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new ChatInputError(`endpoint ${JSON.stringify(value)} must be http:// or https://`);
-  if (hasControlChars(value)) throw new ChatInputError('endpoint contains control characters');
-  return value;
+  if (hasControlChars(value)) throw new ChatInputError('-e: the endpoint URL contains control characters');
+  return value.trim();
 }
 
 export function checkModel(value: string): string {

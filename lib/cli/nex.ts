@@ -29,7 +29,7 @@ export function register(program: Command, _context: () => CliContext): void {
     .option('--resume', 'reload the transcript, show the last turns and continue that conversation')
     .option('--transcript <file>', 'append every completed turn to this JSONL file')
     .option('--system <text>', 'system prompt')
-    .option('--api-key-env <var>', 'environment variable holding the API key (default: OPENAI_API_KEY if set)')
+    .option('--api-key-env <var>', 'environment variable holding the API key (default: none; no other variable is ever read)')
     .option('--log <file>', 'also append error lines to this file')
     .option('--timeout <seconds>', `give up when the server sends nothing for this long (default ${DEFAULT_TIMEOUT_MS / 1000})`)
     .addHelpText(

@@ -481,6 +481,12 @@ export async function showEnvironment(r: TmuxRunner, scope: { session: string } 
   return r.run(['show-environment', ...('global' in scope ? ['-g'] : ['-t', scope.session])]);
 }
 
+/** Remove a variable from the server's global environment (`set-environment -g -u`). */
+export async function unsetGlobalEnvironment(r: TmuxRunner, name: string): Promise<void> {
+  checkEnvName(name);
+  await r.run(['set-environment', '-g', '-u', name]);
+}
+
 export async function killServer(r: TmuxRunner): Promise<void> {
   await r.run(['kill-server']);
 }

@@ -1,4 +1,5 @@
 /** Which tmux server to talk to, and how to start a tmux process for it. */
+import { withoutSecrets } from './secret-env';
 
 export interface TmuxServerOptions {
   /** Socket name for `-L` (chatmux's own server by default). Never implied from $TMUX. */
@@ -8,8 +9,9 @@ export interface TmuxServerOptions {
   /** The tmux binary (default: `tmux` on PATH). */
   tmuxPath?: string;
   /**
-   * Variables kept out of tmux's environment: a server started by this process copies
-   * its environment into tmux's global environment, and a secret must not land there.
+   * Variables kept out of tmux's environment, besides every credential-looking one
+   * (secret-env.ts): a server started by this process copies its environment into tmux's
+   * global environment, which every later pane inherits.
    */
   dropEnv?: readonly string[];
 }
@@ -21,9 +23,14 @@ export function serverArgs(server: TmuxServerOptions): string[] {
   return args;
 }
 
-/** The environment for a tmux child: no $TMUX, so nothing is inherited from an enclosing tmux. */
+/**
+ * The environment for a tmux child: no $TMUX (nothing inherited from an enclosing tmux) and
+ * no credential-looking variable, so a server this process starts holds no secret in its
+ * global environment (and a client's environment, which tmux copies for update-environment,
+ * holds none either).
+ */
 export function tmuxEnv(base: NodeJS.ProcessEnv = process.env, drop: readonly string[] = []): NodeJS.ProcessEnv {
-  const env = { ...base };
+  const env = withoutSecrets(base);
   delete env.TMUX;
   delete env.TMUX_PANE;
   for (const name of drop) delete env[name];

@@ -21,7 +21,9 @@ export interface Endpoint {
 const VERSION_SEGMENT = /^v\d+[a-z0-9]*$/i;
 
 export function normaliseEndpoint(raw: string): Endpoint {
-  const shown = JSON.stringify(raw.length > 200 ? raw.slice(0, 200) + '…' : raw);
+  // Error messages never repeat a user or password the URL carries.
+  const redacted = raw.replace(/^([^:/?#]*:\/\/)[^@\s]*@/, '$1…@');
+  const shown = JSON.stringify(redacted.length > 200 ? redacted.slice(0, 200) + '…' : redacted);
   const text = raw.trim();
   if (!text) throw new EndpointError('endpoint URL is empty: give -e http://HOST:PORT (with or without /v1)');
   // WHATWG URL parsing silently drops tabs and newlines; refuse them instead of guessing.

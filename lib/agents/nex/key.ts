@@ -1,6 +1,8 @@
 /**
- * The API key comes from an environment variable, never from argv: `--api-key-env VAR`, else
- * OPENAI_API_KEY when set. Only the variable's NAME is ever shown.
+ * The API key comes from the environment variable named by `--api-key-env`, never from argv,
+ * and from no other variable: a key exported for one service (OPENAI_API_KEY) must never be
+ * sent, as a fallback, to whatever endpoint this chat talks to. Only the variable's NAME is
+ * ever shown.
  */
 
 export class KeyEnvError extends Error {
@@ -23,6 +25,5 @@ export function keyFromEnv(varName: string | undefined, env: NodeJS.ProcessEnv =
     if (!v) return { keyVar: varName, warning: `$${varName} is not set; sending requests without an API key` };
     return { apiKey: v, keyVar: varName };
   }
-  if (env.OPENAI_API_KEY) return { apiKey: env.OPENAI_API_KEY, keyVar: 'OPENAI_API_KEY' };
   return {};
 }

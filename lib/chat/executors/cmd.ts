@@ -1,13 +1,14 @@
 /** cmd: any argv given after `--`; resume runs it again. */
-import type { Executor, LaunchSpec } from './types';
+import type { Executor, LaunchInput, LaunchSpec } from './types';
+import { keyEnv } from './types';
 
-function spec(argv: readonly string[]): LaunchSpec {
-  if (argv.length === 0) throw new Error('a cmd chat needs a command');
-  return { argv: [...argv], env: {}, teeStderr: true, logNote: 'stderr of the command (tee\'d: it still reaches the terminal)' };
+function spec(input: LaunchInput): LaunchSpec {
+  if (input.chat.argv.length === 0) throw new Error('a cmd chat needs a command');
+  return { argv: [...input.chat.argv], env: keyEnv(input), teeStderr: true, logNote: 'stderr of the command (tee\'d: it still reaches the terminal)' };
 }
 
 export const cmd: Executor = {
   name: 'cmd',
-  fresh: (input) => spec(input.chat.argv),
-  resume: (input) => spec(input.chat.argv),
+  fresh: spec,
+  resume: spec,
 };

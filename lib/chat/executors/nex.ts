@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chatFiles } from '../context';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
+import { keyEnv } from './types';
 
 /** The chatmux package root (works from lib/ under jest and from dist/lib/ when built). */
 export function packageRoot(from = __dirname): string {
@@ -25,7 +26,7 @@ export function chatmuxCommand(): string[] {
 }
 
 function spec(input: LaunchInput, resume: boolean): LaunchSpec {
-  const { chat, ctx, apiKey } = input;
+  const { chat, ctx } = input;
   const files = chatFiles(ctx, chat.ref);
   const argv = [...chatmuxCommand(), 'nex'];
   if (chat.model) argv.push('-m', chat.model);
@@ -34,8 +35,7 @@ function spec(input: LaunchInput, resume: boolean): LaunchSpec {
   if (chat.apiKeyEnv) argv.push('--api-key-env', chat.apiKeyEnv);
   if (resume) argv.push('--resume');
   argv.push(...chat.argv);
-  const env: Record<string, string> = chat.apiKeyEnv && apiKey !== null ? { [chat.apiKeyEnv]: apiKey } : {};
-  return { argv, env, teeStderr: false, logNote: 'log of chatmux nex (it writes this file itself via --log)' };
+  return { argv, env: keyEnv(input), teeStderr: false, logNote: 'log of chatmux nex (it writes this file itself via --log)' };
 }
 
 export const nex: Executor = {

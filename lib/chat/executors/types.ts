@@ -38,3 +38,8 @@ export function vendorBinary(name: string, env: NodeJS.ProcessEnv = process.env)
   const override = env[`CHATMUX_${name.toUpperCase()}_BIN`];
   return override ? [override] : [name];
 }
+
+/** The chat's `--api-key-env` variable under its own name (shell, cmd, nex, codex read it so). */
+export function keyEnv(input: Pick<LaunchInput, 'chat' | 'apiKey'>): Record<string, string> {
+  return input.chat.apiKeyEnv && input.apiKey !== null ? { [input.chat.apiKeyEnv]: input.apiKey } : {};
+}
