@@ -38,7 +38,8 @@ describe('normaliseEndpoint', () => {
     ['http://h:8000/v1\n; rm -rf /', /spaces or control/],
     ['http://user:secret@h:8000', /user or password/],
     ['http://h:8000/v1?x=1', /query/],
-    ['http://', /not a valid URL/],
+    ['http://', /has no host/],
+    ['http:h/v1', /not a valid URL/],
   ])('rejects %j', (input, msg) => {
     expect(() => normaliseEndpoint(input)).toThrow(EndpointError);
     expect(() => normaliseEndpoint(input)).toThrow(msg);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { TmuxRunner } from '../control/exec';
+import { TmuxCli, type TmuxRunner } from '../control/exec';
 import {
   cancelMode, killSession, killWindow, listPanes, listWindows, newSession, pasteText, pipePane, sendBytes, sendKeyNames, sendText, setOption, signalChannel,
   type CreatedPane, type PaneInfo, type SessionInfo,
@@ -109,6 +109,11 @@ async function sessionEnv(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, spe
   return sessionEnvArgs(chat, wantedEnv(chat, env, own), global);
 }
 
+/** The runner to create the chat's session with: a one-shot tmux client's PATH becomes the pane's (see TmuxCli). */
+function runnerWithPath(r: TmuxRunner, env: EnvSource): TmuxRunner {
+  return r instanceof TmuxCli && env.PATH ? r.withClientEnv({ ...process.env, PATH: env.PATH }) : r;
+}
+
 export interface StartOptions {
   mode: 'fresh' | 'resume';
   env?: EnvSource;
@@ -156,7 +161,7 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
   chat.session = chatSessionName(ctx.tag, chat.ref);
   chat.startedAt = new Date().toISOString();
   const goChannel = `chatmux-go-${process.pid}-${randomBytes(6).toString('hex')}`;
-  const pane = await retryWhileServerExits(async () => newSession(r, {
+  const pane = await retryWhileServerExits(async () => newSession(runnerWithPath(r, env), {
     name: chat.session,
     windowName: chat.ref,
     cwd: chat.cwd,

@@ -21,10 +21,10 @@ export interface ExecResult {
 }
 
 /** Run the tmux binary with fixed argv (never user text); never throws for a non-zero exit. */
-export function execTmuxRaw(server: TmuxServerOptions, argv: readonly string[], input?: Buffer | string): Promise<ExecResult> {
+export function execTmuxRaw(server: TmuxServerOptions, argv: readonly string[], input?: Buffer | string, baseEnv: NodeJS.ProcessEnv = process.env): Promise<ExecResult> {
   const bin = server.tmuxPath ?? 'tmux';
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...serverArgs(server), ...argv], { env: tmuxEnv(process.env, server.dropEnv), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, [...serverArgs(server), ...argv], { env: tmuxEnv(baseEnv, server.dropEnv), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
@@ -41,11 +41,23 @@ export function execTmuxRaw(server: TmuxServerOptions, argv: readonly string[], 
 
 /** Runs each command as its own short-lived `tmux` process (starting the server if needed). */
 export class TmuxCli implements TmuxRunner {
-  constructor(readonly server: TmuxServerOptions) {}
+  constructor(
+    readonly server: TmuxServerOptions,
+    private readonly clientEnv: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /**
+   * The same server, its tmux processes started from `env`. tmux gives a pane made by a
+   * command client (not attached to a session) that client's PATH, whatever the session's
+   * environment says.
+   */
+  withClientEnv(env: NodeJS.ProcessEnv): TmuxCli {
+    return new TmuxCli(this.server, env);
+  }
 
   async run(args: readonly string[]): Promise<string[]> {
     const line = commandLine(args) + '\n';
-    const res = await execTmuxRaw(this.server, ['start-server', ';', 'source-file', '-'], line);
+    const res = await execTmuxRaw(this.server, ['start-server', ';', 'source-file', '-'], line, this.clientEnv);
     if (res.code !== 0) {
       // source-file prefixes parse errors with "-:1: "; keep tmux's own words otherwise.
       throw new TmuxCommandError(res.stderr.trim().replace(/^-:\d+: /, ''), args[0] ?? '');

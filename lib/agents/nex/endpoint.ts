@@ -20,6 +20,8 @@ export interface Endpoint {
 /** A last path segment like `v1`, `v2`, `v1beta`: the URL already names an API version. */
 const VERSION_SEGMENT = /^v\d+[a-z0-9]*$/i;
 
+const CREDENTIALS_MESSAGE = 'endpoint URL must not contain a user or password: put the key in an environment variable and pass --api-key-env VAR';
+
 export function normaliseEndpoint(raw: string): Endpoint {
   // Error messages never repeat a user or password the URL carries.
   const redacted = raw.replace(/^([^:/?#]*:\/\/)[^@\s]*@/, '$1…@');
@@ -27,7 +29,16 @@ export function normaliseEndpoint(raw: string): Endpoint {
   const text = raw.trim();
   if (!text) throw new EndpointError('endpoint URL is empty: give -e http://HOST:PORT (with or without /v1)');
   // WHATWG URL parsing silently drops tabs and newlines; refuse them instead of guessing.
-  if (/[\u0000-\u001f\u007f\s]/.test(text)) throw new EndpointError(`endpoint URL ${shown} contains spaces or control characters`);
+  if (/[\u0000-\u001f\u007f-\u009f\s]/.test(text)) throw new EndpointError(`endpoint URL ${shown} contains spaces or control characters`);
+  // WHATWG URL parsing also "repairs" `http:host`, `http:/host`, `http:\\host` and takes the
+  // `v1` of `http:///v1` for a host: ask for the plain form instead of guessing.
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(text)?.[1]?.toLowerCase();
+  if (scheme && scheme !== 'http' && scheme !== 'https') throw new EndpointError(`endpoint URL ${shown} must start with http:// or https://`);
+  const authority = /^https?:\/\/([^/?#\\]*)/i.exec(text)?.[1];
+  if (authority === undefined) throw new EndpointError(`endpoint URL ${shown} is not a valid URL: give -e http://HOST:PORT (with or without /v1)`);
+  // Credentials in the URL would end up in argv, tmux options and the registry.
+  if (authority.includes('@')) throw new EndpointError(CREDENTIALS_MESSAGE);
+  if (authority === '' || authority.startsWith(':')) throw new EndpointError(`endpoint URL ${shown} has no host`);
   let url: URL;
   try {
     url = new URL(text);
@@ -38,11 +49,9 @@ export function normaliseEndpoint(raw: string): Endpoint {
     throw new EndpointError(`endpoint URL ${shown} must start with http:// or https://`);
   }
   if (!url.hostname) throw new EndpointError(`endpoint URL ${shown} has no host`);
-  // Credentials in the URL would end up in argv, tmux options and the registry.
-  if (url.username || url.password) {
-    throw new EndpointError(`endpoint URL must not contain a user or password: put the key in an env var and pass --api-key-env VAR`);
-  }
-  if (url.search || url.hash) throw new EndpointError(`endpoint URL ${shown} must not have a query (?…) or fragment (#…)`);
+  if (url.username || url.password) throw new EndpointError(CREDENTIALS_MESSAGE);
+  if (url.port === '0') throw new EndpointError(`endpoint URL ${shown} has port 0`);
+  if (url.search || url.hash || /[?#]/.test(text)) throw new EndpointError(`endpoint URL ${shown} must not have a query (?…) or fragment (#…)`);
 
   let path = url.pathname.replace(/\/+$/, '');
   path = path.replace(/\/chat\/completions$/, '').replace(/\/+$/, '');
