@@ -83,7 +83,7 @@ describe('the secret rule', () => {
       version: 1, project: '/p', lastRef: 1,
       chats: [{ ref: 'chat-1', name: '', role: '', parent: null, executor: 'shell', argv: [], cwd: '/p', model: null, endpoint: null, apiKeyEnv: null, resumeId: null, state: 'running', session: 's', created: '' }],
     };
-    expect(RegistrySchema.parse(old).chats[0]!.launchEnv).toBeNull();
+    expect(RegistrySchema.parse(old).chats[0]!.launchEnv).toBeUndefined();
   });
 });
 

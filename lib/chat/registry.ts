@@ -53,9 +53,9 @@ export const ChatRecordSchema = z.object({
   /**
    * PATH, HOME and the agents' home variables (CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME)
    * of the process that created the chat (never a secret): resume and restart use them
-   * (chat-env.ts). null for chats created before this was recorded.
+   * (chat-env.ts). Absent for chats created before this was recorded.
    */
-  launchEnv: z.record(z.string(), z.string()).nullable().default(null),
+  launchEnv: z.record(z.string(), z.string()).nullable().optional(),
 });
 export type ChatRecord = z.infer<typeof ChatRecordSchema>;
 
