@@ -156,38 +156,54 @@ describe('resumeLost after the tmux server died', () => {
       await waitFor(() => /ROLLOUT\[/.test(capture(t, session)), 5000, 'rollout');
       return /ROLLOUT\[([0-9a-f-]{36})\]/.exec(capture(t, session))![1]!;
     };
+    // A turn: the agent reports its id to the chat's hook (codex notify, claude UserPromptSubmit).
+    const turn = async (rec: { ref: string; session: string }, text: string): Promise<void> => {
+      expect(await runChatmux([...g, 'chat', 'send', rec.ref, text], { env })).toMatchObject({ code: 0 });
+      await waitFor(() => capture(t, rec.session).includes(`GOT[${text}]`), 5000, `${rec.ref} got ${text}`);
+      await waitFor(() => fs.existsSync(path.join(p.stateDir, 'chats', rec.ref, 'resume-id')), 5000, `${rec.ref} reported`);
+    };
     const id1 = await rolloutOf(codex1.session);
     const id2 = await rolloutOf(codex2.session);
     expect(id1).not.toBe(id2);
-    expect(await runChatmux([...g, 'chat', 'send', claude.ref, 'before-kill'], { env })).toMatchObject({ code: 0 });
-    await waitFor(() => capture(t, claude.session).includes('GOT[before-kill]'), 5000, 'claude got text');
-    // `chat list` learns the codex session ids from the rollouts each chat holds open.
+    await turn(codex2, 'two-first');
+    await turn(codex1, 'one-first');
+    await turn(claude, 'before-kill');
+    const claudeId = /ARGV\[--session-id\]\nARGV\[([0-9a-f-]{36})\]/.exec(capture(t, claude.session))![1]!;
+    // `chat list` records the ids the agents reported.
     const listed = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout);
     const byRef = (ref: string) => listed.find((c: { ref: string }) => c.ref === ref);
     expect(byRef(codex1.ref).resumeId).toBe(id1);
     expect(byRef(codex2.ref).resumeId).toBe(id2);
+    expect(byRef(claude.ref).resumeId).toBe(claudeId);
     await waitFor(() => fs.readFileSync(path.join(p.stateDir, 'chats', claude.ref, 'output.log'), 'utf8').includes('GOT[before-kill]'), 5000, 'output.log');
-    // A codex chat nobody listed while it ran: its id is found from its rollout when resuming.
+    // A codex chat nobody listed while it ran: its reported id is read when resuming.
     const codex3 = JSON.parse((await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '--json', '--', '--fake-rollout', codexHome, '0'], { env })).stdout);
     const id3 = await rolloutOf(codex3.session);
+    await turn(codex3, 'three-first');
+    // A codex chat that never had a turn: nothing of its own to resume (its rollout is the newest).
+    const codex4 = JSON.parse((await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '--json', '--', '--fake-rollout', codexHome, '0'], { env })).stdout);
+    await rolloutOf(codex4.session);
 
     t.tmux('kill-server');
     expect(sessionsOf(t)).toEqual([]);
     const back = await runChatmux([...g, 'chat', 'list', '--json'], { env });
     expect(back).toMatchObject({ code: 0 });
-    expect(back.stderr).toContain(`resumed ${claude.ref}, ${codex1.ref}, ${codex2.ref}, ${cmd.ref}, ${codex3.ref}`);
+    expect(back.stderr).toContain(`resumed ${claude.ref}, ${codex1.ref}, ${codex2.ref}, ${cmd.ref}, ${codex3.ref}, ${codex4.ref}`);
+    expect(back.stderr).toContain(`${codex4.ref}: nothing to resume (no codex session id recorded); starting a fresh conversation`);
     const chats = JSON.parse(back.stdout);
-    expect(chats.filter((c: { live: boolean }) => c.live).map((c: { ref: string }) => c.ref)).toEqual([claude.ref, codex1.ref, codex2.ref, cmd.ref, codex3.ref]);
+    expect(chats.filter((c: { live: boolean }) => c.live).map((c: { ref: string }) => c.ref)).toEqual([claude.ref, codex1.ref, codex2.ref, cmd.ref, codex3.ref, codex4.ref]);
     expect(sessionsOf(t)).not.toContain(closed.session);
 
     await waitFor(() => capture(t, claude.session).includes('READY'), 5000, 'claude resumed');
     const claudeScreen = capture(t, claude.session);
-    expect(claudeScreen).toContain(`ARGV[--model]\nARGV[opus]\nARGV[--resume]\nARGV[${claude.resumeId}]`);
+    expect(claudeScreen).toContain(`ARGV[--model]\nARGV[opus]\nARGV[--resume]\nARGV[${claudeId}]`);
     expect(claudeScreen).toMatch(/--- chat-1: last output before tmux lost its session ---[\s\S]*GOT\[before-kill\][\s\S]*--- resumed /);
     for (const [rec, id] of [[codex1, id1], [codex2, id2], [codex3, id3]] as const) {
       await waitFor(() => capture(t, rec.session).includes('ARGV[resume]'), 5000, 'codex resumed');
       expect(capture(t, rec.session)).toContain(`ARGV[resume]\nARGV[${id}]`);
     }
+    await waitFor(() => capture(t, codex4.session).includes('READY'), 5000, 'codex4 fresh');
+    expect(capture(t, codex4.session)).not.toContain('ARGV[resume]');
     await waitFor(() => capture(t, cmd.session).includes('ARGV[plain]'), 5000, 'cmd rerun');
     // A second list resumes nothing more.
     const again = await runChatmux([...g, 'chat', 'list'], { env });

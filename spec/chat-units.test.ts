@@ -7,7 +7,7 @@ import { chatSessionName, projectTag, refFromSessionName } from '../lib/chat/nam
 import { checkEndpoint, checkLabel, ChatInputError } from '../lib/chat/validate';
 import { makeChatContext } from '../lib/chat/context';
 import { executorFor } from '../lib/chat/executors';
-import { findRolloutFor } from '../lib/chat/executors/codex';
+import { hookProgram } from '../lib/chat/agent-report';
 import { readRegistry, updateRegistry, type ChatRecord } from '../lib/chat/registry';
 import { outputLogCommand, plainText, wrappedCommand } from '../lib/chat/logs';
 import { spawnSync } from 'node:child_process';
@@ -54,35 +54,56 @@ describe('executors', () => {
   test('codex: a chatmux-owned Responses provider; key only in env under the env_key name; resume needs the id', () => {
     const chat = record({ executor: 'codex', model: 'gpt-x', endpoint: 'http://h:1/v1', apiKeyEnv: 'MY_KEY', argv: ['--foo'] });
     const spec = executorFor('codex').fresh({ chat, ctx, apiKey: 'sk-1', env });
+    // the pane's codex: no shared daemon; codex's notify reports this chat's thread id to the hook
+    const notify = `notify=[${JSON.stringify(hookProgram())},"codex","/p/.chatmux/chats/chat-3","chatmux","wg-chat-${ctx.tag}-chat-3"]`;
     expect(spec.argv).toEqual([
-      'codex', '-m', 'gpt-x', '-c', 'model_provider="chatmux"', '-c', 'model_providers.chatmux.name="chatmux"',
+      'codex', '--no-daemon', '-c', notify, '-m', 'gpt-x', '-c', 'model_provider="chatmux"', '-c', 'model_providers.chatmux.name="chatmux"',
       '-c', 'model_providers.chatmux.base_url="http://h:1/v1"', '-c', 'model_providers.chatmux.env_key="MY_KEY"',
       '-c', 'model_providers.chatmux.wire_api="responses"', '-c', 'features.shell_snapshot=false', '--foo',
     ]);
     // -e: the chat's own CODEX_HOME (seeded by prepare, not by fresh())
     expect(spec.env).toEqual({ MY_KEY: 'sk-1', CODEX_HOME: '/p/.chatmux/chats/chat-3/codex-home' });
     expect(spec.prepare).toBeDefined();
-    const plain = executorFor('codex').fresh({ chat: record({ executor: 'codex', model: 'gpt-x' }), ctx, apiKey: null, env });
-    expect([plain.env, plain.prepare, plain.argv]).toEqual([{}, undefined, ['codex', '-m', 'gpt-x']]);
+    const plain = executorFor('codex').fresh({ chat: record({ executor: 'codex', model: 'gpt-x' }), ctx, apiKey: null, env: { HOME: '/nonexistent' } });
+    expect([plain.env, plain.argv]).toEqual([{}, ['codex', '--no-daemon', '-c', notify, '-m', 'gpt-x']]);
     expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })).toBeNull();
-    chat.resumeId = 'abc';
-    expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })!.argv.slice(0, 3)).toEqual(['codex', 'resume', 'abc']);
+    chat.resumeId = 'abc'; // e.g. recorded by chatmux ask from codex exec
+    expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })!.argv.slice(0, 4)).toEqual(['codex', 'resume', 'abc', '--no-daemon']);
     expect(executorFor('codex').fresh({ chat, ctx, apiKey: null, env: { CHATMUX_CODEX_BIN: '/fake' } }).argv[0]).toBe('/fake');
   });
 
-  test('claude: a new --session-id per fresh start, --resume of the same id; endpoint and key via env', () => {
+  test('claude: a new --session-id per fresh start; --resume only of the id claude reported with a turn; endpoint and key via env', () => {
+    const c = makeChatContext({ project: root, stateDir: path.join(root, 'claude-state'), socket: 'chatmux' });
     const chat = record({ executor: 'claude', endpoint: 'http://h:2', apiKeyEnv: 'K' });
-    const a = executorFor('claude').fresh({ chat, ctx, apiKey: 'sk-2', env });
-    const first = chat.resumeId!;
-    expect(a.argv).toEqual(['claude', '--session-id', first]);
+    const a = executorFor('claude').fresh({ chat, ctx: c, apiKey: 'sk-2', env });
+    expect(chat.resumeId).toBeNull();
+    expect(a.argv.slice(0, 2)).toEqual(['claude', '--session-id']);
+    const first = a.argv[2]!;
+    expect(first).toMatch(/^[0-9a-f-]{36}$/);
+    expect(a.argv[3]).toBe('--settings');
+    const hooks = (JSON.parse(a.argv[4]!) as { hooks: Record<string, Array<{ hooks: Array<{ type: string; command: string }> }>> }).hooks;
+    expect(Object.keys(hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop']);
+    expect(hooks.Stop![0]!.hooks[0]).toEqual({ type: 'command', command: `${hookProgram()} claude Stop ${path.join(root, 'claude-state', 'chats', 'chat-3')} chatmux wg-chat-${c.tag}-chat-3` });
     // -e: own config dir, key as a bearer token (ANTHROPIC_API_KEY would stop at a "use this key?" prompt)
     expect(a.env).toEqual({
-      ANTHROPIC_BASE_URL: 'http://h:2', ANTHROPIC_AUTH_TOKEN: 'sk-2', CLAUDE_CONFIG_DIR: '/p/.chatmux/chats/chat-3/claude-config', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+      ANTHROPIC_BASE_URL: 'http://h:2', ANTHROPIC_AUTH_TOKEN: 'sk-2', CLAUDE_CONFIG_DIR: path.join(root, 'claude-state', 'chats', 'chat-3', 'claude-config'), CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
     });
-    expect(executorFor('claude').fresh({ chat: record({ executor: 'claude', apiKeyEnv: 'K' }), ctx, apiKey: 'sk-3', env }).env).toEqual({ ANTHROPIC_API_KEY: 'sk-3' });
-    expect(executorFor('claude').resume({ chat, ctx, apiKey: 'sk-2', env })!.argv).toEqual(['claude', '--resume', first]);
-    executorFor('claude').fresh({ chat, ctx, apiKey: null, env });
-    expect(chat.resumeId).not.toBe(first);
+    expect(executorFor('claude').fresh({ chat: record({ executor: 'claude', apiKeyEnv: 'K' }), ctx: c, apiKey: 'sk-3', env }).env).toEqual({ ANTHROPIC_API_KEY: 'sk-3' });
+    a.prepare!();
+    // claude reported its session (SessionStart) but no turn: nothing to resume, start fresh
+    const dir = path.join(root, 'claude-state', 'chats', 'chat-3');
+    fs.writeFileSync(path.join(dir, 'session-id'), `${first}\n`);
+    expect(executorFor('claude').resume({ chat, ctx: c, apiKey: 'sk-2', env })).toBeNull();
+    // a turn reported: resume exactly that session
+    fs.writeFileSync(path.join(dir, 'resume-id'), `${first}\n`);
+    expect(executorFor('claude').resume({ chat, ctx: c, apiKey: 'sk-2', env })!.argv.slice(0, 3)).toEqual(['claude', '--resume', first]);
+    expect(chat.resumeId).toBe(first);
+    // a fresh start forgets the old reports (prepare) and takes a new uuid
+    const b = executorFor('claude').fresh({ chat, ctx: c, apiKey: null, env });
+    expect(b.argv[2]).not.toBe(first);
+    b.prepare!();
+    expect(fs.existsSync(path.join(dir, 'resume-id'))).toBe(false);
+    expect(executorFor('claude').resume({ chat, ctx: c, apiKey: null, env })).toBeNull();
   });
 
   test('nex: chatmux nex with the chat\'s transcript and log; --resume on resume', () => {
@@ -100,24 +121,6 @@ describe('executors', () => {
     const cmd = wrappedCommand(argv, { stderrLog: null, banner: null, goChannel: null });
     expect(cmd.slice(0, 2)).toEqual(['/bin/sh', '-c']);
     expect(cmd.slice(-argv.length)).toEqual(argv);
-  });
-
-  test('codex rollout search: this cwd, after the start, not claimed by another chat', () => {
-    const home = path.join(root, 'codex');
-    const dir = path.join(home, 'sessions', '2026', '01', '02');
-    fs.mkdirSync(dir, { recursive: true });
-    const write = (id: string, cwd: string, ts: string) =>
-      fs.writeFileSync(path.join(dir, `rollout-2026-01-02T00-00-00-${id}.jsonl`), JSON.stringify({ type: 'session_meta', payload: { id, cwd, timestamp: ts } }) + '\n');
-    const since = new Date();
-    const later = (ms: number) => new Date(since.getTime() + ms).toISOString();
-    const id = (n: number) => `0000000${n}-0000-4000-8000-000000000000`;
-    write(id(1), '/other', later(100));
-    write(id(2), '/w', later(300));
-    write(id(3), '/w', later(200));
-    write(id(4), '/w', new Date(since.getTime() - 60000).toISOString());
-    expect(findRolloutFor(home, '/w', since, new Set())).toBe(id(3));
-    expect(findRolloutFor(home, '/w', since, new Set([id(3)]))).toBe(id(2));
-    expect(findRolloutFor(home, '/w', since, new Set([id(3), id(2)]))).toBeNull();
   });
 });
 

@@ -16,8 +16,8 @@ import { runCodexExec, oneLine } from './codex-exec';
 import { chatFiles, type ChatContext } from './context';
 import { ChatStateError } from './errors';
 import { apiKeyFor, getChat, setRecord, type EnvSource } from './lifecycle';
-import { executorFor } from './executors';
-import { readRegistry, type ChatRecord } from './registry';
+import { reportedResumeId } from './agent-report';
+import type { ChatRecord } from './registry';
 import { ChatInputError } from './validate';
 
 /** A turn that failed at runtime (exit 1); `message` is one line. */
@@ -47,13 +47,9 @@ async function askCodex(ctx: ChatContext, chat: ChatRecord, input: AskInput, env
   apiKeyFor(chat, env); // a missing key is bad input, reported before anything runs
   const home = chat.endpoint ? chatCodexHome(ctx, chat) : null;
   if (home) seedCodexHome(home, chat.cwd);
-  if (!chat.resumeId && chat.state === 'running') {
-    // The pane's codex may have started the conversation already: continue that one.
-    const reg = await readRegistry(ctx);
-    const claimed = new Set(reg.chats.map((c) => c.resumeId).filter((x): x is string => !!x));
-    const id = executorFor('codex').captureResumeId?.(chat, null, claimed, ctx) ?? null;
-    if (id) chat = await setRecord(ctx, chat.ref, { resumeId: id });
-  }
+  // The pane's codex may have started the conversation already (its notify reported it): continue that one.
+  const reported = reportedResumeId(ctx, chat.ref);
+  if (reported && reported !== chat.resumeId) chat = await setRecord(ctx, chat.ref, { resumeId: reported });
   const result = await runCodexExec({ chat, message: input.message, codexHome: home, env, timeoutMs: input.timeoutMs });
   // A first exec started this chat's conversation: later asks (and a pane resume) continue it.
   if (!chat.resumeId && result.threadId) await setRecord(ctx, chat.ref, { resumeId: result.threadId });

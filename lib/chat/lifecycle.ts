@@ -13,6 +13,7 @@ import {
 } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
 import { rebuildFromTmux } from './adopt';
+import { reportedResumeId } from './agent-report';
 import { highWaterMark, readServerMark, writeServerMark } from './refs';
 import { repairInterrupted, type Repair } from './repair';
 import { processRunning } from './state-lock';
@@ -366,7 +367,7 @@ export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: 
   if (chat.state === 'starting' && pidAlive(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
   if (await chatPane(r, chat)) return chat;
   const mode = chat.state === 'running' ? 'resume' : 'fresh';
-  if (mode === 'resume') learnResumeIdOffline(ctx, chat, await readRegistry(ctx));
+  if (mode === 'resume') learnResumeIdOffline(ctx, chat);
   const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
   await startChatSession(r, ctx, chat, { mode, env: o.env, width: o.width, height: o.height, banner });
   return setRecord(ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
@@ -459,7 +460,7 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
     for (const chat of reg.chats) {
       if (chat.state !== 'running' || live.has(chat.session)) continue;
       try {
-        learnResumeIdOffline(ctx, chat, reg);
+        learnResumeIdOffline(ctx, chat);
         const banner = writeResumeBanner(ctx, chat.ref, 'tmux lost its session');
         await startChatSession(r, ctx, chat, { mode: 'resume', env, banner });
         report.resumed.push(chat.ref);
@@ -474,28 +475,21 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
 }
 
 /**
- * Before resuming a chat whose process is gone: an id not learnt while it ran (nobody listed
- * the chats) can still be found from the agent's own files (codex: its rollout for this cwd).
+ * Before resuming a chat whose process is gone: the conversation id its agent reported while
+ * it ran (agent-report.ts), exactly; never a guess from session files.
  */
-function learnResumeIdOffline(ctx: ChatContext, chat: ChatRecord, reg: Registry): void {
-  const capture = executorFor(chat.executor).captureResumeId;
-  if (chat.resumeId || !capture) return;
-  const claimed = new Set(reg.chats.filter((c) => c.ref !== chat.ref && c.resumeId).map((c) => c.resumeId!));
-  // ctx: a codex chat with its own endpoint keeps its rollouts in its own CODEX_HOME.
-  chat.resumeId = capture(chat, null, claimed, ctx);
+function learnResumeIdOffline(ctx: ChatContext, chat: ChatRecord): void {
+  const id = reportedResumeId(ctx, chat.ref);
+  if (id) chat.resumeId = id;
 }
 
-/** Learn codex session ids of running chats that have none yet (stored in registry + options). */
+/** Record in the registry (and the session option) the ids running agents reported. */
 export async function captureResumeIds(r: TmuxRunner, ctx: ChatContext): Promise<void> {
   const reg = await readRegistry(ctx);
-  const pending = reg.chats.filter((c) => c.state === 'running' && !c.resumeId && executorFor(c.executor).captureResumeId);
-  if (pending.length === 0) return;
-  const claimed = new Set(reg.chats.map((c) => c.resumeId).filter((x): x is string => !!x));
-  for (const chat of pending) {
-    const pane = await chatPane(r, chat);
-    const id = executorFor(chat.executor).captureResumeId!(chat, pane && !pane.dead ? pane.pid : null, claimed, ctx);
-    if (!id) continue;
-    claimed.add(id);
+  for (const chat of reg.chats) {
+    if (chat.state !== 'running') continue;
+    const id = reportedResumeId(ctx, chat.ref);
+    if (!id || id === chat.resumeId) continue;
     await setRecord(ctx, chat.ref, { resumeId: id });
     await writeResumeIdOption(r, optionTarget(chat.session), id).catch(() => undefined);
   }

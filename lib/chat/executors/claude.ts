@@ -1,6 +1,10 @@
 /**
- * claude: every chat owns a session uuid (`--session-id`), so resume continues exactly that
- * conversation (`--resume <uuid>`). Endpoint and key go through the session environment.
+ * claude: a fresh start gets a new session uuid (`--session-id`, so the id is known from the
+ * start), and hooks for this chat alone (`--settings`, agent-report.ts) through which claude
+ * reports its session id itself: SessionStart (also after /clear), UserPromptSubmit and Stop.
+ * Resume continues exactly the conversation claude reported as having a turn
+ * (`--resume <uuid>`); a chat that never had one starts fresh with a new uuid (claude cannot
+ * resume a session without messages: "No conversation found with session ID …").
  *
  * With `-e` the chat runs with its own CLAUDE_CONFIG_DIR (agent-homes.ts: onboarding done,
  * folder trusted) and the key as ANTHROPIC_AUTH_TOKEN (sent as `Authorization: Bearer`):
@@ -10,6 +14,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { chatClaudeConfigDir, seedClaudeConfig } from '../agent-homes';
+import { claudeHookSettings, clearReports, reportedResumeId, reportedSessionId } from '../agent-report';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { vendorBinary } from './types';
 
@@ -38,19 +43,29 @@ function base(input: LaunchInput): { argv: string[]; env: Record<string, string>
 
 const NOTE = 'stderr of claude, tee\'d through a pipe (checked with claude 2.1.328: its screen is drawn on stdout and renders unchanged)';
 
+function launch(input: LaunchInput, session: string[], fresh: boolean): LaunchSpec {
+  const { argv, env, prepare } = base(input);
+  argv.push(...session, '--settings', claudeHookSettings(input.ctx, input.chat), ...input.chat.argv);
+  const run = (): void => {
+    if (fresh) clearReports(input.ctx, input.chat.ref);
+    prepare?.();
+  };
+  return { argv, env, teeStderr: true, logNote: NOTE, prepare: run };
+}
+
 export const claude: Executor = {
   name: 'claude',
   fresh(input): LaunchSpec {
-    // A fresh conversation gets a new uuid: "close" means the next start is fresh.
-    input.chat.resumeId = randomUUID();
-    const { argv, env, prepare } = base(input);
-    argv.push('--session-id', input.chat.resumeId, ...input.chat.argv);
-    return { argv, env, teeStderr: true, logNote: NOTE, prepare };
+    // Nothing to resume until claude reports a turn; "close" means the next start is fresh.
+    input.chat.resumeId = null;
+    return launch(input, ['--session-id', randomUUID()], true);
   },
   resume(input): LaunchSpec | null {
-    if (!input.chat.resumeId) return null;
-    const { argv, env, prepare } = base(input);
-    argv.push('--resume', input.chat.resumeId, ...input.chat.argv);
-    return { argv, env, teeStderr: true, logNote: NOTE, prepare };
+    // A chat started before hooks existed (no report at all) keeps its recorded uuid.
+    const legacy = reportedSessionId(input.ctx, input.chat.ref) === null ? input.chat.resumeId : null;
+    const id = reportedResumeId(input.ctx, input.chat.ref) ?? legacy;
+    if (!id) return null;
+    input.chat.resumeId = id;
+    return launch(input, ['--resume', id], false);
   },
 };

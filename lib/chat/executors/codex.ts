@@ -4,17 +4,19 @@
  * `--last`, which picks whichever codex session in the folder was newest. A chat with `-e` runs
  * with its own CODEX_HOME (agent-homes.ts), so its sessions live there.
  *
- * codex chooses its own session id and records it as `rollout-<time>-<uuid>.jsonl` under
- * `$CODEX_HOME/sessions/YYYY/MM/DD/` (first line: `session_meta` with `id` and `cwd`).
- * `captureResumeId` finds this chat's file: first the rollout the chat's own processes hold
- * open (exact), else the oldest rollout for the chat's cwd started after this run began that
- * no other chat has claimed.
+ * codex chooses its own thread id. Which one is this chat's is what codex itself reports: its
+ * `notify` program, set for this chat alone with `-c notify=[…]` (agent-report.ts), gets the
+ * thread id on every completed turn. A chat that never had a turn has no id and starts fresh.
+ * `--no-daemon`: with the user's login codex otherwise starts (or joins) one shared app-server
+ * per CODEX_HOME that outlives the pane, runs every chat's notify and tools with the first
+ * chat's environment, and prints its JSON log lines into the pane that started it.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { normaliseEndpoint } from '../../agents/nex/endpoint';
 import { chatCodexHome, seedCodexHome } from '../agent-homes';
+import { clearReports, codexNotifyConfig, reportedResumeId, userCodexNotify } from '../agent-report';
 import type { ChatContext } from '../context';
 import type { ChatRecord } from '../registry';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
@@ -62,137 +64,59 @@ function env(input: LaunchInput): Record<string, string> {
   return out;
 }
 
-function prepare(input: LaunchInput): (() => void) | undefined {
+function prepare(input: LaunchInput, fresh: boolean): () => void {
   const home = chatCodexHomeOf(input.ctx, input.chat);
-  return home ? () => seedCodexHome(home, input.chat.cwd) : undefined;
+  return () => {
+    if (fresh) clearReports(input.ctx, input.chat.ref);
+    if (home) seedCodexHome(home, input.chat.cwd);
+  };
 }
 
 const NOTE = 'stderr of codex, tee\'d through a pipe (checked with codex-cli 0.169.0: its screen is drawn on stdout and renders unchanged)';
 
+/** The CODEX_HOME codex resolves for the creator's environment (the user's own home). */
 export function codexHome(e: NodeJS.ProcessEnv = process.env): string {
-  return e.CODEX_HOME || path.join(os.homedir(), '.codex');
+  return e.CODEX_HOME || path.join(e.HOME || os.homedir(), '.codex');
 }
 
-const ROLLOUT_RE = /rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i;
-
-/** Descendants of `pid` (inclusive), from /proc. */
-function processTree(pid: number): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[] = [];
+/** The user's own notify program, read from the config.toml of the home the chat uses. */
+function userNotify(input: LaunchInput): string[] | null {
+  if (chatCodexHomeOf(input.ctx, input.chat)) return null; // a chatmux-made home has none
   try {
-    entries = fs.readdirSync('/proc').filter((d) => /^\d+$/.test(d));
+    return userCodexNotify(fs.readFileSync(path.join(codexHome(input.env), 'config.toml'), 'utf8'));
   } catch {
-    return [pid];
-  }
-  for (const d of entries) {
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      const list = children.get(ppid) ?? [];
-      list.push(Number(d));
-      children.set(ppid, list);
-    } catch {
-      /* gone */
-    }
-  }
-  const out: number[] = [];
-  const queue = [pid];
-  while (queue.length > 0) {
-    const p = queue.shift()!;
-    out.push(p);
-    queue.push(...(children.get(p) ?? []));
-  }
-  return out;
-}
-
-function rolloutHeldBy(pid: number): string | null {
-  for (const p of processTree(pid)) {
-    let fds: string[] = [];
-    try {
-      fds = fs.readdirSync(`/proc/${p}/fd`);
-    } catch {
-      continue;
-    }
-    for (const fd of fds) {
-      try {
-        const m = ROLLOUT_RE.exec(fs.readlinkSync(`/proc/${p}/fd/${fd}`));
-        if (m) return m[1]!;
-      } catch {
-        /* closed meanwhile */
-      }
-    }
-  }
-  return null;
-}
-
-function* rolloutFiles(dir: string, depth = 0): Generator<string> {
-  let entries: fs.Dirent[] = [];
-  try {
-    entries = fs.readdirSync(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory() && depth < 4) yield* rolloutFiles(p, depth + 1);
-    else if (e.isFile() && ROLLOUT_RE.test(e.name)) yield p;
+    return null;
   }
 }
 
-function firstLine(file: string): string {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const n = fs.readSync(fd, buf, 0, buf.length, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const nl = text.indexOf('\n');
-    return nl >= 0 ? text.slice(0, nl) : text;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/** The oldest unclaimed rollout for `cwd` begun at or after `since`. */
-export function findRolloutFor(home: string, cwd: string, since: Date, claimed: ReadonlySet<string>): string | null {
-  let best: { id: string; at: number } | null = null;
-  for (const file of rolloutFiles(path.join(home, 'sessions'))) {
-    try {
-      if (fs.statSync(file).mtimeMs < since.getTime() - 2000) continue;
-      const meta = JSON.parse(firstLine(file)) as { type?: string; payload?: { id?: string; cwd?: string; timestamp?: string } };
-      const id = meta.payload?.id ?? ROLLOUT_RE.exec(file)?.[1];
-      if (meta.type !== 'session_meta' || !id || meta.payload?.cwd !== cwd || claimed.has(id)) continue;
-      const at = Date.parse(meta.payload?.timestamp ?? '') || fs.statSync(file).mtimeMs;
-      if (at < since.getTime() - 2000) continue;
-      if (!best || at < best.at) best = { id, at };
-    } catch {
-      /* unreadable rollout: not ours */
-    }
-  }
-  return best?.id ?? null;
+/** Options of the pane's interactive codex (not `codex exec`): reporting, no shared daemon. */
+function paneArgs(input: LaunchInput): string[] {
+  return ['--no-daemon', '-c', codexNotifyConfig(input.ctx, input.chat, userNotify(input))];
 }
 
 export const codex: Executor = {
   name: 'codex',
   fresh(input): LaunchSpec {
-    input.chat.resumeId = null; // learnt later by captureResumeId
-    return { argv: [...vendorBinary('codex', input.env), ...providerArgs(input), ...input.chat.argv], env: env(input), teeStderr: true, logNote: NOTE, prepare: prepare(input) };
-  },
-  resume(input): LaunchSpec | null {
-    if (!input.chat.resumeId) return null;
+    input.chat.resumeId = null; // reported by codex's notify after the first turn
     return {
-      argv: [...vendorBinary('codex', input.env), 'resume', input.chat.resumeId, ...providerArgs(input), ...input.chat.argv],
+      argv: [...vendorBinary('codex', input.env), ...paneArgs(input), ...providerArgs(input), ...input.chat.argv],
       env: env(input),
       teeStderr: true,
       logNote: NOTE,
-      prepare: prepare(input),
+      prepare: prepare(input, true),
     };
   },
-  captureResumeId(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>, ctx?: ChatContext): string | null {
-    if (panePid) {
-      const held = rolloutHeldBy(panePid);
-      if (held && !claimed.has(held)) return held;
-    }
-    const since = new Date(chat.startedAt ?? chat.created);
-    return findRolloutFor((ctx && chatCodexHomeOf(ctx, chat)) ?? codexHome(), chat.cwd, since, claimed);
+  resume(input): LaunchSpec | null {
+    // What codex reported for this chat wins; else an id `chatmux ask` recorded from codex exec.
+    const id = reportedResumeId(input.ctx, input.chat.ref) ?? input.chat.resumeId;
+    if (!id) return null;
+    input.chat.resumeId = id;
+    return {
+      argv: [...vendorBinary('codex', input.env), 'resume', id, ...paneArgs(input), ...providerArgs(input), ...input.chat.argv],
+      env: env(input),
+      teeStderr: true,
+      logNote: NOTE,
+      prepare: prepare(input, false),
+    };
   },
 };

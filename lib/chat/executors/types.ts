@@ -27,10 +27,11 @@ export interface Executor {
   name: ChatRecord['executor'];
   /** A fresh conversation. May set `chat.resumeId` (e.g. claude's session uuid) before the start. */
   fresh(input: LaunchInput): LaunchSpec;
-  /** Continue this chat's conversation, or null when nothing can be resumed (start fresh). */
+  /**
+   * Continue this chat's conversation, or null when nothing can be resumed (start fresh). May
+   * set `chat.resumeId` from what the agent reported (agent-report.ts).
+   */
   resume(input: LaunchInput): LaunchSpec | null;
-  /** Learn the resume id after the agent started (codex writes its own session id). */
-  captureResumeId?(chat: ChatRecord, panePid: number | null, claimed: ReadonlySet<string>, ctx?: ChatContext): string | null;
 }
 
 /** The binary for a vendor CLI; CHATMUX_<NAME>_BIN overrides it (tests use a fake agent). */
