@@ -36,11 +36,10 @@ afterAll(() => {
 const option = (name: string): string => t.tmux('show-options', '-v', '-t', `=${session()}:`, name).trim();
 
 /** Run a command line exactly as claude does: through sh, the event JSON on stdin. */
-function claudeRuns(event: string, input: Record<string, unknown>): { status: number | null; stdout: string; ms: number } {
+function claudeRuns(event: string, input: Record<string, unknown>): { status: number | null; stdout: string } {
   const settings = JSON.parse(claudeHookSettings(ctx(), { ref: 'chat-1' })) as { hooks: Record<string, Array<{ hooks: Array<{ command: string }> }>> };
-  const start = Date.now();
   const r = spawnSync('/bin/sh', ['-c', settings.hooks[event]![0]!.hooks[0]!.command], { input: JSON.stringify(input), env: tmuxEnv(), encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, ms: Date.now() - start };
+  return { status: r.status, stdout: r.stdout };
 }
 
 /** Run the notify argv exactly as codex does: the event JSON appended as the last argument. */
@@ -80,12 +79,6 @@ describe('claude hooks', () => {
     expect(spawnSync(hookProgram(), ['claude'], { input: 'not json' }).status).toBe(0);
     expect(spawnSync(hookProgram(), [], {}).status).toBe(0);
     expect(reportedResumeId(ctx(), 'chat-1')).toBe(ID);
-  });
-
-  test('the hook is cheap: one sh, one mv, one tmux call per event', () => {
-    // 30–50 ms measured with 2 cores fully loaded by other test runs; the bound leaves room for that.
-    const times = Array.from({ length: 5 }, () => claudeRuns('Stop', { session_id: ID, hook_event_name: 'Stop' }).ms).sort((a, b) => a - b);
-    expect(times[2]).toBeLessThan(100);
   });
 });
 

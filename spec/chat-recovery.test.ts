@@ -208,7 +208,7 @@ describe('resumeLost after the tmux server died', () => {
     // A second list resumes nothing more.
     const again = await runChatmux([...g, 'chat', 'list'], { env });
     expect(again.stderr).toBe('');
-  });
+  }, 90_000);
 });
 
 describe('a nex chat against a stub endpoint', () => {
