@@ -19,3 +19,46 @@ describe('layout', () => {
     expect(computeLayout(120, 40, 'grid', 1).panes.length).toBe(1);
   });
 });
+
+import { assignSlots } from '../lib/ui/slots';
+import { fitRow, treeWidth } from '../lib/ui/tree-rows';
+import { noteText } from '../lib/ui/notes';
+
+describe('panes keep their chats', () => {
+  const order = ['a', 'b', 'c', 'd', 'e'];
+  test('focus moves among shown chats without moving them; a chat not shown takes the focused pane', () => {
+    let s = assignSlots([], 0, order, 'a', 4);
+    expect(s).toEqual({ refs: ['a', 'b', 'c', 'd'], slot: 0 });
+    s = assignSlots(s.refs, s.slot, order, 'c', 4);
+    expect(s).toEqual({ refs: ['a', 'b', 'c', 'd'], slot: 2 });
+    s = assignSlots(s.refs, s.slot, order, 'e', 4);
+    expect(s).toEqual({ refs: ['a', 'b', 'e', 'd'], slot: 2 });
+  });
+  test('a vanished chat frees its pane for the next one; fewer chats than panes; one pane', () => {
+    expect(assignSlots(['a', 'b', 'c', 'd'], 0, ['a', 'c', 'd', 'e'], 'a', 4).refs).toEqual(['a', 'e', 'c', 'd']);
+    expect(assignSlots(['a', 'b'], 1, ['a', 'b'], 'b', 4)).toEqual({ refs: ['a', 'b'], slot: 1 });
+    expect(assignSlots(['a'], 0, order, 'd', 1)).toEqual({ refs: ['d'], slot: 0 });
+  });
+});
+
+describe('tree column and notes', () => {
+  test('the tree is sized to its rows within 16 … a third of the screen (48 at most); rows are cut with …', () => {
+    expect(treeWidth([{ depth: 0, label: 'ab', meta: 'cmd running' }], 120)).toBe(16);
+    expect(treeWidth([{ depth: 1, label: 'reviewer of things', meta: 'claude running' }], 120)).toBe(1 + 2 + 18 + 1 + 14 + 1);
+    expect(treeWidth([{ depth: 0, label: 'x'.repeat(80), meta: 'cmd running' }], 300)).toBe(48);
+    expect(fitRow({ depth: 0, label: 'short', meta: 'cmd running' }, 30)).toEqual({ label: 'short', meta: 'cmd running' });
+    expect(fitRow({ depth: 0, label: 'a-longer-name', meta: 'claude running' }, 20)).toEqual({ label: 'a-longer-name', meta: 'cla…' });
+    expect(fitRow({ depth: 0, label: 'x'.repeat(40), meta: 'cmd running' }, 20)).toEqual({ label: `${'x'.repeat(17)}…`, meta: '' });
+    expect(fitRow({ depth: 0, label: '🚀🚀🚀🚀🚀🚀🚀🚀🚀🚀', meta: '' }, 12)).toEqual({ label: '🚀🚀🚀🚀…', meta: '' });
+  });
+  test('notes take the longest form that fits the pane', () => {
+    const closed = { kind: 'closed' } as const;
+    expect(noteText(closed, 80, 'C-o')).toBe(' closed — press Enter (or C-o o) to start it again');
+    expect(noteText(closed, 40, 'C-o')).toBe(' closed — Enter starts it again');
+    expect(noteText(closed, 10, 'C-o')).toBe(' closed: Enter');
+    const dead = (resumes: boolean) => ({ kind: 'dead', ended: 'exited with status 3', endedShort: 'exit(3)', resumes }) as const;
+    expect(noteText(dead(false), 80, 'C-o')).toBe(' exited with status 3 — R restart • X close');
+    expect(noteText(dead(true), 80, 'C-o')).toBe(' exited with status 3 — R restart (resume) • X close');
+    expect(noteText(dead(true), 30, 'C-o')).toBe(' exit(3): R restart • X close');
+  });
+});

@@ -5,10 +5,9 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import { tmuxEnv } from '../lib/control/server';
 import { startStub, type Stub } from '../fixtures/stub-server';
-import { makeUiDriver, type UiDriver } from './support/ui-driver';
+import { disposeUi, makeUiDriver, type UiDriver } from './support/ui-driver';
 
 let ui: UiDriver | null = null;
 let stub: Stub;
@@ -19,8 +18,7 @@ afterAll(async () => {
   await stub.close();
 });
 afterEach(() => {
-  ui?.stop();
-  if (ui) fs.rmSync(ui.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  disposeUi(ui);
   ui = null;
 });
 

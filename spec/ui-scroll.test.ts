@@ -3,14 +3,12 @@
  * tmux's history is reachable (issue 12.1), G stays in scroll mode and q leaves (12.9).
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
-import * as fs from 'node:fs';
-import { makeUiDriver, type UiDriver } from './support/ui-driver';
+import { disposeUi, makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
 
 let ui: UiDriver | null = null;
 afterEach(() => {
-  ui?.stop();
-  if (ui) fs.rmSync(ui.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  disposeUi(ui);
   ui = null;
 });
 

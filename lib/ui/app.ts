@@ -9,12 +9,16 @@ import * as path from 'node:path';
 import blessed, { type Widgets } from 'blessed';
 import type { LiveChat, LiveChats } from '../chat/live';
 import type { ChatContext } from '../chat/context';
-import { EXECUTORS, type ExecutorName } from '../chat/executor-names';
+import { EXECUTORS, RESUMES_CONVERSATION, type ExecutorName } from '../chat/executor-names';
 import { endedText, endedWord, statusWord } from '../chat/status';
 import { ConfirmDialog, Dialog, esc, ExitDialog, FormDialog, TextDialog, type ExitDecision } from './dialogs';
 import { InputTokenizer, parsePrefix, wheelOf, type Token } from './input';
 import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, type Rect } from './layout';
+import { noteText, type NoteState } from './notes';
+import { helpText } from './help';
 import { PaneView } from './pane-view';
+import { assignSlots } from './slots';
+import { fitRow, treeWidth, type TreeRow } from './tree-rows';
 import { renderSchedulerFor } from './render-scheduler';
 import { ScrollMode } from './scroll-mode';
 import { patchBlessedWidths } from './widths';
@@ -42,28 +46,10 @@ export interface TuiOptions {
 
 type Focus = 'tree' | 'pane';
 
-const HELP = `{bold}Keys{/bold} (prefix = {bold}PREFIX{/bold}; every other key goes to the focused chat)
+/** How long a transient status message stays: notices, warnings. */
+const NOTICE_MS = 3000;
+const WARNING_MS = 6000;
 
-  Alt+← / Alt+→     previous / next chat in tree order (wraps)
-  Alt+1 … Alt+9     jump to chat 1 … 9
-  PREFIX n          new chat (executor, name, role, model, endpoint)
-  PREFIX r          rename the focused chat
-  PREFIX x          close the focused chat (stops it; it starts fresh next time)
-  PREFIX a          archive the focused chat (asks first)
-  PREFIX o          open a closed chat again
-  PREFIX R          restart a dead agent (resumes its conversation)
-  PREFIX l          cycle layouts: one chat / two side by side / grid of four
-  PREFIX i          inspector: the tmux state of the socket
-  PREFIX s or [     scroll mode over all of tmux's history: PgUp/PgDn ↑↓, g top, G bottom,
-                    q or Esc back to live; the mouse wheel scrolls too
-  PREFIX t or Tab   move focus between the tree and the chat
-  PREFIX PREFIX     send the prefix key itself to the chat
-  PREFIX ?          this help
-  PREFIX q          quit (asks whether to leave chats running)
-
-In the tree: ↑↓ select, Enter focus the chat, n new chat, q quit, Ctrl+C twice quit.
-A dead agent's pane offers R (restart with resume) and X (close).
-Chats keep running in tmux when chatmux quits; the next start brings them back.`;
 
 /** True when our terminal has hung up (its fd answers EIO). */
 function terminalGone(): boolean {
@@ -108,6 +94,9 @@ class ChatmuxApp {
   private quitting = false;
   private finish!: (code: number) => void;
   private shownRefs: string[] = [];
+  /** The pane the focused chat is in. */
+  private focusSlot = 0;
+  private navigating: Promise<void> = Promise.resolve();
   private readonly logFile: string;
 
   constructor(private readonly o: TuiOptions) {
@@ -237,7 +226,7 @@ class ChatmuxApp {
         this.live = live;
         this.wireLive(live);
         if (this.focusRef && !live.get(this.focusRef)) this.focusRef = live.list()[0]?.ref ?? null;
-        this.setStatus('reconnected');
+        this.setStatus('reconnected', NOTICE_MS);
         await this.relayout();
         void live.restoreAll();
         return;
@@ -331,9 +320,9 @@ class ChatmuxApp {
     const live = this.live;
     if (!live || !this.focusRef) return [];
     const order = live.list().map((c) => c.ref);
-    const start = Math.max(0, order.indexOf(this.focusRef));
-    const n = Math.min(paneCount(this.layout), order.length);
-    return Array.from({ length: n }, (_, i) => order[(start + i) % order.length]!);
+    const { refs, slot } = assignSlots(this.shownRefs, this.focusSlot, order, this.focusRef, paneCount(this.layout));
+    this.focusSlot = slot;
+    return refs;
   }
 
   private place(el: Widgets.BoxElement, r: Rect): void {
@@ -345,7 +334,7 @@ class ChatmuxApp {
 
   private applyGeometry(): { refs: string[]; rects: Rect[] } {
     const refs = this.visibleRefs();
-    const g = computeLayout(this.cols(), this.rows(), this.layout, Math.max(1, refs.length));
+    const g = computeLayout(this.cols(), this.rows(), this.layout, Math.max(1, refs.length), this.treeWidth());
     this.place(this.tree, g.tree);
     this.place(this.tabs, g.tabs);
     this.place(this.status, g.status);
@@ -421,14 +410,26 @@ class ChatmuxApp {
     this.tree.setContent([`{bold} Chats{/bold} {gray-fg}(${rows.length}){/gray-fg}`, ...rows].join('\n'));
   }
 
+  private treeRows(): TreeRow[] {
+    return (this.live?.list() ?? []).map((c) => ({ depth: c.depth, label: this.label(c), meta: `${c.record.executor} ${this.stateOf(c)}` }));
+  }
+
+  /** Sized to the names (before the chat layer is loaded: the default). */
+  private treeWidth(): number | undefined {
+    return this.live ? treeWidth(this.treeRows(), this.cols()) : undefined;
+  }
+
   private paintTree(): void {
     const live = this.live!;
-    const rows = live.list().map((c) => {
+    const width = this.tree.width as number;
+    const plain = this.treeRows();
+    const rows = live.list().map((c, i) => {
       const sel = c.ref === this.focusRef;
       const dim = c.dead || c.record.state !== 'running' || !c.paneId;
       const mark = c.activity ? '{yellow-fg}●{/yellow-fg}' : ' ';
-      let text = `${'  '.repeat(c.depth)}${esc(this.label(c))}`;
-      const meta = ` {gray-fg}${c.record.executor} ${this.stateOf(c)}{/gray-fg}`;
+      const fit = fitRow(plain[i]!, width);
+      let text = `${'  '.repeat(c.depth)}${esc(fit.label)}`;
+      const meta = fit.meta ? ` {gray-fg}${esc(fit.meta)}{/gray-fg}` : '';
       if (dim) text = `{gray-fg}${text}{/gray-fg}`;
       if (sel) text = this.focus === 'tree' ? `{inverse}${text}{/inverse}` : `{bold}${text}{/bold}`;
       return `${mark}${text}${meta}`;
@@ -457,13 +458,15 @@ class ChatmuxApp {
         note.hide();
         return;
       }
-      let text = '';
-      if (c.dead) text = ` ${endedText(c.exitStatus, c.exitSignal)} — R restart (resume) • X close`;
-      else if (!c.paneId && c.record.state === 'closed') text = ' closed — press Enter (or prefix o) to start it again';
-      else if (!c.paneId) text = ' no tmux session — prefix o brings it back';
-      else if (!live!.terminal(c.ref)) text = ' restoring…';
-      if (text) {
-        note.setContent(esc(text));
+      let state: NoteState | null = null;
+      if (c.dead) {
+        const resumes = RESUMES_CONVERSATION[c.record.executor as ExecutorName] ?? false;
+        state = { kind: 'dead', ended: endedText(c.exitStatus, c.exitSignal), endedShort: endedWord('exit', c.exitStatus, c.exitSignal), resumes };
+      } else if (!c.paneId && c.record.state === 'closed') state = { kind: 'closed' };
+      else if (!c.paneId) state = { kind: 'gone' };
+      else if (!live!.terminal(c.ref)) state = { kind: 'restoring' };
+      if (state) {
+        note.setContent(esc(noteText(state, note.width as number, this.prefixName)));
         note.show();
       } else note.hide();
     });
@@ -489,20 +492,27 @@ class ChatmuxApp {
     renderSchedulerFor(this.screen).schedule();
   }
 
-  private setStatus(m: string): void {
+  /**
+   * A status message: `ms` > 0 makes it transient (it goes after that long), 0 keeps it until
+   * the next one (for "…ing" states that a later message ends).
+   */
+  private setStatus(m: string, ms = 0): void {
     this.message = m;
+    if (this.messageTimer) clearTimeout(this.messageTimer);
+    this.messageTimer = null;
+    if (m && ms > 0) {
+      this.messageTimer = setTimeout(() => {
+        this.messageTimer = null;
+        this.message = '';
+        this.paintStatus();
+      }, ms);
+    }
     this.paintStatus();
   }
 
   private warn(m: string): void {
     this.log(`warning: ${m}`);
-    this.message = m;
-    if (this.messageTimer) clearTimeout(this.messageTimer);
-    this.messageTimer = setTimeout(() => {
-      this.message = '';
-      this.paintStatus();
-    }, 6000);
-    this.paintStatus();
+    this.setStatus(m, WARNING_MS);
   }
 
   // ------------------------------------------------------------------ focus and navigation
@@ -527,10 +537,14 @@ class ChatmuxApp {
     if (c) void this.focusChat(c.ref);
   }
 
-  private async navigate(step: number): Promise<void> {
-    if (!this.live) return;
-    const next = await this.live.neighbour(this.focusRef, step);
-    if (next) await this.focusChat(next, this.focus);
+  /** One step after the other: keys that arrive together (Alt+→ ×3) must not all start from the same chat. */
+  private navigate(step: number): Promise<void> {
+    this.navigating = this.navigating.then(async () => {
+      if (!this.live) return;
+      const next = await this.live.neighbour(this.focusRef, step);
+      if (next) void this.focusChat(next, this.focus);
+    }).catch(() => undefined);
+    return this.navigating;
   }
 
   // ------------------------------------------------------------------ input
@@ -641,7 +655,7 @@ class ChatmuxApp {
       if (now - this.lastCtrlC < 1000) this.quit();
       else {
         this.lastCtrlC = now;
-        this.setStatus('press Ctrl+C again to quit');
+        this.setStatus('press Ctrl+C again to quit', NOTICE_MS);
       }
     }
   }
@@ -767,7 +781,7 @@ class ChatmuxApp {
         { label: 'command', value: '', hint: 'for cmd: the command line, split on spaces' },
       ],
       async ([executor, name, role, model, endpoint, keyEnv, command]) => {
-        const size = innerSize(computeLayout(this.cols(), this.rows(), this.layout, 1).panes[0]!);
+        const size = innerSize(computeLayout(this.cols(), this.rows(), this.layout, 1, this.treeWidth()).panes[0]!);
         const argv = command ? command.trim().split(/\s+/).filter(Boolean) : [];
         const ref = await live.newChat({
           executor: executor as ExecutorName,
@@ -818,7 +832,7 @@ class ChatmuxApp {
   }
 
   private helpDialog(): void {
-    this.openDialog(new TextDialog(this.screen, 'Help', () => HELP.replace(/PREFIX/g, esc(this.prefixName))));
+    this.openDialog(new TextDialog(this.screen, 'Help', () => helpText(this.prefixName)));
   }
 
   private async inspectorDialog(): Promise<void> {

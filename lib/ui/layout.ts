@@ -20,13 +20,17 @@ export interface Geometry {
 
 export const TREE_WIDTH = 30;
 
+function defaultTreeWidth(width: number): number {
+  return Math.min(TREE_WIDTH, Math.max(16, Math.floor(width / 4)));
+}
+
 /** How many chats a layout shows at once. */
 export function paneCount(mode: LayoutMode): number {
   return mode === 'single' ? 1 : mode === 'split' ? 2 : 4;
 }
 
-export function computeLayout(width: number, height: number, mode: LayoutMode, chats: number, showTree = true): Geometry {
-  const treeWidth = showTree ? Math.min(TREE_WIDTH, Math.max(16, Math.floor(width / 4))) : 0;
+/** `treeWidth`: the tree column (see tree-rows.ts); by default a quarter of the screen, 16 to 30. */
+export function computeLayout(width: number, height: number, mode: LayoutMode, chats: number, treeWidth = defaultTreeWidth(width)): Geometry {
   const tree: Rect = { left: 0, top: 0, width: treeWidth, height: Math.max(1, height - 1) };
   const mainLeft = treeWidth;
   const mainWidth = Math.max(4, width - treeWidth);

@@ -44,3 +44,24 @@ export function patchBlessedWidths(): void {
   const source = unicode.chars.all.source.slice(1, -1);
   unicode.chars.all = new RegExp(`(${emoji}|${source})`, 'g');
 }
+
+/** Columns `s` takes on the terminal (tmux's widths: 🚀 is two). */
+export function displayWidth(s: string): number {
+  patchBlessedWidths();
+  return (blessed as unknown as { unicode: { strWidth(s: string): number } }).unicode.strWidth(s);
+}
+
+/** `s` cut to at most `width` columns, ending in "…" when something was cut. */
+export function cutToWidth(s: string, width: number): string {
+  if (displayWidth(s) <= width) return s;
+  if (width <= 0) return '';
+  let out = '';
+  let used = 0;
+  for (const ch of s) {
+    const w = displayWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return `${out}…`;
+}

@@ -105,3 +105,10 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
   };
   return d;
 }
+
+/** After a test: stop the UI and both servers, remove the project (a log may still be flushing). */
+export function disposeUi(d: UiDriver | null): void {
+  if (!d) return;
+  d.stop();
+  fs.rmSync(d.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+}
