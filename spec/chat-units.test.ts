@@ -9,8 +9,7 @@ import { makeChatContext } from '../lib/chat/context';
 import { executorFor } from '../lib/chat/executors';
 import { hookProgram } from '../lib/chat/agent-report';
 import { readRegistry, updateRegistry, type ChatRecord } from '../lib/chat/registry';
-import { outputLogCommand, plainText, wrappedCommand } from '../lib/chat/logs';
-import { spawnSync } from 'node:child_process';
+import { plainText, wrappedCommand } from '../lib/chat/logs';
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-units-')));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -111,7 +110,7 @@ describe('executors', () => {
     const fresh = executorFor('nex').fresh({ chat, ctx, apiKey: 'k', env });
     expect(fresh.argv[0]).toBe(process.execPath);
     expect(fresh.argv[1]).toMatch(/bin\/chatmux$/);
-    expect(fresh.argv.slice(2)).toEqual(['nex', '-m', 'm', '-e', 'http://h:3/v1', '--transcript', '/p/.chatmux/chats/chat-3/transcript.jsonl', '--log', '/p/.chatmux/chats/chat-3/stderr.log', '--api-key-env', 'NK']);
+    expect(fresh.argv.slice(2)).toEqual(['nex', '-m', 'm', '-e', 'http://h:3/v1', '--transcript', '/p/.chatmux/chats/chat-3/transcript.jsonl', '--log', '/p/.chatmux/chats/chat-3/stderr.log', '--log-max-bytes', String(4 * 1024 * 1024), '--api-key-env', 'NK']);
     expect(fresh.env).toEqual({ NK: 'k' });
     expect(executorFor('nex').resume({ chat, ctx, apiKey: 'k', env })!.argv).toContain('--resume');
   });
@@ -152,35 +151,6 @@ describe('registry', () => {
     expect(warnings[0]).toMatch(/unreadable .*kept as chats\.json\.corrupt-/);
     expect(fs.readdirSync(ctx.stateDir).some((f) => f.startsWith('chats.json.corrupt-'))).toBe(true);
     expect((await readRegistry(ctx)).lastRef).toBe(5);
-  });
-});
-
-describe('output log writer', () => {
-  test.each([['perl'], ['sh loop (no perl on PATH)']])('appends everything it is piped and rotates past the cap, keeping one generation: %s', (how) => {
-    const file = path.join(root, how === 'perl' ? 'out' : 'out-sh', 'output.log');
-    fs.mkdirSync(path.dirname(file));
-    let env: NodeJS.ProcessEnv = process.env;
-    if (how !== 'perl') {
-      // A PATH with only the tools the portable loop needs.
-      const bin = path.join(root, 'bin-no-perl');
-      fs.mkdirSync(bin, { recursive: true });
-      for (const tool of ['sh', 'dd', 'tee', 'wc', 'mv']) {
-        const p = spawnSync('/bin/sh', ['-c', `command -v ${tool}`], { encoding: 'utf8' }).stdout.trim();
-        if (!fs.existsSync(path.join(bin, tool))) fs.symlinkSync(p, path.join(bin, tool));
-      }
-      env = { ...process.env, PATH: bin };
-    }
-    const chunk = Buffer.alloc(64 * 1024, 'a');
-    const input = Buffer.concat(Array.from({ length: 8 }, (_, i) => Buffer.from(chunk.fill(97 + i))));
-    const res = spawnSync('/bin/sh', ['-c', outputLogCommand(file, 200 * 1024)], { input, env });
-    expect(res.status).toBe(0);
-    const cur = fs.readFileSync(file);
-    const prev = fs.readFileSync(file + '.1');
-    expect(prev.length).toBeGreaterThanOrEqual(200 * 1024);
-    // nothing lost at the rotation boundary: .1 then current end with the input's last bytes
-    expect(Buffer.concat([prev, cur]).equals(input.subarray(input.length - prev.length - cur.length))).toBe(true);
-    expect(cur.length).toBeLessThan(input.length);
-    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
   });
 });
 

@@ -14,6 +14,7 @@ import { appendTurn } from '../agents/nex/transcript';
 import { chatCodexHome, seedCodexHome } from './agent-homes';
 import { runCodexExec, oneLine } from './codex-exec';
 import { chatFiles, type ChatContext } from './context';
+import { appendLogLine } from './logs';
 import { ChatStateError } from './errors';
 import { apiKeyFor, getChat, setRecord, type EnvSource } from './lifecycle';
 import { reportedResumeId } from './agent-report';
@@ -37,7 +38,7 @@ function logAskError(ctx: ChatContext, ref: string, line: string): void {
   const { stderrLog } = chatFiles(ctx, ref);
   try {
     fs.mkdirSync(path.dirname(stderrLog), { recursive: true, mode: 0o700 });
-    fs.appendFileSync(stderrLog, `${new Date().toISOString()} chatmux ask: ${line}\n`, { mode: 0o600 });
+    appendLogLine(stderrLog, `${new Date().toISOString()} chatmux ask: ${line}`);
   } catch {
     /* the log is a convenience */
   }

@@ -20,6 +20,12 @@ function parseTimeout(v: string): number {
   return Math.round(n * 1000);
 }
 
+function parseBytes(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(n) || n < 1024) throw new UsageError(`--log-max-bytes ${JSON.stringify(v)}: give a whole number of bytes >= 1024`);
+  return n;
+}
+
 export function register(program: Command, _context: () => CliContext): void {
   program
     .command('nex')
@@ -31,7 +37,8 @@ export function register(program: Command, _context: () => CliContext): void {
     .option('--system <text>', 'system prompt')
     .option('--api-key-env <var>', 'environment variable holding the API key (default: none; no other variable is ever read)')
     .option('--log <file>', 'also append error lines to this file')
-    .option('--timeout <seconds>', `give up when the server sends nothing for this long (default ${DEFAULT_TIMEOUT_MS / 1000})`)
+    .option('--log-max-bytes <n>', 'rotate the --log file at this size, keeping one old generation (default 4 MiB)')
+    .option('--timeout <seconds>', `give up when the reply makes no progress for this long: no text before it starts or between pieces; keep-alive comments do not count (default ${DEFAULT_TIMEOUT_MS / 1000})`)
     .addHelpText(
       'after',
       [
@@ -53,6 +60,7 @@ export function register(program: Command, _context: () => CliContext): void {
       }
       const model = checkModel(opts.model);
       if (opts.resume && !opts.transcript) throw new UsageError('--resume needs --transcript FILE (the conversation to continue)');
+      const logMaxBytes = opts.logMaxBytes !== undefined ? parseBytes(opts.logMaxBytes) : undefined;
       const timeoutMs = opts.timeout !== undefined ? parseTimeout(opts.timeout) : undefined;
       let key;
       try {
@@ -72,6 +80,7 @@ export function register(program: Command, _context: () => CliContext): void {
         system: opts.system,
         resume: opts.resume === true,
         logFile: opts.log ? path.resolve(opts.log) : undefined,
+        logMaxBytes,
         timeoutMs,
       });
       // Without a terminal (pipes, `kill -INT`) Ctrl+C arrives as a signal, not a key.

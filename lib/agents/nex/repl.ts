@@ -26,6 +26,8 @@ export interface ReplOptions {
   resume?: boolean;
   /** Error lines are appended here too (the chat's stderr.log). */
   logFile?: string;
+  /** Size at which logFile is rotated (default 4 MiB). */
+  logMaxBytes?: number;
   timeoutMs?: number;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
@@ -74,7 +76,7 @@ export function runRepl(o: ReplOptions): Repl {
   const showError = (line: string): void => {
     const safe = printable(oneLine(redact(line, o.apiKey)));
     errorOutput.write(`error: ${safe}\n`);
-    logError(o.logFile, safe);
+    logError(o.logFile, safe, o.logMaxBytes);
   };
 
   // --- history: resume or start a new conversation --------------------------------------

@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chatFiles } from '../context';
+import { logFileMaxBytes } from '../logs';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { keyEnv } from './types';
 
@@ -31,11 +32,12 @@ function spec(input: LaunchInput, resume: boolean): LaunchSpec {
   const argv = [...chatmuxCommand(), 'nex'];
   if (chat.model) argv.push('-m', chat.model);
   if (chat.endpoint) argv.push('-e', chat.endpoint);
-  argv.push('--transcript', files.transcript, '--log', files.stderrLog);
+  argv.push('--transcript', files.transcript, '--log', files.stderrLog, '--log-max-bytes', String(logFileMaxBytes()));
   if (chat.apiKeyEnv) argv.push('--api-key-env', chat.apiKeyEnv);
   if (resume) argv.push('--resume');
   argv.push(...chat.argv);
-  return { argv, env: keyEnv(input), teeStderr: false, logNote: 'log of chatmux nex (it writes this file itself via --log)' };
+  // nex keeps the pane's terminal on stdin, stdout and stderr; it appends its error lines here itself.
+  return { argv, env: keyEnv(input), teeStderr: false, logNote: 'error lines of chatmux nex (it writes them itself via --log; its terminal is the pane\'s)' };
 }
 
 export const nex: Executor = {

@@ -6,7 +6,11 @@ export interface LaunchSpec {
   argv: string[];
   /** Extra environment for the session (`new-session -e`); may hold the API key. */
   env: Record<string, string>;
-  /** Whether the agent's stderr is tee'd into stderr.log (false: it stays on the terminal only). */
+  /**
+   * Whether the agent's stderr is a pipe into the capped writer that copies it to the pane and
+   * stderr.log (claude, codex). false: the agent has the pane's terminal on stdin, stdout and
+   * stderr (shell, cmd, nex), and its stderr is in output.log with the rest of the screen.
+   */
   teeStderr: boolean;
   /** First line of stderr.log, saying what it holds. */
   logNote: string;
