@@ -193,7 +193,7 @@ describe('shell and cmd chats keep their terminal (11.3)', () => {
   test('bash is interactive: it shows its prompt and $- contains i', async () => {
     const c = await newCmd('bash', '--norc', '--noprofile');
     await send(c.ref, "PS1='PROMPT''> '");
-    await waitFor(() => capture(t, c.session).includes('PROMPT> '), 8000, 'bash prompt');
+    await waitFor(() => /^PROMPT>/m.test(capture(t, c.session)), 8000, 'bash prompt');
     await send(c.ref, 'echo "flags=[$-]"');
     const flags = await waitFor(() => /^flags=\[(\w+)\]$/m.exec(capture(t, c.session))?.[1], 8000, 'flags');
     expect(flags).toContain('i');
