@@ -9,6 +9,7 @@ import { LiveChats } from '../lib/chat/live';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { endedText, endedWord } from '../lib/chat/status';
 import { versionAtLeast } from '../lib/control/version';
+import { widthRulesFor } from '../lib/terminal/tmux-widths';
 import { killAllTestServers, killTestServer, systemTmuxVersion, testSocketName, waitFor } from './support/tmux';
 
 const dirs: string[] = [];
@@ -41,6 +42,8 @@ describe('LiveChats over one control connection', () => {
     const live = await LiveChats.start(s.ctx, { width: 100, height: 30 });
     try {
       expect(live.list().map((c) => c.record.name)).toEqual(['alpha', 'beta']);
+      // Emulators count cell widths as this tmux does.
+      expect(live.widths).toEqual(widthRulesFor(systemTmuxVersion()));
       await live.show([{ ref: a.ref, cols: 70, rows: 20 }]);
       await waitFor(() => screenText(live, a.ref).includes('EARLIER-OUTPUT-A'), 5000, 'restored screen');
       await live.sendKeys(a.ref, Buffer.from('typed-through-ui\r'));

@@ -7,6 +7,7 @@ import { describe, expect, test } from '@jest/globals';
 import { plainText, stripPadding, wrapsFromJoined } from '../lib/terminal/capture-rows';
 import { PaneTerminal } from '../lib/terminal/pane-terminal';
 import { restoreStream } from '../lib/terminal/restore';
+import { dropVs16Phantoms } from '../lib/terminal/tmux-widths';
 
 const ESC = '\x1b';
 
@@ -68,5 +69,15 @@ describe('restoreStream with wraps', () => {
     t.buffer.getLine(2)!.getCell(5, cell);
     expect(cell.getChars()).toBe('');
     t.dispose();
+  });
+});
+
+describe('dropVs16Phantoms (tmux 3.4 captures)', () => {
+  test('the blank cell after a VS16-widened narrow character goes, a real space after it stays', () => {
+    expect(dropVs16Phantoms('❤️ c ❤️  x')).toBe('❤️c ❤️ x');
+    expect(dropVs16Phantoms(`❤️${ESC}[0m ${ESC}[1mc`)).toBe(`❤️${ESC}[0m${ESC}[1mc`);
+    // Already two columns without VS16: nothing to drop.
+    expect(dropVs16Phantoms('🚀️ x')).toBe('🚀️ x');
+    expect(dropVs16Phantoms('plain text')).toBe('plain text');
   });
 });

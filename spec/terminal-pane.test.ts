@@ -9,41 +9,76 @@ import { join } from 'node:path';
 import { capturePane, listPanes, newSession } from '../lib/control/commands';
 import { PaneTerminal, cursorHidden } from '../lib/terminal/pane-terminal';
 import { restorePane } from '../lib/terminal/restore';
-import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
+import { readWidthRules, widthRulesFor } from '../lib/terminal/tmux-widths';
+import { versionAtLeast } from '../lib/control/version';
+import { killAllTestServers, makeTestServer, systemTmuxVersion, waitFor } from './support/tmux';
 
 afterAll(() => killAllTestServers());
 
-const WIDE_ROWS = ['🚀x✅y中z', '🇯🇵jkl', 'a👍🏽b', '❤️c', 'é漢😀end'];
+// Emoji tmux ≥ 3.4 joins into one cell (VS16, ZWJ sequences, skin tones, flags) and plain wide text.
+const WIDE_ROWS = ['🚀x✅y中z', '🇯🇵jkl', 'a👍🏽b', '❤️c', '1️⃣k', '☺️s', '👨‍👩‍👧z', '中🇺q', 'é漢😀end'];
 
 describe('cell widths match tmux', () => {
-  test('wide glyph rows and the cursor column are identical to what tmux shows', async () => {
+  test('each row ends in the column tmux has, fed live and restored from a capture', async () => {
     const server = makeTestServer();
     const dir = mkdtempSync(join(tmpdir(), 'chatmux-wide-'));
-    const text = WIDE_ROWS.join('\r\n');
-    writeFileSync(join(dir, 'rows'), text);
+    const widths = widthRulesFor(systemTmuxVersion());
     try {
-      const pane = await newSession(server.cli, { name: 'w', width: 40, height: 8, command: ['sh', '-c', `cat '${join(dir, 'rows')}'; exec sleep 300`] });
-      const [info] = await waitFor(async () => {
-        const p = await listPanes(server.cli, { target: pane.paneId });
-        return p[0]!.cursorY === WIDE_ROWS.length - 1 && p[0]!.cursorX > 0 ? p : null;
-      }, 5000, 'output');
-      const shown = await capturePane(server.cli, pane.paneId);
-      expect(shown.slice(0, WIDE_ROWS.length)).toEqual(WIDE_ROWS);
-
-      // The same bytes fed straight from the program: rows and cursor as tmux has them.
-      const direct = new PaneTerminal({ cols: 40, rows: 8 });
-      direct.write(Buffer.from(text, 'utf8'));
-      await direct.flush();
-      // And a restore from tmux's capture.
-      const restored = new PaneTerminal({ cols: 40, rows: 8 });
-      await restorePane(server.cli, pane.paneId, restored, 100);
-      for (const t of [direct, restored]) {
-        for (let y = 0; y < 8; y++) expect(t.rowText(y)).toBe(shown[y]);
-        expect([t.cursorX, t.cursorY]).toEqual([info!.cursorX, info!.cursorY]);
-        t.dispose();
+      const panes: string[] = [];
+      for (const [i, row] of WIDE_ROWS.entries()) {
+        writeFileSync(join(dir, `row${i}`), row);
+        const p = await newSession(server.cli, { name: `w${i}`, width: 40, height: 4, command: ['sh', '-c', `cat '${join(dir, `row${i}`)}'; exec sleep 300`] });
+        panes.push(p.paneId);
       }
-      // 'é漢😀end' ends at column 1 + 2 + 2 + 3 = 8 in tmux too.
-      expect(info!.cursorX).toBe(8);
+      const info = await waitFor(async () => {
+        const all = await listPanes(server.cli, { all: true });
+        return all.every((p) => p.cursorX > 0) ? all : null;
+      }, 5000, 'output');
+      for (const [i, row] of WIDE_ROWS.entries()) {
+        const tmuxX = info.find((p) => p.id === panes[i])!.cursorX;
+        const last = row.slice(-1);
+        // The same bytes fed straight from the program…
+        const direct = new PaneTerminal({ cols: 40, rows: 4, widths });
+        direct.write(Buffer.from(row, 'utf8'));
+        await direct.flush();
+        // …and a restore from tmux's capture.
+        const restored = new PaneTerminal({ cols: 40, rows: 4, widths });
+        await restorePane(server.cli, panes[i]!, restored, 10);
+        for (const [how, t] of [['direct', direct], ['restored', restored]] as const) {
+          expect(`${row} ${how}: ${columnOf(t, last)}`).toBe(`${row} ${how}: ${tmuxX - 1}`);
+          t.dispose();
+        }
+        expect(`${row}: ${direct.cursorX}`).toBe(`${row}: ${tmuxX}`);
+      }
+      // 'é漢😀end' ends at column 1 + 2 + 2 + 3 = 8 in every tmux.
+      expect(info.find((p) => p.id === panes[WIDE_ROWS.length - 1])!.cursorX).toBe(8);
+    } finally {
+      server.kill();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('the rules come from the server: on tmux 3.6+ variation-selector-always-wide off is followed', async () => {
+    const v = systemTmuxVersion();
+    const server = makeTestServer();
+    const dir = mkdtempSync(join(tmpdir(), 'chatmux-vs-'));
+    try {
+      writeFileSync(join(dir, 'row'), '❤️c');
+      await newSession(server.cli, { name: 'keep', command: ['sleep', '300'] });
+      const hasOption = versionAtLeast(v, 3, 6);
+      if (hasOption) server.tmux('set-option', '-s', 'variation-selector-always-wide', 'off');
+      const rules = await readWidthRules(server.cli, v);
+      expect(rules).toEqual(hasOption ? { combining: '3.6', vs16Wide: false } : widthRulesFor(v));
+      const p = await newSession(server.cli, { name: 'vs', width: 20, height: 2, command: ['sh', '-c', `cat '${join(dir, 'row')}'; exec sleep 300`] });
+      const [info] = await waitFor(async () => {
+        const x = await listPanes(server.cli, { target: p.paneId });
+        return x[0]!.cursorX > 0 ? x : null;
+      }, 5000, 'output');
+      const t = new PaneTerminal({ cols: 20, rows: 2, widths: rules });
+      t.write('❤️c');
+      await t.flush();
+      expect(t.cursorX).toBe(info!.cursorX);
+      t.dispose();
     } finally {
       server.kill();
       rmSync(dir, { recursive: true, force: true });
@@ -155,3 +190,12 @@ describe('echo after typing', () => {
     t.dispose();
   });
 });
+
+/** The column of the last cell on row 0 holding `ch`. */
+function columnOf(t: PaneTerminal, ch: string): number {
+  const cell = t.buffer.getNullCell();
+  const line = t.buffer.getLine(t.baseY)!;
+  let at = -1;
+  for (let x = 0; x < t.cols; x++) if (line.getCell(x, cell)?.getChars() === ch) at = x;
+  return at;
+}

@@ -17,6 +17,7 @@ import { isMissingTarget } from '../control/errors';
 import type { Notification } from '../control/events';
 import { PaneTerminal } from '../terminal/pane-terminal';
 import { captureHistory } from '../terminal/restore';
+import { readWidthRules, UNICODE11_RULES, type TmuxWidthRules } from '../terminal/tmux-widths';
 import { OutputGate } from '../terminal/output-gate';
 import type { ChatContext } from './context';
 import { inspectServer, type Inspection } from './inspect';
@@ -86,6 +87,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private clientSize = { width: 0, height: 0 };
   private stopped = false;
   readonly scrollback: number;
+  /** How this server's tmux counts cell widths: every pane emulator counts the same. */
+  widths: TmuxWidthRules = UNICODE11_RULES;
 
   private constructor(
     readonly ctx: ChatContext,
@@ -130,6 +133,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       target: { newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } },
     });
     const live = new LiveChats(ctx, client, viewName, env, o);
+    live.widths = await readWidthRules(client, client.version);
     // Mark the view session so sweeps and listings know it is a UI's, not a chat.
     await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
     await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
@@ -223,7 +227,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const chat = this.byRef.get(ref);
     if (!chat?.paneId || this.restoring.has(ref)) return;
     const paneId = chat.paneId;
-    const term = this.terminals.get(ref) ?? new PaneTerminal({ cols: 80, rows: 24, scrollback: this.scrollback });
+    const term = this.terminals.get(ref) ?? new PaneTerminal({ cols: 80, rows: 24, scrollback: this.scrollback, widths: this.widths });
     const gate = new OutputGate(term);
     this.restoring.set(ref, gate);
     try {

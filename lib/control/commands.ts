@@ -368,9 +368,10 @@ export async function capturePending(r: TmuxRunner, pane: string): Promise<Buffe
 
 // ---------------------------------------------------------------- options
 
-export type OptionScope = { session: string } | { window: string } | { pane: string } | { global: true };
+export type OptionScope = { session: string } | { window: string } | { pane: string } | { global: true } | { server: true };
 
 function scopeArgs(s: OptionScope): string[] {
+  if ('server' in s) return ['-s'];
   if ('session' in s) return ['-t', s.session];
   if ('window' in s) return ['-w', '-t', s.window];
   if ('pane' in s) return ['-p', '-t', s.pane];

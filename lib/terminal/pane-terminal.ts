@@ -6,6 +6,7 @@
  */
 import { Terminal, type IBuffer, type IDisposable } from '@xterm/headless';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { rulesName, TmuxWidthProvider, UNICODE11_RULES, type TmuxWidthRules } from './tmux-widths';
 
 export const DEFAULT_SCROLLBACK = 1000;
 
@@ -14,6 +15,8 @@ export interface PaneTerminalOptions {
   rows: number;
   /** Lines kept above the screen; older history is read from tmux on demand. */
   scrollback?: number;
+  /** How the pane's tmux counts cell widths (`widthRulesFor(version)`); default tmux ≤ 3.3's. */
+  widths?: TmuxWidthRules;
 }
 
 type Listener<T> = (value: T) => void;
@@ -24,6 +27,7 @@ export class PaneTerminal {
   private readonly changed = new Set<Listener<void>>();
   private disposed = false;
   private lastTitle = '';
+  readonly widths: TmuxWidthRules;
 
   constructor(o: PaneTerminalOptions) {
     this.term = new Terminal({
@@ -35,7 +39,10 @@ export class PaneTerminal {
     });
     this.term.loadAddon(new Unicode11Addon());
     // tmux counts 🚀 ✅ as two columns; the default (v6) table says one and rows drift.
-    this.term.unicode.activeVersion = '11';
+    this.widths = o.widths ?? UNICODE11_RULES;
+    const version = rulesName(this.widths);
+    if (version !== '11') this.term.unicode.register(new TmuxWidthProvider(this.widths));
+    this.term.unicode.activeVersion = version;
     const fire = (): void => this.fireChange();
     this.disposables.push(
       // Once per parsed chunk (not per line: onScroll would fire for every line fed).

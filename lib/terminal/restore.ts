@@ -11,6 +11,7 @@ import { capturePane, capturePending, listPanes, type PaneInfo, type PaneModes }
 import { PaneTerminal } from './pane-terminal';
 import { SgrState } from './sgr-state';
 import { plainText, stripPadding, wrapsFromJoined } from './capture-rows';
+import { dropVs16Phantoms, type TmuxWidthRules } from './tmux-widths';
 
 /** The pane state a restore needs (a subset of `listPanes`' PaneInfo, modes optional). */
 export type RestoreState = Pick<
@@ -263,10 +264,11 @@ export async function restorePane(r: TmuxRunner, paneId: string, term: PaneTermi
   const { pane } = snap;
   term.reset();
   term.resize(pane.width, pane.height);
+  const rows = (lines: string[]): string[] => (term.widths.vs16Phantom ? lines.map((l) => dropVs16Phantoms(l)) : lines);
   term.write(restoreStream(restoreStateOf(pane), {
-    main: snap.main,
+    main: rows(snap.main),
     wraps: wrapsFromJoined(snap.main.map(plainText), snap.joined),
-    saved: pane.alternateOn ? snap.saved : undefined,
+    saved: pane.alternateOn ? rows(snap.saved) : undefined,
     pending: snap.pending,
   }));
   await term.flush();
@@ -288,9 +290,9 @@ export async function captureHistory(r: TmuxRunner, paneId: string, fromLine: nu
  * Older history lines (from `captureHistory`) rendered into their own emulator, one row per
  * line, for the pane view to show above the live emulator's scrollback.
  */
-export async function historyTerminal(lines: readonly string[], cols: number): Promise<PaneTerminal> {
+export async function historyTerminal(lines: readonly string[], cols: number, widths?: TmuxWidthRules): Promise<PaneTerminal> {
   const rows = lines.slice(-MAX_HISTORY_ROWS);
-  const t = new PaneTerminal({ cols, rows: Math.max(1, rows.length), scrollback: 0 });
+  const t = new PaneTerminal({ cols, rows: Math.max(1, rows.length), scrollback: 0, widths });
   t.write(linesStream(rows));
   await t.flush();
   return t;

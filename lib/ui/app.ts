@@ -744,7 +744,7 @@ class ChatmuxApp {
         if (!live || !ref) return null;
         return { size: () => live.historySize(ref), lines: (start, count) => live.olderHistory(ref, start, count) };
       },
-      render: (lines, cols) => lazy.restore().historyTerminal(lines, cols),
+      render: (lines, cols) => lazy.restore().historyTerminal(lines, cols, this.live?.widths),
       changed: () => this.paintStatus(),
       warn: (m) => this.warn(m),
     });
