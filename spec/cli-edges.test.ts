@@ -33,6 +33,26 @@ describe('CLI manners', () => {
   });
 });
 
+describe('chat log of a shell fed by chat send', () => {
+  const { t, p, g } = chatFixture();
+
+  test('lines sent from stdin show once each, in order (bash redraws a bracketed paste in place)', async () => {
+    const env = cleanEnv({ SHELL: '/bin/bash', PS1: 'P$ ' });
+    const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--executor', 'shell', '--', '--norc', '--noprofile'], { env })).stdout);
+    await waitFor(() => capture(t, rec.session).includes('P$'), 5000, 'prompt');
+    expect(await runChatmux([...g, 'chat', 'send', rec.ref], { env, input: 'echo from-stdin-1\necho from-stdin-2\n' })).toMatchObject({ code: 0 });
+    const outputLog = path.join(p.stateDir, 'chats', rec.ref, 'output.log');
+    await waitFor(() => /\r\nfrom-stdin-2\r\n/.test(fs.readFileSync(outputLog, 'utf8')), 5000, 'both commands ran');
+    const log = await runChatmux([...g, 'chat', 'log', rec.ref], { env });
+    expect(log.code).toBe(0);
+    const lines = log.stdout.split('\n');
+    const first = lines.findIndex((l) => l.endsWith('echo from-stdin-1'));
+    expect(first).toBeGreaterThanOrEqual(0);
+    expect(lines.slice(first + 1, first + 4)).toEqual(['echo from-stdin-2', 'from-stdin-1', 'from-stdin-2']);
+    expect(log.stdout).not.toContain('from-stdin-2echo');
+  });
+});
+
 describe('the state folder in a git project', () => {
   const { t, p } = chatFixture();
 

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import { shellQuote } from '../control/commands';
 import { chatFiles, type ChatContext } from './context';
 import { readTranscript } from '../agents/nex/transcript';
+import { screenText } from './screen-text';
 
 /**
  * The most disk one chat's logs take, both logs and their `.1` generations together
@@ -151,21 +152,9 @@ export function outputLogCommand(file: string, max = logFileMaxBytes()): string 
   return `exec /bin/sh -c ${shellQuote(SH_WRITER)} chatmux-log ${shellQuote(file)} ${max} 0 ${shellQuote(PERL_WRITER)}`;
 }
 
-/** Terminal output as plain text: escape sequences dropped, carriage-return overwrites applied. */
+/** Terminal output as the plain text it showed: cursor movement applied, escape sequences dropped (screen-text.ts). */
 export function plainText(raw: string): string {
-  const noEsc = raw
-    .replace(/\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g, '') // OSC
-    .replace(/\x1b[P^_X][^\x1b]*\x1b\\/g, '') // DCS, PM, APC, SOS
-    .replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '') // CSI
-    .replace(/\x1b[()*+][0-9A-Za-z]/g, '')
-    .replace(/\x1b./g, '');
-  return noEsc
-    .split('\n')
-    .map((line) => {
-      const parts = line.replace(/\r$/, '').split('\r');
-      return parts[parts.length - 1]!.replace(/[\x00-\x08\x0b-\x1f\x7f]/g, '');
-    })
-    .join('\n');
+  return screenText(raw);
 }
 
 /** The last `lines` non-blank lines of a chat's output log, as plain text. */

@@ -7,12 +7,12 @@ import { attachProcess, displayMessage, listClients, switchClient } from '../con
 import { chatFiles } from '../chat/context';
 import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
 import {
-  archiveChat, captureResumeIds, checkNewChat, closeChat, createChat, getChat, openChat, renameChat, sendToChat,
+  archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
 import { listChats, statusWord, type ChatView } from '../chat/list';
-import { plainText } from '../chat/logs';
 import { isChatRef } from '../chat/naming';
-import { EXECUTORS, type ExecutorName } from '../chat/registry';
+import { ScreenText } from '../chat/screen-text';
+import { EXECUTORS, type ChatRecord, type ExecutorName } from '../chat/registry';
 import type { CliContext } from './context';
 import { UsageError } from './context';
 import { chatRuntime, mapInputErrors, requireTmux, resumeLostChats } from './chat-runtime';
@@ -60,6 +60,37 @@ async function sameServerClient(rt: ReturnType<typeof chatRuntime>): Promise<{ c
   const clients = (await listClients(rt.runner)).filter((c) => c.sessionId === session && !c.controlMode);
   clients.sort((a, b) => b.activity - a.activity);
   return { client: clients[0]?.name ?? null };
+}
+
+interface LogSink {
+  write(bytes: Buffer): void;
+  end(): void;
+}
+
+/** Bytes as recorded (--raw, --stderr). */
+function rawSink(): LogSink {
+  return { write: (b) => void process.stdout.write(b), end: () => undefined };
+}
+
+/**
+ * The output log as the text the pane showed (cursor movement applied, see screen-text.ts).
+ * Following, a line is printed once the output has moved below it.
+ */
+async function screenSink(rt: ReturnType<typeof chatRuntime>, chat: ChatRecord, follow: boolean): Promise<LogSink> {
+  // The pane's height bounds cursor movement as it did on screen; a chat not running: the default.
+  const pane = rt.runner ? await chatPane(rt.runner, chat).catch(() => null) : null;
+  const screen = new ScreenText(pane?.height ?? DEFAULT_SIZE.height);
+  const decoder = new TextDecoder('utf-8');
+  return {
+    write: (b) => {
+      screen.write(decoder.decode(b, { stream: true }));
+      if (follow) for (const line of screen.takeFinished()) process.stdout.write(line + '\n');
+    },
+    end: () => {
+      screen.write(decoder.decode());
+      process.stdout.write(screen.text());
+    },
+  };
 }
 
 export function register(program: Command, context: () => CliContext): void {
@@ -208,12 +239,12 @@ export function register(program: Command, context: () => CliContext): void {
     .action(async (ref, opts) => {
       checkRef(ref);
       const rt = chatRuntime(context());
-      await mapInputErrors(() => getChat(rt.ctx, ref));
+      const chat = await mapInputErrors(() => getChat(rt.ctx, ref));
       // Following a chat whose session was lost would wait for output that never comes.
       if (opts.follow) await resumeLostChats(rt);
       const files = chatFiles(rt.ctx, ref);
       const file = opts.stderr ? files.stderrLog : files.outputLog;
-      const render = (b: Buffer): string => (opts.stderr || opts.raw ? b.toString('utf8') : plainText(b.toString('utf8')));
+      const out = opts.stderr || opts.raw ? rawSink() : await screenSink(rt, chat, opts.follow === true);
       let pos = 0;
       const readMore = (): void => {
         let size = 0;
@@ -229,14 +260,14 @@ export function register(program: Command, context: () => CliContext): void {
         fs.readSync(fd, buf, 0, buf.length, pos);
         fs.closeSync(fd);
         pos = size;
-        process.stdout.write(render(buf));
+        out.write(buf);
       };
       if (!fs.existsSync(file) && !opts.follow) {
         process.stderr.write(`chatmux: ${ref} has no ${opts.stderr ? 'stderr' : 'output'} log yet (${file})\n`);
         return;
       }
       readMore();
-      if (!opts.follow) return;
+      if (!opts.follow) return out.end();
       await new Promise<never>(() => setInterval(readMore, 250));
     });
 
