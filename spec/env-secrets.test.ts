@@ -17,6 +17,7 @@ import { recordLaunchEnv, sessionEnvArgs, starterEnvFor, wantedEnv } from '../li
 import { RegistrySchema } from '../lib/chat/registry';
 import { makeChatContext } from '../lib/chat/context';
 import { openChat } from '../lib/chat/lifecycle';
+import { LiveChats } from '../lib/chat/live';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { ControlClient } from '../lib/control/client';
 import { ChatInputError, checkEndpoint } from '../lib/chat/validate';
@@ -203,6 +204,31 @@ describe('tmux never holds a secret; a chat gets its creator\'s environment', ()
       expect(after).not.toMatch(new RegExp(allSecrets.join('|')));
       expect(after).toContain('PLAIN_SPEC_VAR=kept');
       expect(await waitFor(() => run('capture-pane', '-p', '-t', `=${JSON.parse(r.stdout).session}:`).includes('PRINTED') && run('capture-pane', '-p', '-t', `=${JSON.parse(r.stdout).session}:`), 5000, 'output')).toContain('FOO_TOKEN=<unset>');
+    } finally {
+      try {
+        run('kill-server');
+      } catch {
+        /* gone */
+      }
+    }
+  });
+
+  test('the UI started against such a server cleans it first; a chat the UI creates gets the UI\'s environment', async () => {
+    const polluted = testSocketName();
+    const run = (...args: string[]): string => execFileSync(realTmux, ['-L', polluted, '-f', '/dev/null', ...args], { env: { ...without(), OPENAI_API_KEY: s.openai }, encoding: 'utf8' });
+    const ctx = makeChatContext({ project: p.project, stateDir: path.join(p.root, 'state-ui'), socket: polluted, warn: () => {} });
+    try {
+      run('new-session', '-d', '-s', 'theirs', 'sleep 600');
+      const live = await LiveChats.start(ctx, { width: 80, height: 24, env: { ...without(), FOO_TOKEN: s.foo } });
+      try {
+        expect(run('show-environment', '-g')).not.toContain(s.openai);
+        const ref = await live.newChat({ executor: 'cmd', argv: printer(['FOO_TOKEN', 'OPENAI_API_KEY']).slice(1) });
+        const session = live.list().find((c) => c.ref === ref)!.record.session;
+        await waitFor(() => run('capture-pane', '-p', '-t', `=${session}:`).includes('PRINTED'), 5000, 'UI chat output');
+        expect(run('capture-pane', '-p', '-t', `=${session}:`)).toContain(`FOO_TOKEN=len${s.foo.length}\nOPENAI_API_KEY=<unset>\n`);
+      } finally {
+        await live.leaveAll();
+      }
     } finally {
       try {
         run('kill-server');

@@ -27,7 +27,7 @@ import {
 } from './lifecycle';
 import { listChatsWithPanes, type ChatView } from './list';
 import { sweep } from './sweep';
-import { chatServerOptions } from './tmux-server';
+import { chatServerOptions, cleanGlobalEnvironment } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
 
 export interface LiveChat {
@@ -119,6 +119,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const warnings: string[] = [];
     try {
       await sweep(cli, ctx);
+      // A server someone else started may hold their keys: gone before our view session starts.
+      await cleanGlobalEnvironment(cli, ctx);
     } catch (e) {
       warnings.push(`sweep failed: ${(e as Error).message}`);
     }

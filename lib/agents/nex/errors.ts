@@ -131,7 +131,7 @@ export function httpError(status: number, body: string, c: HttpErrorContext): Ne
   const where = c.endpoint.hostPort;
   let line: string;
   if (status === 401) {
-    const hint = c.hasKey ? `check the key in $${c.keyVar ?? 'OPENAI_API_KEY'}` : `no API key was sent; set one with --api-key-env VAR`;
+    const hint = c.hasKey ? `check the key in ${c.keyVar ? '$' + c.keyVar : 'the --api-key-env variable'}` : `no API key was sent; set one with --api-key-env VAR`;
     line = `HTTP 401 unauthorized from ${where}${said} (${hint})`;
   } else if (status === 403) {
     line = `HTTP 403 forbidden from ${where}${said}`;
