@@ -317,7 +317,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     await killChatSession(this.client, chat.session);
     const size = this.sizes.get(ref);
     await startChatSession(this.client, this.ctx, chat, { mode: 'resume', env: this.env, width: size?.cols, height: size?.rows });
-    await setRecord(this.ctx, ref, { state: 'running', starterPid: null });
+    // The resume id may have changed (what the agent reported) or gone (nothing to resume: fresh).
+    await setRecord(this.ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
     await this.backfill();
   }
 
