@@ -2,7 +2,7 @@
  * The CLI as a new user meets it: unknown commands, a missing subcommand, the state folder in a
  * git project, commands after a lost tmux server. Needs a build (`npx tsc -p tsconfig.json`).
  */
-import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { startStub, type Stub } from '../fixtures/stub-server';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -106,22 +106,20 @@ describe('commands after the tmux server was lost', () => {
 
 describe('ask after the tmux server was lost', () => {
   const { t, g } = chatFixture();
-  let stub: Stub;
-  beforeAll(async () => {
-    stub = await startStub({ behaviour: { kind: 'echo' }, idleTimeoutMs: 60_000 });
-  });
-  afterAll(async () => {
-    await stub.close();
-  });
 
   test('answers, then brings the chats back: the resumed pane shows the turn just asked', async () => {
-    const env = cleanEnv();
-    const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--executor', 'nex', '-m', 'stub-model', '-e', stub.url], { env })).stdout);
-    t.tmux('kill-server');
-    const asked = await runChatmux([...g, 'ask', rec.ref, 'asked-while-lost'], { env });
-    expect(asked).toMatchObject({ code: 0, stdout: 'echo: asked-while-lost (messages: 1)\n' });
-    expect(asked.stderr).toContain(`resumed ${rec.ref}`);
-    await waitFor(() => capture(t, rec.session).includes('echo: asked-while-lost'), 8000, 'the turn in the resumed pane');
+    const stub: Stub = await startStub({ behaviour: { kind: 'echo' }, idleTimeoutMs: 60_000 });
+    try {
+      const env = cleanEnv();
+      const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--executor', 'nex', '-m', 'stub-model', '-e', stub.url], { env })).stdout);
+      t.tmux('kill-server');
+      const asked = await runChatmux([...g, 'ask', rec.ref, 'asked-while-lost'], { env });
+      expect(asked).toMatchObject({ code: 0, stdout: 'echo: asked-while-lost (messages: 1)\n' });
+      expect(asked.stderr).toContain(`resumed ${rec.ref}`);
+      await waitFor(() => capture(t, rec.session).includes('echo: asked-while-lost'), 8000, 'the turn in the resumed pane');
+    } finally {
+      await stub.close();
+    }
   });
 });
 
