@@ -4,6 +4,10 @@
  * panes, Alt+→ in the grid, the help's alignment.
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { tmuxEnv } from '../lib/control/server';
 import { disposeUi, makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
 
@@ -94,6 +98,34 @@ describe('rough edges', () => {
     d.keys('M-Right', 'M-Right', 'M-Right'); // cc, dd, then ee (not shown): it takes dd's pane
     await d.waitScreen(/ee • cmd • running/);
     expect(labels()).toEqual(['aa', 'bb', 'cc', 'ee']);
+  });
+
+  test("the terminal's real cursor sits at the focused chat's cursor, in its program's shape, hidden when the program hides it", async () => {
+    const d = makeUiDriver({ width: 100, height: 30 });
+    ui = d;
+    // The shape is set while the UI runs (a restore from tmux cannot carry it: tmux has no format for it).
+    cmdChat(d, 'typist', 'sh', '-c', "read x; printf '\\033[5 q'; exec cat");
+    cmdChat(d, 'hider', 'sh', '-c', "printf 'hidden\\033[?25l'; exec cat");
+    const outer = (...args: string[]) => execFileSync('tmux', ['-L', d.outer, ...args], { env: tmuxEnv(), encoding: 'utf8' });
+    const raw = path.join(d.project, 'outer.raw');
+    d.start();
+    outer('pipe-pane', '-o', '-t', '=ui:', `cat >> '${raw}'`);
+    await d.waitScreen(/typist • cmd • running/);
+    d.keys('Enter');
+    d.type('abc');
+    await d.waitScreen(/[│x]abc/);
+    const left = paneLeft(d.screen());
+    const cursor = () => outer('display-message', '-p', '-t', '=ui:', '#{cursor_x},#{cursor_y},#{cursor_flag}').trim();
+    await waitFor(() => cursor() === `${left + 1 + 3},3,1`, 3000, `cursor at abc| (now ${cursor()})`);
+    // The bar shape the program asked for (DECSCUSR 5) reached the terminal.
+    await waitFor(() => fs.existsSync(raw) && fs.readFileSync(raw, 'latin1').includes('\x1b[5 q'), 3000, 'DECSCUSR 5');
+    d.keys('M-Right');
+    await d.waitScreen(/hider • cmd • running[\s\S]*hidden/);
+    await waitFor(() => cursor().endsWith(',0'), 3000, `cursor hidden (now ${cursor()})`);
+    d.keys('M-Left');
+    await waitFor(() => cursor() === `${left + 1 + 3},3,1`, 3000, `cursor back (now ${cursor()})`);
+    d.keys('C-o', 't'); // the tree has no cursor
+    await waitFor(() => cursor().endsWith(',0'), 3000, `cursor hidden in the tree (now ${cursor()})`);
   });
 
   test('help: every key row has its description in one column (C-o C-o too)', async () => {

@@ -141,6 +141,11 @@ export class PaneTerminal {
     return !cursorHidden(this.term);
   }
 
+  /** The cursor shape the application set (DECSCUSR's Ps: 0 default, 1/2 block, 3/4 underline, 5/6 bar). */
+  get cursorShape(): number {
+    return cursorShape(this.term);
+  }
+
   get title(): string {
     return this.lastTitle;
   }
@@ -213,4 +218,12 @@ export function cursorHidden(term: Terminal): boolean {
   const core = (term as unknown as { _core?: { coreService?: { isCursorHidden?: unknown } } })._core;
   const v = core?.coreService?.isCursorHidden;
   return typeof v === 'boolean' ? v : false;
+}
+
+/** DECSCUSR Ps for the shape the application asked for (xterm keeps it internally; 0 if unknown). */
+export function cursorShape(term: Terminal): number {
+  const modes = (term as unknown as { _core?: { coreService?: { decPrivateModes?: { cursorStyle?: unknown; cursorBlink?: unknown } } } })._core?.coreService?.decPrivateModes;
+  const base = ({ block: 1, underline: 3, bar: 5 } as Record<string, number>)[String(modes?.cursorStyle)];
+  if (!base) return 0;
+  return modes?.cursorBlink === false ? base + 1 : base;
 }

@@ -17,6 +17,7 @@ import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, typ
 import { noteText, type NoteState } from './notes';
 import { helpText } from './help';
 import { PaneView } from './pane-view';
+import { RealCursor } from './real-cursor';
 import { assignSlots } from './slots';
 import { fitRow, treeWidth, type TreeRow } from './tree-rows';
 import { renderSchedulerFor } from './render-scheduler';
@@ -86,6 +87,7 @@ class ChatmuxApp {
   private dialog: Dialog | null = null;
   private prefixPending = false;
   private readonly scroll = this.makeScrollMode();
+  private readonly cursor: RealCursor;
   private lastCtrlC = 0;
   private inputTimer: NodeJS.Timeout | null = null;
   private progress = '';
@@ -120,13 +122,15 @@ class ChatmuxApp {
       autoPadding: false,
       forceUnicode: true,
     } as Widgets.IScreenOptions);
+    this.cursor = new RealCursor(this.screen);
     this.tree = blessed.box({ parent: this.screen, tags: true, mouse: true, wrap: false, style: { fg: 'white' } } as Widgets.BoxOptions);
     this.tabs = blessed.box({ parent: this.screen, tags: true, height: 1, wrap: false } as Widgets.BoxOptions);
     this.status = blessed.box({ parent: this.screen, tags: true, height: 1, style: { bg: 'blue', fg: 'white' } });
     this.welcome = blessed.box({ parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, padding: { left: 2, top: 1 } });
     for (let i = 0; i < 4; i++) {
-      const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true } as never);
+      const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true, realCursor: true } as never);
       this.views.push(v);
+      v.afterDraw = () => this.placeCursor();
       // Output redraws only this pane unless a dialog or its note is drawn over it.
       v.drawsAlone = () => !this.dialog && this.notes[i]!.hidden;
       v.box.on('click', () => this.focusView(i));
@@ -136,6 +140,7 @@ class ChatmuxApp {
       this.notes.push(blessed.box({ parent: this.screen, tags: true, height: 1, hidden: true, style: { bg: 'red', fg: 'white' } }));
     }
     this.tree.on('click', (data: { y: number }) => this.clickTree(data.y));
+    this.screen.on('render', () => this.placeCursor());
   }
 
   async run(): Promise<number> {
@@ -282,6 +287,13 @@ class ChatmuxApp {
     process.on('unhandledRejection', crash);
   }
 
+  /** The real cursor goes to the focused chat's cursor (hidden in the tree, dialogs, scroll mode). */
+  private placeCursor(): void {
+    if (this.tornDown) return;
+    const v = this.focus === 'pane' && !this.dialog && !this.scroll.active ? this.focusedView() : null;
+    this.cursor.place(v?.cursorOnScreen() ?? null);
+  }
+
   private tornDown = false;
 
   private teardown(): void {
@@ -289,6 +301,7 @@ class ChatmuxApp {
     this.tornDown = true;
     try {
       this.screen.program.write('\x1b[?2004l');
+      this.cursor.reset();
       this.screen.destroy();
     } catch {
       /* already gone */

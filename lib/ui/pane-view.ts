@@ -41,6 +41,11 @@ export interface PaneViewOptions extends Widgets.BoxOptions {
   scrollMarker?: boolean;
   /** Render interval for the shared scheduler (ms). */
   renderIntervalMs?: number;
+  /**
+   * The owner places the terminal's real cursor (see `cursorOnScreen`): no inverse cell is
+   * drawn for it. Default false: the cursor is drawn as an inverse cell.
+   */
+  realCursor?: boolean;
 }
 
 export class PaneView {
@@ -53,9 +58,13 @@ export class PaneView {
   private readonly scheduler: RenderScheduler;
   private readonly showScrollMarker: boolean;
   private cell: IBufferCell | null = null;
+  private readonly realCursor: boolean;
+  /** Called after this view alone was drawn (the owner moves the real cursor back). */
+  afterDraw: (() => void) | null = null;
 
   constructor(screen: Widgets.Screen, o: PaneViewOptions = {}) {
-    const { terminal, scrollMarker, renderIntervalMs, ...boxOptions } = o;
+    const { terminal, scrollMarker, renderIntervalMs, realCursor, ...boxOptions } = o;
+    this.realCursor = realCursor ?? false;
     this.box = blessed.box({ ...boxOptions, screen } as Widgets.BoxOptions);
     this.showScrollMarker = scrollMarker ?? true;
     this.scheduler = renderSchedulerFor(screen, renderIntervalMs);
@@ -106,6 +115,7 @@ export class PaneView {
     const coords = (this.box as unknown as BoxInternals).render();
     if (!coords) return false;
     screen.draw(coords.yi, coords.yl - 1);
+    this.afterDraw?.();
     return true;
   };
 
@@ -198,7 +208,7 @@ export class PaneView {
     const dfg = attrFg(dattr);
     const dbg = attrBg(dattr);
     const t = this.term;
-    const cursor = t && this.cursorCell();
+    const cursor = t && !this.realCursor && this.cursorCell();
     for (let y = yi, row = 0; y < yl; y++, row++) {
       const sline = lines[y];
       if (!sline) continue;
@@ -246,6 +256,19 @@ export class PaneView {
       return line ? { line, cell: this.cell!, cols: t.cols } : null;
     }
     return this.older ? this.older.line(-index) : null;
+  }
+
+  /**
+   * The screen cell of the application's cursor, and its shape, while this view is focused,
+   * live and the application shows its cursor; null otherwise (the real cursor is hidden then).
+   */
+  cursorOnScreen(): { x: number; y: number; shape: number } | null {
+    const c = this.cursorCell();
+    const b = this.box as unknown as BoxInternals & { aleft: number; atop: number };
+    if (!c || !this.box.visible) return null;
+    const inner = this.innerSize();
+    if (c.row >= inner.rows || c.col >= inner.cols) return null;
+    return { x: b.aleft + b.ileft + c.col, y: b.atop + b.itop + c.row, shape: this.term!.cursorShape };
   }
 
   /** Where to draw the cursor: focused, live (not scrolled), cursor shown by the app. */
