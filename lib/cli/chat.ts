@@ -99,7 +99,7 @@ export function register(program: Command, context: () => CliContext): void {
 
   chat
     .command('new')
-    .description('create and start a chat; prints its ref')
+    .description('create and start a chat; prints its ref (a program that cannot run is refused: exit 2, nothing created)')
     .addOption(new Option('--executor <name>', 'what runs in the chat (default: cmd when a command follows --, else shell)').choices(EXECUTORS))
     .option('-m, --model <model>', 'model name (claude, codex, nex)')
     .option('-e, --endpoint <url>', 'API base URL (claude, codex, nex)')
@@ -152,7 +152,7 @@ export function register(program: Command, context: () => CliContext): void {
 
   chat
     .command('attach')
-    .description('attach this terminal to a chat (switch-client when already inside chatmux\'s tmux server); starts a closed chat again')
+    .description('attach this terminal to a chat (switch-client when already inside chatmux\'s tmux server); starts a closed chat again, brings back lost ones')
     .argument('<ref>', 'the chat, e.g. chat-3')
     .addHelpText('after', example(['chatmux chat attach chat-3      (detach again with C-b d)']))
     .action(async (ref) => {
@@ -181,7 +181,7 @@ export function register(program: Command, context: () => CliContext): void {
 
   chat
     .command('send')
-    .description('type text (or stdin) into a chat, then Enter')
+    .description('type text (or stdin) into a chat, then Enter; brings back chats whose tmux session was lost first')
     .argument('<ref>', 'the chat')
     .argument('[text...]', 'the text (words are joined with spaces); without it, stdin is sent')
     .option('--no-enter', 'do not press Enter afterwards')
@@ -230,11 +230,11 @@ export function register(program: Command, context: () => CliContext): void {
 
   chat
     .command('log')
-    .description('print the chat\'s output log (escape sequences removed) or its stderr log')
+    .description('print the chat\'s output log as the text the pane showed (cursor movement applied, escape sequences removed), or its stderr log')
     .argument('<ref>', 'the chat')
     .option('--stderr', 'the agent\'s stderr log instead')
     .option('--raw', 'output log bytes as recorded (with escape sequences)')
-    .option('-f, --follow', 'keep printing what is appended')
+    .option('-f, --follow', 'keep printing what is appended (each line once the output has moved past it); brings back a lost chat first')
     .addHelpText('after', example(['chatmux chat log chat-3 -f', 'chatmux chat log chat-3 --stderr']))
     .action(async (ref, opts) => {
       checkRef(ref);
