@@ -69,6 +69,10 @@ describe('executors', () => {
     chat.resumeId = 'abc'; // e.g. recorded by chatmux ask from codex exec
     expect(executorFor('codex').resume({ chat, ctx, apiKey: 'sk-1', env })!.argv.slice(0, 4)).toEqual(['codex', 'resume', 'abc', '--no-daemon']);
     expect(executorFor('codex').fresh({ chat, ctx, apiKey: null, env: { CHATMUX_CODEX_BIN: '/fake' } }).argv[0]).toBe('/fake');
+    // A codex from before the shared daemon (< 0.155) would refuse --no-daemon and not start.
+    const old = path.join(root, 'old-codex');
+    fs.writeFileSync(old, '#!/bin/sh\necho codex-cli 0.150.2\n', { mode: 0o755 });
+    expect(executorFor('codex').fresh({ chat, ctx, apiKey: null, env: { CHATMUX_CODEX_BIN: old } }).argv.slice(0, 3)).toEqual([old, '-c', notify]);
   });
 
   test('claude: a new --session-id per fresh start; --resume only of the id claude reported with a turn; endpoint and key via env', () => {

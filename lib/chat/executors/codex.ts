@@ -11,6 +11,7 @@
  * per CODEX_HOME that outlives the pane, runs every chat's notify and tools with the first
  * chat's environment, and prints its JSON log lines into the pane that started it.
  */
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -89,9 +90,27 @@ function userNotify(input: LaunchInput): string[] | null {
   }
 }
 
+const noDaemonCache = new Map<string, boolean>();
+
+/**
+ * Whether this codex has the shared daemon and so `--no-daemon` (0.155 and later; an older
+ * codex refuses the flag and would not start). Asked once per binary and process; a version
+ * that cannot be read (a wrapper, a stand-in) is taken as current.
+ */
+export function codexHasDaemon(bin: string, env: NodeJS.ProcessEnv): boolean {
+  const known = noDaemonCache.get(bin);
+  if (known !== undefined) return known;
+  const r = spawnSync(bin, ['--version'], { env, encoding: 'utf8', timeout: 5000, stdio: ['ignore', 'pipe', 'ignore'] });
+  const m = /codex-cli (\d+)\.(\d+)\.(\d+)/.exec(r.stdout ?? '');
+  const has = !m || Number(m[1]) > 0 || Number(m[2]) >= 155;
+  noDaemonCache.set(bin, has);
+  return has;
+}
+
 /** Options of the pane's interactive codex (not `codex exec`): reporting, no shared daemon. */
 function paneArgs(input: LaunchInput): string[] {
-  return ['--no-daemon', '-c', codexNotifyConfig(input.ctx, input.chat, userNotify(input))];
+  const bin = vendorBinary('codex', input.env)[0]!;
+  return [...(codexHasDaemon(bin, input.env) ? ['--no-daemon'] : []), '-c', codexNotifyConfig(input.ctx, input.chat, userNotify(input))];
 }
 
 export const codex: Executor = {
