@@ -7,7 +7,7 @@
  * Needs a build (`npx tsc -p tsconfig.json`).
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -94,6 +94,21 @@ describe('the capped log writers', () => {
     expect(res.stderr.toString('utf8')).toMatch(/^line 0 \nline 1 x\n/);
     expectCappedTail(log, res.stderr, max);
   });
+  test('a log removed while the chat runs is started again at the next rotation', async () => {
+    const file = path.join(root, 'removed', 'output.log');
+    fs.mkdirSync(path.dirname(file));
+    const child = spawn('/bin/sh', ['-c', outputLogCommand(file, 8 * 1024)], { stdio: ['pipe', 'ignore', 'ignore'] });
+    const exited = new Promise((r) => child.on('exit', r));
+    child.stdin.write(Buffer.alloc(4 * 1024, 'a'));
+    await waitFor(() => sizeOf(file) === 4 * 1024, 5000, 'first bytes');
+    fs.rmSync(file);
+    // 4 KiB fill the removed file up to the cap, 8 KiB the new one (rotated to .1), 6 KiB remain.
+    child.stdin.end(Buffer.alloc(18 * 1024, 'b'));
+    await exited;
+    expect(fs.readFileSync(file + '.1').equals(Buffer.alloc(8 * 1024, 'b'))).toBe(true);
+    expect(fs.readFileSync(file).equals(Buffer.alloc(6 * 1024, 'b'))).toBe(true);
+  });
+
   test('lines appended by nex (--log) and chatmux ask rotate at their cap too', () => {
     for (const [name, append] of [
       ['nex.log', (f: string) => logError(f, 'HTTP 500 server error from 127.0.0.1:9: boom', 1024)],

@@ -44,7 +44,8 @@ export function logFileMaxBytes(env: NodeJS.ProcessEnv = process.env): number {
 const PERL_WRITER = [
   'my ($f, $max, $tee) = @ARGV; umask 077; $SIG{PIPE} = "IGNORE"; my ($o, $b);',
   'sub reopen { close $o if $o; $o = undef; open($o, ">>", $f) or ($o = undef); binmode $o if $o }',
-  'sub rotate { rename($f, "$f.1") and reopen() }',
+  // A failed rename (a removed file) still reopens FILE, so logging goes on in a new file.
+  'sub rotate { rename($f, "$f.1"); reopen() }',
   'sub size { $o ? (-s $o || 0) : 0 }',
   'reopen();',
   'while (1) {',
@@ -55,7 +56,8 @@ const PERL_WRITER = [
   '  my $off = 0;',
   '  while ($o && $off < $n) {',
   '    my $room = $max - size();',
-  '    if ($room <= 0) { rotate() or last; next }',
+  // Still full after rotating (the folder is read-only): drop the rest rather than loop.
+  '    if ($room <= 0) { rotate(); last if !$o || size() >= $max; next }',
   '    my $k = $n - $off; $k = $room if $k > $room;',
   '    my $w = syswrite($o, $b, $k, $off); last unless $w;',
   '    $off += $w;',
