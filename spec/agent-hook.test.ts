@@ -90,13 +90,22 @@ describe('codex notify', () => {
     fs.writeFileSync(rollout, '{"type":"session_meta"}\n');
   });
 
-  test('a completed turn of a thread codex keeps records it; its side threads (no rollout) do not', () => {
+  test("a completed turn of a thread the user talks in is recorded; codex's side threads (title: no rollout; subagents) are not", () => {
     // codex's title-generation thread reports too, sometimes first: it has no rollout.
     expect(codexRuns({ type: 'agent-turn-complete', 'thread-id': OTHER, 'input-messages': ['Generate a concise title'] })).toMatchObject({ status: 0, stdout: '' });
     expect(reportedResumeId(ctx(), 'chat-1')).toBeNull();
     expect(codexRuns({ type: 'agent-turn-complete', 'thread-id': ID, 'turn-id': 't', cwd: root, 'input-messages': ['hi'] }).status).toBe(0);
     expect(reportedResumeId(ctx(), 'chat-1')).toBe(ID);
     expect(option('@chatmux-resume-id')).toBe(ID);
+    // a subagent's thread has a rollout too, but it is not the chat's conversation
+    const sub = path.join(path.dirname(rollout), `rollout-2026-11-30T18-16-00-${OTHER}.jsonl`);
+    fs.writeFileSync(sub, `{"type":"session_meta","payload":{"id":"${OTHER}","thread_source":{"subagent":"x"}}}\n`);
+    expect(codexRuns({ type: 'agent-turn-complete', 'thread-id': OTHER }).status).toBe(0);
+    expect(reportedResumeId(ctx(), 'chat-1')).toBe(ID);
+    fs.writeFileSync(sub, `{"type":"session_meta","payload":{"id":"${OTHER}","thread_source":"user"}}`); // no newline
+    expect(codexRuns({ type: 'agent-turn-complete', 'thread-id': OTHER }).status).toBe(0);
+    expect(reportedResumeId(ctx(), 'chat-1')).toBe(OTHER);
+    fs.rmSync(sub);
     // other event types are not turns
     fs.rmSync(path.join(dir(), 'resume-id'));
     expect(codexRuns({ type: 'something-else', 'thread-id': ID }).status).toBe(0);
