@@ -1,7 +1,7 @@
 /** The chat list: registry records joined with what tmux says about each session. */
 import type { TmuxRunner } from '../control/exec';
 import { listPanes, type PaneInfo } from '../control/commands';
-import { isNoServer } from '../control/errors';
+import { isMissingTarget, isNoServer } from '../control/errors';
 import { rebuildFromTmux } from './adopt';
 import type { ChatContext } from './context';
 import { listSessionsWithMeta } from './metadata';
@@ -35,9 +35,10 @@ export async function listChatsWithPanes(
     try {
       for (const s of await listSessionsWithMeta(r)) sessions.set(s.name, { id: s.id, attached: s.attached });
       // list-panes -a on a server without sessions fails with "no current target".
+      // The last session may go between the two calls (a close racing with us): same answer.
       if (sessions.size > 0) for (const p of await listPanes(r, { all: true })) if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
     } catch (err) {
-      if (!isNoServer(err)) throw err;
+      if (!isNoServer(err) && !isMissingTarget(err)) throw err;
     }
   }
   return reg.chats

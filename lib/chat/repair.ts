@@ -9,7 +9,7 @@
  * A process still alive is left alone: it is not interrupted, only slow.
  */
 import type { TmuxRunner } from '../control/exec';
-import { listPanes, pipePane, setOption, showOptionValue, type SessionInfo } from '../control/commands';
+import { displayMessage, listPanes, pipePane, setOption, showOptionValue, type SessionInfo } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
 import { chatFiles, type ChatContext } from './context';
 import { outputLogCommand } from './logs';
@@ -32,8 +32,8 @@ async function finishSetup(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, s:
     const pane = panes[0];
     if (!pane) return false;
     await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
-    // -o: when the creator did attach the log before it died, keep that pipe.
-    await pipePane(r, pane.id, outputLogCommand(chatFiles(ctx, chat.ref).outputLog));
+    // pipe-pane -o on a piped pane closes the pipe (a toggle): ask first.
+    if ((await displayMessage(r, '#{pane_pipe}', pane.id)) !== '1') await pipePane(r, pane.id, outputLogCommand(chatFiles(ctx, chat.ref).outputLog));
     await writeChatOptions(r, s.id, chat, ctx);
     // Written by the creator as its very last step, if it got there.
     const resumeId = await showOptionValue(r, { session: s.id }, '@chatmux-resume-id').catch(() => null);

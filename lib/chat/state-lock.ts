@@ -184,7 +184,7 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
       throw new LockTimeoutError(`${lockPath} is still held by ${who} after ${Math.round(timeoutMs / 1000)} s; try again, or remove the file if no chatmux runs`);
     }
     await sleep(delay + Math.random() * delay);
-    delay = Math.min(100, delay * 1.5);
+    delay = Math.min(25, delay * 1.5);
   }
   return () => {
     try {

@@ -40,39 +40,42 @@ function isOurView(ctx: ChatContext, s: SessionInfo): boolean {
 export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boolean; now?: number } = {}): Promise<SweepReport> {
   const dryRun = o.dryRun ?? false;
   const report: SweepReport = { dryRun, killed: [], adopted: [], unknown: [] };
-  let sessions: SessionInfo[];
+  const now = o.now ?? Date.now() / 1000;
+
+  // Under the lock, with a listing taken under it too: a close that recorded its state and
+  // killed its session in between must not look like "closed but running" (see below).
+  // Adopt first, so an adopted chat is known before anything is judged.
+  const apply = async (mutate: Parameters<typeof updateRegistry>[1]) => (dryRun ? mutate(await readRegistry(ctx)) : updateRegistry(ctx, mutate));
+  let sessions: SessionInfo[] = [];
+  let own: ReturnType<typeof ownChatSessions> = [];
+  let archived = new Set<string>();
   try {
-    sessions = await listSessionsWithMeta(r);
+    await apply(async (reg) => {
+      sessions = await listSessionsWithMeta(r);
+      own = ownChatSessions(ctx, sessions);
+      const before = new Set(reg.chats.map((c) => c.ref));
+      const refs = await adoptSessions(r, ctx, reg, sessions, dryRun);
+      for (const ref of refs) report.adopted.push({ session: own.find((x) => x.meta.ref === ref)!.session.name, ref, reason: 'valid metadata, missing from the registry' });
+      const killedByRepair = new Set<string>();
+      if (!dryRun) {
+        for (const x of await repairInterrupted(r, ctx, reg, new Map(sessions.map((s) => [s.name, s])), (s) => killChatSession(r, s))) {
+          ctx.warn(`${x.ref}: ${x.what}`);
+          if (x.killed) killedByRepair.add(x.killed);
+        }
+      }
+      archived = new Set(own.filter((x) => before.has(x.meta.ref) && findChat(reg, x.meta.ref)?.state === 'archived').map((x) => x.meta.ref));
+      // A closed chat whose session runs was opened by someone else: it is running. Not while a
+      // close is under way (stopperPid): the session is about to go, and the close must hold.
+      for (const x of own) {
+        const c = findChat(reg, x.meta.ref);
+        if (c && c.state === 'closed' && !c.stopperPid && !killedByRepair.has(x.session.name)) c.state = 'running';
+      }
+    });
   } catch (err) {
     if (isNoServer(err)) return report;
     throw err;
   }
-  const now = o.now ?? Date.now() / 1000;
-
-  // Adopt first, under the lock, so an adopted chat is known before anything is judged.
-  const own = ownChatSessions(ctx, sessions);
   const ownNames = new Set(own.map((x) => x.session.name));
-  const apply = async (mutate: Parameters<typeof updateRegistry>[1]) => (dryRun ? mutate(await readRegistry(ctx)) : updateRegistry(ctx, mutate));
-  let archived = new Set<string>();
-  await apply(async (reg) => {
-    const before = new Set(reg.chats.map((c) => c.ref));
-    const refs = await adoptSessions(r, ctx, reg, sessions, dryRun);
-    for (const ref of refs) report.adopted.push({ session: own.find((x) => x.meta.ref === ref)!.session.name, ref, reason: 'valid metadata, missing from the registry' });
-    const killedByRepair = new Set<string>();
-    if (!dryRun) {
-      for (const x of await repairInterrupted(r, ctx, reg, new Map(sessions.map((s) => [s.name, s])), (s) => killChatSession(r, s))) {
-        ctx.warn(`${x.ref}: ${x.what}`);
-        if (x.killed) killedByRepair.add(x.killed);
-      }
-    }
-    archived = new Set(own.filter((x) => before.has(x.meta.ref) && findChat(reg, x.meta.ref)?.state === 'archived').map((x) => x.meta.ref));
-    // A closed chat whose session runs was opened by someone else: it is running. Not while a
-    // close is under way (stopperPid): the session is about to go, and the close must hold.
-    for (const x of own) {
-      const c = findChat(reg, x.meta.ref);
-      if (c && c.state === 'closed' && !c.stopperPid && !killedByRepair.has(x.session.name)) c.state = 'running';
-    }
-  });
 
   for (const x of own) {
     if (!archived.has(x.meta.ref)) continue;
