@@ -40,10 +40,13 @@ function table(rows: string[][]): string {
 
 function formatList(chats: ChatView[]): string {
   if (chats.length === 0) return 'no chats (create one: chatmux chat new --executor shell --name scratch)';
-  return table([
+  const rows = table([
     ['REF', 'NAME', 'ROLE', 'EXECUTOR', 'STATE', 'SESSION', 'PARENT'],
     ...chats.map((c) => [c.ref, c.name, c.role, c.executor, statusWord(c), c.live ? c.session : '-', c.parent ?? '-']),
   ]);
+  // Why chatmux closed a chat on its own (e.g. its chat new was interrupted).
+  const notes = chats.filter((c) => c.state === 'closed' && c.stateReason).map((c) => `${c.ref}: closed: ${c.stateReason}`);
+  return [rows, ...notes].join('\n');
 }
 
 /**
