@@ -290,12 +290,16 @@ describe('a real full disk: the state dir on a 64 KiB tmpfs', () => {
   test('every command fails with "no space left on device", leaving chats.json byte-identical and tmux untouched; the backup restores a corrupt file whole', async () => {
     if (!mounted) return;
     const ok = (res: { code: number; stderr: string }) => expect(res).toMatchObject({ code: 0 });
-    // Two live chats and 12 archived ones: the registry spans two 4 KiB pages.
+    // Two live chats and enough archived ones that the registry spans two 4 KiB pages.
     ok(await runChatmux([...g, 'chat', 'new', '--name', 'one', '--', 'sleep', '600']));
     ok(await runChatmux([...g, 'chat', 'new', '--name', 'two', '--', 'sleep', '600']));
     const reg = JSON.parse(fs.readFileSync(path.join(p.stateDir, 'chats.json'), 'utf8'));
-    for (let i = 3; i <= 14; i++) reg.chats.push({ ...reg.chats[0], ref: `chat-${i}`, name: `archived ${i}`, state: 'archived', session: `gone-${i}` });
-    reg.lastRef = 14;
+    const text = () => JSON.stringify(reg, null, 2) + '\n';
+    for (let i = 3; text().length < 4600; i++) {
+      reg.chats.push({ ...reg.chats[0], ref: `chat-${i}`, name: `archived ${i}`, state: 'archived', session: `gone-${i}`, launchEnv: null });
+      reg.lastRef = i;
+    }
+    const total = reg.chats.length;
     fs.writeFileSync(path.join(p.stateDir, 'chats.json'), JSON.stringify(reg, null, 2) + '\n');
     ok(await runChatmux([...g, 'chat', 'rename', 'chat-2', 'two']));
     const size = fs.statSync(path.join(p.stateDir, 'chats.json')).size;
@@ -342,10 +346,10 @@ describe('a real full disk: the state dir on a 64 KiB tmpfs', () => {
     fs.writeFileSync(file, '{"version": 1, "chats": [ oops');
     const listed = await runChatmux([...g, 'chat', 'list', '--all', '--json']);
     ok(listed);
-    expect(listed.stderr).toMatch(/restored the last good copy \(14 chat\(s\)\) from chats\.json\.bak/);
+    expect(listed.stderr).toMatch(new RegExp(`restored the last good copy \\(${total} chat\\(s\\)\\) from chats\\.json\\.bak`));
     const chats = JSON.parse(listed.stdout) as { ref: string; state: string }[];
-    expect(chats).toHaveLength(14);
-    expect(chats.filter((c) => c.state === 'archived')).toHaveLength(13);
+    expect(chats).toHaveLength(total);
+    expect(chats.filter((c) => c.state === 'archived')).toHaveLength(total - 1);
     expect(sessionsOf(t).filter((s) => s.endsWith('-chat-2'))).toEqual([]);
   });
 
