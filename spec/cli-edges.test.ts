@@ -22,6 +22,9 @@ describe('CLI manners', () => {
     expect(other).toMatchObject({ code: 2, stdout: '' });
     expect(other.stderr).toContain("unknown command 'frobnicate'");
     expect(other.stderr).not.toContain('too many arguments');
+    // An option's value is not a command: this is the UI (which wants a terminal).
+    const ui = await runChatmux(['--prefix', 'C-a']);
+    expect(ui).toMatchObject({ code: 2, stderr: expect.stringContaining('the UI needs a terminal') });
   });
 
   test('`chatmux chat` without a subcommand prints its help on stderr and exits 2; asked-for help is exit 0', async () => {

@@ -110,7 +110,8 @@ function loadCommandModules(args: readonly string[]): void {
  * is none (the UI), 'help' for help and version flags before it.
  */
 export function commandWord(args: readonly string[]): string | null {
-  const takesValue = new Set(['--socket', '--project', '--state-dir']);
+  // Global options with a value, and the UI's (`chatmux --prefix C-a` runs the UI).
+  const takesValue = new Set(['--socket', '--project', '--state-dir', '--prefix']);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-h' || a === '--help' || a === '-V' || a === '--version') return 'help';
