@@ -45,6 +45,12 @@ describe('screen text', () => {
     expect(screenText('one\r\ntwo\r\n\x1b[H\x1b[2Jthree\r\n')).toBe('one\ntwo\nthree\n');
   });
 
+  test('insert and delete lines; a full reset leaves the alternate screen', () => {
+    expect(screenText('a\r\nb\r\nc\x1b[2;1H\x1b[Lnew\r\n')).toBe('a\nnew\nb\nc\n');
+    expect(screenText('a\r\nb\r\nc\x1b[2;1H\x1b[M')).toBe('a\nc\n');
+    expect(screenText('a\r\n\x1b[?1049hhidden\x1bcshown\r\n')).toBe('a\nshown\n');
+  });
+
   test('the cursor stays on the screen: moving up past its top stops there', () => {
     const s = new ScreenText(3);
     s.write('1\r\n2\r\n3\r\n4\r\n5');

@@ -121,6 +121,8 @@ export class ScreenText {
     else if (ch === 'D') this.lineFeed(false);
     else if (ch === 'E') this.lineFeed(true);
     else if (ch === 'c') {
+      // Full reset: back on the main screen, which is cleared.
+      this.alt = false;
       this.clearScreen();
       this.moveTo(0, 0);
     }
@@ -150,7 +152,8 @@ export class ScreenText {
       case 'P': this.line().splice(this.col, n()); return;
       case '@': this.line().splice(this.col, 0, ...Array<string>(n()).fill(' ')); return;
       case 'X': for (let i = 0; i < n(); i++) this.setCell(this.col + i, ' '); return;
-      case 'L': this.screen.splice(this.row, 0, ...Array.from({ length: n() }, () => [])); this.screen.length = Math.max(this.row + 1, Math.min(this.screen.length, this.height)); return;
+      // Lines pushed below the screen's bottom are gone, as in a terminal.
+      case 'L': this.screen.splice(this.row, 0, ...Array.from({ length: n() }, () => [])); this.screen.length = Math.min(this.screen.length, this.height); return;
       case 'M': this.screen.splice(this.row, n()); if (this.screen.length <= this.row) this.ensureRow(this.row); return;
       case 's': this.saved = { row: this.row, col: this.col }; return;
       case 'u': return this.restore();
