@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { killAllTestServers, makeTestServer } from './support/tmux';
-import { globalArgs, processesGone, runChatmux, sessionsOf, tempProject } from './support/chatmux-cli';
+import { chatFixture, globalArgs, processesGone, runChatmux, sessionsOf, tempProject } from './support/chatmux-cli';
 import { realFs, writeFileDurably, type FsSeam } from '../lib/chat/atomic-write';
 import { makeChatContext, type ChatContext } from '../lib/chat/context';
 import { archiveChat, closeChat, createChat, renameChat } from '../lib/chat/lifecycle';
@@ -378,5 +378,36 @@ describe('a real full disk: the state dir on a 64 KiB tmpfs', () => {
     expect(closed.stderr).toBe('');
     expect(closed).toMatchObject({ code: 0 });
     expect(sessionsOf(t).some((s) => s.endsWith('-chat-1'))).toBe(false);
+  });
+});
+
+describe('refs are never reused, also after the registry was lost', () => {
+  const { t, p, g } = chatFixture();
+  const newRef = async () => {
+    const res = await runChatmux([...g, 'chat', 'new', '--', 'sleep', '600']);
+    expect(res).toMatchObject({ code: 0 });
+    return res.stdout.trim();
+  };
+  const wipe = (...names: string[]) => names.forEach((n) => fs.rmSync(path.join(p.stateDir, n), { recursive: true, force: true }));
+
+  test('lost chats.json and backup, lost log folders too: the next chat new skips the refs of closed and archived chats', async () => {
+    expect([await newRef(), await newRef(), await newRef()]).toEqual(['chat-1', 'chat-2', 'chat-3']);
+    expect(await runChatmux([...g, 'chat', 'archive', 'chat-2'])).toMatchObject({ code: 0 });
+    expect(await runChatmux([...g, 'chat', 'close', 'chat-3'])).toMatchObject({ code: 0 });
+
+    // Registry and backup gone: chat-1 is rebuilt from tmux; the log folders say 3 was used.
+    wipe('chats.json', 'chats.json.bak');
+    expect(await newRef()).toBe('chat-4');
+    // …and with the log folders gone as well, the tmux server's mark still knows.
+    wipe('chats.json', 'chats.json.bak', 'chats');
+    expect(await newRef()).toBe('chat-5');
+    expect(sessionsOf(t).filter((s) => /-chat-[23]$/.test(s))).toEqual([]);
+  });
+
+  test('a log folder left without a registry entry is never appended to', async () => {
+    fs.mkdirSync(path.join(p.stateDir, 'chats', 'chat-9'), { recursive: true });
+    fs.writeFileSync(path.join(p.stateDir, 'chats', 'chat-9', 'output.log'), 'an old chat\n');
+    expect(await newRef()).toBe('chat-10');
+    expect(fs.readFileSync(path.join(p.stateDir, 'chats', 'chat-9', 'output.log'), 'utf8')).toBe('an old chat\n');
   });
 });
