@@ -193,6 +193,14 @@ describe('shell and cmd chats keep their terminal (11.3)', () => {
     expect(capture(t, c.session)).toContain('fd0=tty fd1=tty fd2=tty END');
   });
 
+  test('a shell chat too', async () => {
+    const made = await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--json'], { env: cleanEnv({ SHELL: '/bin/sh' }) });
+    const c = JSON.parse(made.stdout);
+    await send(c.ref, ttyScript.replace('; exec sleep 60', ''));
+    await waitFor(() => /^fd0=\S+ fd1=\S+ fd2=\S+ END$/m.test(capture(t, c.session)), 8000, 'isatty line');
+    expect(capture(t, c.session)).toMatch(/^fd0=tty fd1=tty fd2=tty END$/m);
+  });
+
   test('claude and codex keep stderr.log: stdin and stdout are the terminal, stderr the pipe to it', async () => {
     const script = path.join(os.tmpdir(), `tty-agent-${process.pid}.sh`);
     fs.writeFileSync(script, `#!/bin/sh\n${ttyScript.replace('echo END', 'echo END; echo to-stderr >&2')}\n`, { mode: 0o755 });
