@@ -34,6 +34,13 @@ describe('input tokenizer', () => {
     expect(summary(t.push(Buffer.from('0;10M'), false))).toEqual(['mouse']);
     expect(t.pendingBytes).toBe(0);
   });
+  test('an Escape held back at the end of a read is the Escape key when the next read does not continue a sequence', () => {
+    const t = new InputTokenizer();
+    expect(summary(t.push(Buffer.from('\x1b'), false))).toEqual([]);
+    expect(summary(t.push(Buffer.from('\x0fq'), false))).toEqual(['escape', '0f', 'q']);
+    expect(summary(t.push(Buffer.from('\x1b'), false))).toEqual([]);
+    expect(summary(t.push(Buffer.from('[A'), false))).toEqual(['up']);
+  });
   test('bracketed paste becomes one token, even across chunks', () => {
     const t = new InputTokenizer();
     expect(summary(t.push(Buffer.from('a\x1b[200~line1\nli'), false))).toEqual(['a']);

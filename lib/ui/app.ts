@@ -13,7 +13,7 @@ import { EXECUTORS, RESUMES_CONVERSATION, type ExecutorName } from '../chat/exec
 import { endedText, endedWord, statusWord } from '../chat/status';
 import { ConfirmDialog, Dialog, esc, ExitDialog, FormDialog, TextDialog, type ExitDecision } from './dialogs';
 import { InputTokenizer, parsePrefix, wheelOf, type Token } from './input';
-import { computeLayout, innerSize, LAYOUT_MODES, paneCount, type LayoutMode, type Rect } from './layout';
+import { computeLayout, innerSize, LAYOUT_MODES, paneCount, tooSmallText, type LayoutMode, type Rect } from './layout';
 import { noteText, type NoteState } from './notes';
 import { helpText } from './help';
 import { PaneView } from './pane-view';
@@ -75,6 +75,7 @@ class ChatmuxApp {
   private readonly tabs: Widgets.BoxElement;
   private readonly status: Widgets.BoxElement;
   private readonly welcome: Widgets.BoxElement;
+  private readonly tooSmall: Widgets.BoxElement;
   private readonly views: PaneView[] = [];
   private readonly notes: Widgets.BoxElement[] = [];
   private readonly tokenizer = new InputTokenizer();
@@ -126,13 +127,14 @@ class ChatmuxApp {
     this.tree = blessed.box({ parent: this.screen, tags: true, mouse: true, wrap: false, style: { fg: 'white' } } as Widgets.BoxOptions);
     this.tabs = blessed.box({ parent: this.screen, tags: true, height: 1, wrap: false } as Widgets.BoxOptions);
     this.status = blessed.box({ parent: this.screen, tags: true, height: 1, style: { bg: 'blue', fg: 'white' } });
+    this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, wrap: false });
     this.welcome = blessed.box({ parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, padding: { left: 2, top: 1 } });
     for (let i = 0; i < 4; i++) {
       const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true, realCursor: true } as never);
       this.views.push(v);
       v.afterDraw = () => this.placeCursor();
       // Output redraws only this pane unless a dialog or its note is drawn over it.
-      v.drawsAlone = () => !this.dialog && this.notes[i]!.hidden;
+      v.drawsAlone = () => !this.dialog && this.notes[i]!.hidden && this.tooSmall.hidden;
       v.box.on('click', () => this.focusView(i));
     }
     // Notes are drawn over the pane's last row; created after the views so they paint on top.
@@ -156,7 +158,7 @@ class ChatmuxApp {
     // First frame at once: the tree as the registry knows it, before tmux answers.
     this.paintRegistryTree();
     this.applyGeometry();
-    this.screen.render();
+    this.paintTooSmall();
     // blessed buffers its output until the next tick: send the frame before loading the rest.
     (this.screen.program as unknown as { flush(): void }).flush();
     await new Promise((r) => setImmediate(r));
@@ -383,8 +385,10 @@ class ChatmuxApp {
 
   private async relayout(): Promise<void> {
     if (!this.live || this.quitting) return;
+    if (this.paintTooSmall()) return;
     const before = this.shownRefs.join(',');
     const { refs, rects } = this.applyGeometry();
+    this.dialog?.fit();
     if (before !== refs.join(',') && this.scroll.active) this.scroll.leave();
     refs.forEach((ref, i) => this.views[i]!.setTerminal(this.live!.terminal(ref)));
     this.paintTree();
@@ -398,6 +402,18 @@ class ChatmuxApp {
   }
 
   // ------------------------------------------------------------------ painting
+
+  /** Below the minimum size one line says so instead of a broken layout (12.6); true while it shows. */
+  private paintTooSmall(): boolean {
+    const small = tooSmallText(this.cols(), this.rows());
+    if (small) {
+      this.tooSmall.setContent(esc(small));
+      this.tooSmall.show();
+      this.tooSmall.setFront();
+    } else this.tooSmall.hide();
+    this.screen.render();
+    return !!small;
+  }
 
   private label(c: LiveChat): string {
     const r = c.record;
@@ -595,7 +611,7 @@ class ChatmuxApp {
 
   /** A key that simply goes to the focused chat (the common case, batched). */
   private isPlainForward(t: Token): boolean {
-    if (t.kind !== 'key' || this.dialog || this.prefixPending || this.scroll.active || this.focus !== 'pane') return false;
+    if (t.kind !== 'key' || this.dialog || this.prefixPending || this.scroll.active || this.focus !== 'pane' || !this.tooSmall.hidden) return false;
     if (t.bytes.length === 1 && t.bytes[0] === this.prefixByte) return false;
     if (t.name === 'alt-left' || t.name === 'alt-right' || (t.alt && /^[1-9]$/.test(t.alt))) return false;
     const c = this.focusRef ? this.live?.get(this.focusRef) : undefined;
@@ -603,6 +619,8 @@ class ChatmuxApp {
   }
 
   private onToken(t: Token): void {
+    // Too small to show anything: only the prefix and q (quit) work.
+    if (!this.tooSmall.hidden && !(t.kind === 'key' && ((t.bytes.length === 1 && t.bytes[0] === this.prefixByte) || (this.prefixPending && t.char === 'q')))) return;
     if (this.dialog) {
       if (this.dialog.key(t) === 'close') this.closeDialog();
       else this.screen.render();

@@ -5,29 +5,74 @@
  */
 import blessed, { type Widgets } from 'blessed';
 import type { Token } from './input';
+import { displayWidth } from './widths';
 
 export type KeyResult = 'keep' | 'close';
 
+type Size = { width: number; height: number };
+
 export abstract class Dialog {
   readonly box: Widgets.BoxElement;
+  /** First body row shown when the body is taller than the box (issue 12.6: small terminals). */
+  private bodyOffset = 0;
 
   constructor(
-    screen: Widgets.Screen,
+    private readonly screen: Widgets.Screen,
     title: string,
-    size: { width: number | string; height: number | string },
+    /** The size wanted on a screen of `w` × `h`; it is then cut to the screen. */
+    private readonly want: (w: number, h: number) => Size,
   ) {
     this.box = blessed.box({
       parent: screen,
       top: 'center',
       left: 'center',
-      width: size.width,
-      height: size.height,
+      ...this.size(),
       border: { type: 'line' },
       label: ` ${title} `,
       tags: true,
       style: { border: { fg: 'cyan' } },
       padding: { left: 1, right: 1 },
     });
+  }
+
+  private size(): Size {
+    const w = (this.screen.width as number) || 80;
+    const h = (this.screen.height as number) || 24;
+    const s = this.want(w, h);
+    return { width: Math.max(10, Math.min(w, s.width)), height: Math.max(4, Math.min(h, s.height)) };
+  }
+
+  /** The screen changed size: fit again and redraw the content. */
+  fit(): void {
+    Object.assign(this.box, this.size());
+    this.refresh();
+  }
+
+  /** Text area inside border and padding. */
+  protected inner(): { cols: number; rows: number } {
+    return { cols: Math.max(1, (this.box.width as number) - 4), rows: Math.max(1, (this.box.height as number) - 2) };
+  }
+
+  /**
+   * Body and footer cut to the box: long lines wrap here (so rows can be counted), the footer
+   * always shows, and the body scrolls to keep its line `focus` in view.
+   */
+  protected fitted(body: readonly string[], focus: number, footer: readonly string[]): string {
+    const { cols, rows } = this.inner();
+    const foot = footer.flatMap((l) => wrapTagged(l, cols));
+    const wrapped = body.map((l) => wrapTagged(l, cols));
+    const flat = wrapped.flat();
+    const room = Math.max(1, rows - foot.length);
+    if (flat.length <= room) {
+      this.bodyOffset = 0;
+      return [...flat, ...foot].join('\n');
+    }
+    const focusRow = wrapped.slice(0, Math.max(0, focus)).reduce((n, l) => n + l.length, 0);
+    const focusEnd = focusRow + (wrapped[focus]?.length ?? 1);
+    if (focusRow < this.bodyOffset) this.bodyOffset = focusRow;
+    if (focusEnd > this.bodyOffset + room) this.bodyOffset = focusEnd - room;
+    this.bodyOffset = Math.max(0, Math.min(this.bodyOffset, flat.length - room));
+    return [...flat.slice(this.bodyOffset, this.bodyOffset + room), ...foot].join('\n');
   }
 
   abstract content(): string;
@@ -40,6 +85,35 @@ export abstract class Dialog {
   destroy(): void {
     this.box.destroy();
   }
+}
+
+const TAG = /^\{(\/?)([\w\-,;!#|]*)\}/;
+
+/** One line of blessed-tagged text broken into rows of at most `width` columns (tags take none). */
+export function wrapTagged(line: string, width: number): string[] {
+  const rows: string[] = [];
+  let row = '';
+  let used = 0;
+  for (let i = 0; i < line.length; ) {
+    const tag = TAG.exec(line.slice(i, i + 40));
+    if (tag && tag[2] !== 'open' && tag[2] !== 'close') {
+      row += tag[0];
+      i += tag[0].length;
+      continue;
+    }
+    const ch = tag ? tag[0] : String.fromCodePoint(line.codePointAt(i)!);
+    const w = tag ? 1 : displayWidth(ch);
+    if (used + w > width && used > 0) {
+      rows.push(row);
+      row = '';
+      used = 0;
+    }
+    row += ch;
+    used += w;
+    i += ch.length;
+  }
+  rows.push(row);
+  return rows;
 }
 
 export const esc = (s: string): string => blessed.escape(s);
@@ -97,17 +171,24 @@ export class FormDialog extends Dialog {
     private readonly onSubmit: (values: string[]) => Promise<string | null> | string | null,
     private readonly footer = 'Enter create • Tab/↑↓ move • ←→ choose • Esc cancel',
   ) {
-    super(screen, title, { width: 78, height: fields.length * 2 + 6 });
+    super(screen, title, () => ({ width: 78, height: fields.length * 2 + 6 }));
     this.refresh();
   }
 
   content(): string {
+    // Small terminal: one row per field and only the focused field's hint (12.6).
+    const compact = this.inner().rows < this.fields.length * 2 + 4 || this.inner().cols < 70;
     const rows = this.fields.map((f, i) => {
       const focus = i === this.index;
       const shown = f.choices ? f.choices.map((c) => (c === f.value ? `{inverse}${esc(c)}{/inverse}` : esc(c))).join(' ') : esc(f.value) + (focus ? '{inverse} {/inverse}' : '');
-      return `${focus ? '{cyan-fg}>{/cyan-fg}' : ' '} ${f.label.padEnd(9)} ${shown}\n  ${' '.repeat(9)} {gray-fg}${esc(f.hint ?? '')}{/gray-fg}`;
+      const row = `${focus ? '{cyan-fg}>{/cyan-fg}' : ' '} ${f.label.padEnd(9)} ${shown}`;
+      return compact ? row : `${row}\n  ${' '.repeat(9)} {gray-fg}${esc(f.hint ?? '')}{/gray-fg}`;
     });
-    return `${rows.join('\n')}\n${this.error ? `{red-fg}${esc(this.error)}{/red-fg}` : ''}\n{gray-fg}${this.footer}{/gray-fg}`;
+    const body = rows.join('\n').split('\n');
+    const focusLine = compact ? this.index : this.index * 2;
+    const hint = compact ? [`{gray-fg}${esc(this.fields[this.index]?.hint ?? '')}{/gray-fg}`] : [];
+    const error = this.error ? [`{red-fg}${esc(this.error)}{/red-fg}`] : compact ? [] : [''];
+    return this.fitted(body, focusLine, [...hint, ...error, `{gray-fg}${this.footer}{/gray-fg}`]);
   }
 
   key(t: Token): KeyResult {
@@ -148,12 +229,12 @@ export class ConfirmDialog extends Dialog {
     private readonly question: string,
     private readonly onYes: () => void,
   ) {
-    super(screen, title, { width: Math.min(70, Math.max(40, question.length + 8)), height: 6 });
+    super(screen, title, (w) => ({ width: Math.min(70, Math.max(40, question.length + 8)), height: 4 + wrapTagged(esc(question), Math.min(w, 70) - 4).length }));
     this.refresh();
   }
 
   content(): string {
-    return `${esc(this.question)}\n\n{bold}y{/bold} yes   {bold}n{/bold}/Esc no`;
+    return this.fitted([esc(this.question)], 0, ['', '{bold}y{/bold} yes   {bold}n{/bold}/Esc no']);
   }
 
   key(t: Token): KeyResult {
@@ -176,13 +257,16 @@ export class TextDialog extends Dialog {
     title: string,
     private text: () => string,
   ) {
-    super(screen, title, { width: '80%', height: '80%' });
+    // 80 % of the screen, but the whole width of a small one.
+    super(screen, title, (w, h) => ({ width: w < 100 ? w : Math.floor(w * 0.8), height: h < 30 ? h - 1 : Math.floor(h * 0.8) }));
     this.refresh();
   }
 
   content(): string {
-    const lines = this.text().split('\n');
-    const h = Math.max(1, (this.box.height as number) - 3);
+    const { cols } = this.inner();
+    // Wrapped here, so scrolling counts the rows on screen.
+    const lines = this.text().split('\n').flatMap((l) => wrapTagged(l, cols));
+    const h = Math.max(1, this.inner().rows - 1);
     this.offset = Math.max(0, Math.min(this.offset, lines.length - h));
     return lines.slice(this.offset, this.offset + h).join('\n') + '\n{gray-fg}↑↓ PgUp PgDn scroll • q/Esc close{/gray-fg}';
   }
@@ -190,7 +274,7 @@ export class TextDialog extends Dialog {
   key(t: Token): KeyResult {
     if (t.kind !== 'key') return 'keep';
     if (t.name === 'escape' || t.char === 'q' || t.name === 'enter') return 'close';
-    const h = Math.max(1, (this.box.height as number) - 3);
+    const h = Math.max(1, this.inner().rows - 1);
     if (t.name === 'up') this.offset--;
     else if (t.name === 'down') this.offset++;
     else if (t.name === 'pageup') this.offset -= h;
@@ -221,24 +305,27 @@ export class ExitDialog extends Dialog {
     private readonly chats: ExitChoice[],
     private readonly decide: (d: ExitDecision) => void,
   ) {
-    super(screen, 'Quit chatmux', { width: 64, height: Math.min(24, chats.length + 9) });
+    super(screen, 'Quit chatmux', () => ({ width: 64, height: Math.min(24, chats.length + 9) }));
     this.refresh();
   }
 
   content(): string {
     const n = this.chats.length;
     if (!this.perChat) {
-      return `You have ${n} active chat${n === 1 ? '' : 's'}.\n\n` +
-        '{bold}[a]{/bold} / Enter  leave all running (default)\n' +
-        '{bold}[c]{/bold}          close all\n' +
-        '{bold}[s]{/bold}          choose per chat\n' +
-        '{bold}[Esc]{/bold}        cancel';
+      return this.fitted([
+        `You have ${n} active chat${n === 1 ? '' : 's'}.`,
+        '',
+        '{bold}[a]{/bold} / Enter  leave all running (default)',
+        '{bold}[c]{/bold}          close all',
+        '{bold}[s]{/bold}          choose per chat',
+        '{bold}[Esc]{/bold}        cancel',
+      ], 0, []);
     }
     const rows = this.chats.map((c, i) => {
       const mark = c.choice === 'leave' ? '{green-fg}leave{/green-fg}' : '{red-fg}close{/red-fg}';
       return `${i === this.index ? '{cyan-fg}>{/cyan-fg}' : ' '} ${mark}  ${esc(c.label)}`;
     });
-    return `${rows.join('\n')}\n\n{bold}[l]{/bold} leave  {bold}[c]{/bold} close  {bold}[b]{/bold} back  Enter done  Esc cancel`;
+    return this.fitted(rows, this.index, ['', '{bold}[l]{/bold} leave  {bold}[c]{/bold} close  {bold}[b]{/bold} back  Enter done  Esc cancel']);
   }
 
   key(t: Token): KeyResult {

@@ -38,9 +38,15 @@ export class InputTokenizer {
 
   /** Tokens complete in this chunk; an incomplete trailing escape sequence waits for more. */
   push(chunk: Buffer, final = true): Token[] {
+    const out: Token[] = [];
+    // A lone ESC held back from the last read, and this read does not go on with a CSI/SS3
+    // sequence: it was the Escape key (Esc then Ctrl+O typed quickly is not Alt+Ctrl+O).
+    if (!this.paste && this.pending.length === 1 && this.pending[0] === ESC && chunk.length > 0 && chunk[0] !== 0x5b && chunk[0] !== 0x4f) {
+      out.push({ kind: 'key', bytes: Buffer.from(this.pending), name: 'escape' });
+      this.pending = Buffer.alloc(0);
+    }
     let buf = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
     this.pending = Buffer.alloc(0);
-    const out: Token[] = [];
     let i = 0;
     let textStart = -1;
     const flushText = (end: number) => {

@@ -74,3 +74,13 @@ function splitV(r: Rect, n: number): Rect[] {
 export function innerSize(r: Rect): { cols: number; rows: number } {
   return { cols: Math.max(1, r.width - 2), rows: Math.max(1, r.height - 2) };
 }
+
+/** The smallest screen the UI is laid out on (every dialog fits it). */
+export const MIN_WIDTH = 60;
+export const MIN_HEIGHT = 15;
+
+/** The one line shown instead of the UI below the minimum, or null when the screen is big enough. */
+export function tooSmallText(width: number, height: number): string | null {
+  if (width >= MIN_WIDTH && height >= MIN_HEIGHT) return null;
+  return `terminal too small (${width}×${height}, need ${MIN_WIDTH}×${MIN_HEIGHT})`;
+}

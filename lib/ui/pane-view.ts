@@ -110,11 +110,12 @@ export class PaneView {
   /** Draw just this view's rows (blessed's render of it, then a diff of those rows). */
   private readonly renderAlone = (): boolean => {
     if (!this.drawsAlone?.()) return false;
-    const screen = this.box.screen as unknown as { destroyed?: boolean; draw(start: number, end: number): void };
+    const screen = this.box.screen as unknown as { destroyed?: boolean; lines: unknown[]; draw(start: number, end: number): void };
     if (screen.destroyed) return true;
     const coords = (this.box as unknown as BoxInternals).render();
     if (!coords) return false;
-    screen.draw(coords.yi, coords.yl - 1);
+    // The screen may just have shrunk below the box: draw only rows it has.
+    screen.draw(coords.yi, Math.min(coords.yl, screen.lines.length) - 1);
     this.afterDraw?.();
     return true;
   };
