@@ -271,6 +271,16 @@ describe('shell and cmd chats given --api-key-env get the variable', () => {
   });
 });
 
+describe('without tmux (--no-tmux) an endpoint chat gets the same environment', () => {
+  const { p } = chatFixture();
+
+  test('its own key, none of its creator\'s secrets', async () => {
+    const env = cleanEnv({ CHATMUX_CODEX_BIN: FAKE_AGENT, OPENAI_API_KEY: 'sk-creator-openai', SPEC_FG_KEY: 'sk-fg', FAKE_SHOW_VARS: 'SPEC_FG_KEY,OPENAI_API_KEY' });
+    const res = await runChatmux(['--no-tmux', '--project', p.project, '--state-dir', p.stateDir, 'chat', 'new', '--executor', 'codex', '-m', 'm', '-e', 'http://127.0.0.1:9', '--api-key-env', 'SPEC_FG_KEY'], { env, input: 'exit 0\n' });
+    expect(res.stdout).toContain('KEYLEN[SPEC_FG_KEY=5]\r\nKEYLEN[OPENAI_API_KEY=0]');
+  });
+});
+
 describe('nex sends only the key named for its chat', () => {
   const { t, g } = chatFixture();
   let stub: Stub;

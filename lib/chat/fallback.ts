@@ -7,6 +7,7 @@
 import type { ChatContext } from './context';
 import { executorFor } from './executors';
 import { createDraft, apiKeyFor, type NewChatInput, type EnvSource } from './lifecycle';
+import { wantedEnv } from './chat-env';
 import { findChat, updateRegistry, type ChatRecord } from './registry';
 
 let warned = false;
@@ -51,9 +52,8 @@ export async function runChatInForeground(ctx: ChatContext, input: NewChatInput,
   const inp = io.stdin as NodeJS.ReadStream;
   const cols = out.isTTY ? out.columns : input.width ?? 120;
   const rows = out.isTTY ? out.rows : input.height ?? 40;
-  const childEnv: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && k !== 'TMUX' && k !== 'TMUX_PANE') childEnv[k] = v;
-  Object.assign(childEnv, spec.env, { CHATMUX_CHAT_REF: chat.ref, CHATMUX_PROJECT: ctx.project, CHATMUX_STATE_DIR: ctx.stateDir, CHATMUX_NO_TMUX: '1' });
+  // The same environment a tmux chat gets (chat-env.ts); node-pty sets TERM from `name`.
+  const childEnv = wantedEnv(chat, env, { ...spec.env, CHATMUX_CHAT_REF: chat.ref, CHATMUX_PROJECT: ctx.project, CHATMUX_STATE_DIR: ctx.stateDir, CHATMUX_NO_TMUX: '1' });
   const child = pty.spawn(spec.argv[0]!, spec.argv.slice(1), { name: 'xterm-256color', cols, rows, cwd: chat.cwd, env: childEnv });
 
   const onData = (d: Buffer | string) => child.write(typeof d === 'string' ? d : d.toString('utf8'));
