@@ -404,6 +404,18 @@ describe('refs are never reused, also after the registry was lost', () => {
     expect(sessionsOf(t).filter((s) => /-chat-[23]$/.test(s))).toEqual([]);
   });
 
+  test('a lock left with a time stamp in the future (older chatmux: a directory) does not hold a command up', async () => {
+    const lock = path.join(p.stateDir, 'chats.json.lock');
+    fs.mkdirSync(lock);
+    const future = new Date(Date.now() + 24 * 3600_000);
+    fs.utimesSync(lock, future, future);
+    const t0 = Date.now();
+    const res = await runChatmux([...g, 'chat', 'rename', 'chat-5', 'unblocked']);
+    expect(res).toMatchObject({ code: 0 });
+    expect(res.stderr).toMatch(/removed a stale lock chats\.json\.lock \(its time stamp is in the future\)/);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+  });
+
   test('a log folder left without a registry entry is never appended to', async () => {
     fs.mkdirSync(path.join(p.stateDir, 'chats', 'chat-9'), { recursive: true });
     fs.writeFileSync(path.join(p.stateDir, 'chats', 'chat-9', 'output.log'), 'an old chat\n');

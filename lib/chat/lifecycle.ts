@@ -243,8 +243,10 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
     }, undefined, { afterWrite: (reg) => markRefs(r, ctx, reg) });
   } catch (err) {
     // The registry cannot say it runs (full disk?): take the session back so tmux and the
-    // registry agree. The entry stays `starting` with this pid; the next list marks it closed.
+    // registry agree. If the entry cannot say closed either, it stays `starting` with this
+    // pid and the first list after this process ends marks it closed (repair.ts).
     await killChatSession(r, chat.session).catch(() => undefined);
+    await setRecord(ctx, chat.ref, { state: 'closed', starterPid: null, stateReason: `could not record its start: ${(err as Error).message}` }).catch(() => undefined);
     throw err;
   }
   if (stoppedMeanwhile) await killChatSession(r, chat.session);
