@@ -15,6 +15,7 @@ import { isNoServer } from '../control/errors';
 import { isSecretVar } from '../control/secret-env';
 import type { TmuxServerOptions } from '../control/server';
 import type { ChatContext } from './context';
+import { writeFileDurably } from './atomic-write';
 import { ensureStateDir, registryPath } from './registry';
 
 export const HISTORY_LIMIT = 50000;
@@ -60,9 +61,8 @@ export function writeTmuxConfig(ctx: ChatContext): string {
     /* missing */
   }
   if (current !== text) {
-    const tmp = `${file}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, text, { mode: 0o600 });
-    fs.renameSync(tmp, file);
+    // A full disk must not leave a half config (tmux would refuse it) or a temp file.
+    writeFileDurably(file, text, { mode: 0o600 });
   }
   return file;
 }
