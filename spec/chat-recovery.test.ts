@@ -6,7 +6,8 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { killAllTestServers, waitFor } from './support/tmux';
+import { killAllTestServers, systemTmuxVersion, waitFor } from './support/tmux';
+import { versionAtLeast } from '../lib/control/version';
 import { chatFixture, cleanEnv, capture, FAKE_AGENT, globalArgs, sessionsOf, runChatmux, tempProject } from './support/chatmux-cli';
 import { projectTag } from '../lib/chat/naming';
 import { makeChatContext } from '../lib/chat/context';
@@ -120,21 +121,25 @@ describe('sweep, adoption and two projects with the same folder name', () => {
     expect(res).toMatchObject({ code: 0 });
     const x = JSON.parse(res.stdout);
     expect(x.serverRunning).toBe(true);
-    await waitFor(async () => JSON.parse((await runChatmux([...ga, 'sessions', '--json'])).stdout).sessions.find((s: { name: string }) => s.name === rec.session).windows[0].panes[0].dead, 5000, 'dead pane');
+    const deadPane = async () => JSON.parse((await runChatmux([...ga, 'sessions', '--json'])).stdout).sessions.find((s: { name: string }) => s.name === rec.session).windows[0].panes[0];
+    await waitFor(async () => (await deadPane()).dead, 5000, 'dead pane');
+    // The status follows the dead mark; tmux < 3.4 sometimes never records it (then "exited").
+    const known = await waitFor(async () => (await deadPane()).exitStatus !== null, 5000, 'exit status').then(() => true, () => false);
+    if (versionAtLeast(systemTmuxVersion(), 3, 4)) expect(known).toBe(true);
     const y = JSON.parse((await runChatmux([...ga, 'sessions', '--json'])).stdout);
     const dead = y.sessions.find((s: { name: string }) => s.name === rec.session);
     expect(dead.chat).toMatchObject({ ref: rec.ref, name: 'dies', executor: 'cmd', project: a.project });
-    expect(dead.windows[0].panes[0]).toMatchObject({ dead: true, exitStatus: 7 });
+    expect(dead.windows[0].panes[0]).toMatchObject({ dead: true, exitStatus: known ? 7 : null });
     const live = y.sessions.find((s: { name: string }) => s.name === `wg-chat-${tagA}-chat-1`);
     expect(live.windows[0].panes[0]).toMatchObject({ dead: false, command: 'sh', width: 120, height: 40 });
     expect(live.windows[0].panes[0].pid).toBeGreaterThan(1);
     expect(live.clients).toEqual([]);
     expect(y.sessions.find((s: { name: string }) => s.name === 'someone-else').chat).toBeNull();
     const text = await runChatmux([...ga, 'sessions']);
-    expect(text.stdout).toContain(`dead (exit status 7)`);
+    expect(text.stdout).toContain(known ? `dead (exit status 7)` : 'dead (exited)');
     // the chat list shows the exit too
     const table = await runChatmux([...ga, 'chat', 'list']);
-    expect(table.stdout).toMatch(new RegExp(`${rec.ref}\\s+dies\\s+cmd\\s+exited\\(7\\)`));
+    expect(table.stdout).toMatch(new RegExp(`${rec.ref}\\s+dies\\s+cmd\\s+exited${known ? '\\(7\\)' : '\\s'}`));
   });
 });
 

@@ -91,7 +91,7 @@ export function formatInspection(x: Inspection, socket: string): string {
     for (const w of s.windows) {
       lines.push(`  window ${w.id} #${w.index} ${JSON.stringify(w.name)} ${w.width}x${w.height}${w.linkedSessions > 1 ? ` linked into ${w.linkedSessions} sessions` : ''}`);
       for (const p of w.panes) {
-        lines.push(`    pane ${p.id} pid ${p.pid} ${p.dead ? `dead (${endedText(p.exitStatus, p.exitSignal)})` : `running ${JSON.stringify(p.command)}`} ${p.width}x${p.height}`);
+        lines.push(`    pane ${p.id} pid ${p.pid} ${p.dead ? `dead (${p.exitStatus !== null ? `exit status ${p.exitStatus}` : endedText(null, p.exitSignal)})` : `running ${JSON.stringify(p.command)}`} ${p.width}x${p.height}`);
       }
     }
   }
