@@ -27,6 +27,7 @@ import {
 } from './lifecycle';
 import { listChatsWithPanes, type ChatView } from './list';
 import { sweep } from './sweep';
+import { SIZE_OWNER_OPTION, WindowSizes } from './window-sizes';
 import { chatServerOptions, cleanGlobalEnvironment } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
 
@@ -68,6 +69,7 @@ export interface LiveOptions {
 }
 
 const PANE_SUBSCRIPTION = 'chatmux-panes';
+const OWNER_SUBSCRIPTION = 'chatmux-owners';
 
 export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly byRef = new Map<string, LiveChat>();
@@ -78,6 +80,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly linked = new Set<string>();
   private order: string[] = [];
   private backfillTimer: NodeJS.Timeout | null = null;
+  private ownerTimer: NodeJS.Timeout | null = null;
+  private readonly ownSizes: WindowSizes;
   private backfilling: Promise<void> | null = null;
   private backfillAgain = false;
   private inspectorCache: Inspection | null = null;
@@ -99,6 +103,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   ) {
     super();
     this.scrollback = o.scrollback ?? 1000;
+    this.ownSizes = new WindowSizes(client, viewSession, (m) => this.emit('warning', m));
     client.on('output', (pane, data) => this.onOutput(pane, data));
     client.on('notification', (n) => this.onNotification(n));
     client.on('paused', (pane) => void this.onPaused(pane));
@@ -141,6 +146,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
     await live.setClientSize(o.width, o.height);
     // Dead/alive and current command of every pane in the view session, pushed by tmux.
+    // Which UI sizes each chat window (issue 12.2), pushed by tmux.
+    await subscribe(client, OWNER_SUBSCRIPTION, '@*', `#{${SIZE_OWNER_OPTION}}`).catch(() => {});
     await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {});
     for (const w of warnings) live.emit('warning', w);
     await live.backfill();
@@ -183,19 +190,16 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       const prev = this.sizes.get(p.ref);
       if (!prev || prev.cols !== p.cols || prev.rows !== p.rows) {
         this.sizes.set(p.ref, { cols: p.cols, rows: p.rows });
-        if (chat.windowId) await this.sizeWindow(chat.windowId, p.cols, p.rows);
+        if (chat.windowId) await this.ownSizes.want(chat.windowId, { cols: p.cols, rows: p.rows });
       }
       if (chat.paneId && !this.terminals.has(p.ref) && !this.restoring.has(p.ref)) void this.restore(p.ref);
     }
   }
 
-  private async sizeWindow(windowId: string, cols: number, rows: number): Promise<void> {
-    try {
-      if (this.client.features.perWindowSize) await refreshClientSize(this.client, { windowId, width: cols, height: rows });
-      else await refreshClientSize(this.client, { width: cols, height: rows });
-    } catch (e) {
-      if (!isMissingTarget(e)) this.emit('warning', `resize failed: ${(e as Error).message}`);
-    }
+  /** The user focused this chat here: its window takes this UI's size (see WindowSizes). */
+  async focus(ref: string): Promise<void> {
+    const w = this.byRef.get(ref)?.windowId;
+    if (w && !this.ownSizes.owns(w)) await this.ownSizes.claim(w).catch(() => {});
   }
 
   /** Resize the whole client (the terminal the UI runs in changed size). */
@@ -267,6 +271,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const chat = this.byRef.get(ref);
     if (!chat?.paneId || chat.dead || bytes.length === 0) return;
     this.terminals.get(ref)?.userTyped();
+    if (chat.windowId && !this.ownSizes.owns(chat.windowId)) void this.ownSizes.claim(chat.windowId).catch(() => {});
     await sendBytes(this.client, chat.paneId, bytes).catch((e) => this.emit('warning', `input lost: ${(e as Error).message}`));
   }
 
@@ -274,6 +279,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   async paste(ref: string, text: string): Promise<void> {
     const chat = this.byRef.get(ref);
     if (!chat?.paneId || chat.dead || text === '') return;
+    if (chat.windowId && !this.ownSizes.owns(chat.windowId)) void this.ownSizes.claim(chat.windowId).catch(() => {});
     await pasteText(this.client, chat.paneId, text).catch((e) => this.emit('warning', `paste lost: ${(e as Error).message}`));
   }
 
@@ -345,6 +351,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     if (this.stopped) return;
     this.stopped = true;
     if (this.backfillTimer) clearTimeout(this.backfillTimer);
+    if (this.ownerTimer) clearTimeout(this.ownerTimer);
     if (this.inspectorTimer) clearTimeout(this.inspectorTimer);
     try {
       // Killing the view session ends this client too; chat windows are linked elsewhere and survive.
@@ -433,7 +440,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
           });
           this.linked.add(pane.windowId);
           const size = this.sizes.get(v.ref);
-          if (size) await this.sizeWindow(pane.windowId, size.cols, size.rows);
+          if (size) await this.ownSizes.want(pane.windowId, size);
         }
       } else {
         if (chat.paneId) this.byPane.delete(chat.paneId);
@@ -508,6 +515,15 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     }
   }
 
+  /** A client or session left: windows whose size owner went with it are taken back. */
+  private scheduleOwnerCheck(): void {
+    if (this.ownerTimer || this.stopped) return;
+    this.ownerTimer = setTimeout(() => {
+      this.ownerTimer = null;
+      if (!this.stopped) void this.ownSizes.recheck().catch(() => {});
+    }, 50);
+  }
+
   private scheduleBackfill(): void {
     if (this.backfillTimer || this.stopped) return;
     this.backfillTimer = setTimeout(() => {
@@ -519,6 +535,10 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private onNotification(n: Notification): void {
     switch (n.type) {
       case 'sessionsChanged':
+        this.scheduleOwnerCheck();
+        this.scheduleBackfill();
+        this.invalidateInspector();
+        break;
       case 'sessionRenamed':
         this.scheduleBackfill();
         this.invalidateInspector();
@@ -538,11 +558,13 @@ export class LiveChats extends EventEmitter<LiveEvents> {
           for (const chat of this.byRef.values()) {
             if (chat.windowId === n.windowId) this.terminals.get(chat.ref)?.resize(Number(m[1]), Number(m[2]));
           }
+          void this.ownSizes.sizeChanged(n.windowId, Number(m[1]), Number(m[2])).catch(() => {});
         }
         this.invalidateInspector();
         break;
       }
       case 'subscriptionChanged': {
+        if (n.name === OWNER_SUBSCRIPTION && n.windowId) void this.ownSizes.ownerIs(n.windowId, n.value).catch(() => {});
         if (n.name !== PANE_SUBSCRIPTION || !n.paneId) break;
         const chat = this.byPane.get(n.paneId);
         const [dead, status, signal] = n.value.split(':');
@@ -560,9 +582,12 @@ export class LiveChats extends EventEmitter<LiveEvents> {
         this.invalidateInspector();
         break;
       }
+      case 'clientDetached':
+        this.scheduleOwnerCheck();
+        this.invalidateInspector();
+        break;
       case 'windowAdd':
       case 'unlinkedWindowAdd':
-      case 'clientDetached':
       case 'clientSessionChanged':
       case 'windowPaneChanged':
         this.invalidateInspector();

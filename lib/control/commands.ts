@@ -423,6 +423,12 @@ export async function refreshClientSize(r: TmuxRunner, size: { width: number; he
   await r.run(['refresh-client', '-C', size.windowId ? `${size.windowId}:${w}x${h}` : `${w}x${h}`]);
 }
 
+/** Drop this client's own size for one window (tmux ≥ 3.3): the window is sized by the other clients. */
+export async function clearWindowSize(r: TmuxRunner, windowId: string): Promise<void> {
+  if (!/^@\d+$/.test(windowId)) throw new TmuxArgumentError(`not a window id: ${JSON.stringify(windowId)}`);
+  await r.run(['refresh-client', '-C', `${windowId}:`]);
+}
+
 /** Client flags, e.g. `pause-after=5`, `!pause-after`, `wait-exit`. */
 export async function refreshClientFlags(r: TmuxRunner, flags: string): Promise<void> {
   await r.run(['refresh-client', '-f', flags]);

@@ -552,6 +552,8 @@ class ChatmuxApp {
     this.focusRef = ref;
     this.focus = focus;
     await this.relayout();
+    // Chosen here: the chat takes this UI's size (another UI or terminal may have had it).
+    await this.live?.focus(ref);
   }
 
   private focusView(i: number): void {

@@ -34,9 +34,15 @@ export interface UiDriver {
 /** What chatmux itself gives tmux: no $TMUX, so nothing reaches an enclosing server. */
 const noTmuxEnv = (): NodeJS.ProcessEnv => tmuxEnv();
 
-export function makeUiDriver(o: { project?: string; width?: number; height?: number } = {}): UiDriver {
+/**
+ * `socket` and `session`: a second UI on the same project and chat server runs in another
+ * session (`session`) of the same outer tmux.
+ */
+export function makeUiDriver(o: { project?: string; width?: number; height?: number; socket?: string; session?: string } = {}): UiDriver {
   const project = o.project ?? fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-ui-'));
-  const socket = testSocketName();
+  const socket = o.socket ?? testSocketName();
+  const session = o.session ?? 'ui';
+  const target = `=${session}:`;
   const outer = `${socket}-outer`;
   const stateDir = path.join(project, '.chatmux');
   const outerTmux = (...args: string[]) =>
@@ -51,12 +57,12 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
       const cmd = `cd '${project}' && exec env ${env} sh -c 'node ${CHATMUX}; echo EXIT=$?; sleep 600'`;
       // Restart in the same outer pane when it exists (killing the session could stop the server).
       try {
-        outerTmux('respawn-pane', '-k', '-t', '=ui:', cmd);
+        outerTmux('respawn-pane', '-k', '-t', target, cmd);
       } catch {
-        outerTmux('new-session', '-d', '-s', 'ui', '-x', String(o.width ?? 140), '-y', String(o.height ?? 40), cmd);
+        outerTmux('new-session', '-d', '-s', session, '-x', String(o.width ?? 140), '-y', String(o.height ?? 40), cmd);
       }
     },
-    screen: () => outerTmux('capture-pane', '-p', '-t', '=ui:'),
+    screen: () => outerTmux('capture-pane', '-p', '-t', target),
     async waitScreen(pattern, timeoutMs = 10000) {
       const re = typeof pattern === 'string' ? new RegExp(pattern.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : pattern;
       let last = '';
@@ -69,8 +75,8 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
         throw new Error(`${(e as Error).message}\n--- screen ---\n${last}`);
       }
     },
-    keys: (...keys) => void outerTmux('send-keys', '-t', '=ui:', ...keys),
-    type: (text) => void outerTmux('send-keys', '-t', '=ui:', '-l', text),
+    keys: (...keys) => void outerTmux('send-keys', '-t', target, ...keys),
+    type: (text) => void outerTmux('send-keys', '-t', target, '-l', text),
     cli(...args) {
       const r = spawnSync('node', [CHATMUX, ...args], { cwd: project, env: { ...noTmuxEnv(), CHATMUX_SOCKET: socket, CHATMUX_STATE_DIR: stateDir }, encoding: 'utf8' });
       return { code: r.status ?? 1, stdout: r.stdout, stderr: r.stderr };
@@ -78,7 +84,7 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
     uiPid() {
       // The pane's shell execs `sh -c 'node …'`: the UI is its child.
       try {
-        const shPid = Number(outerTmux('display-message', '-p', '-t', '=ui:', '#{pane_pid}').trim());
+        const shPid = Number(outerTmux('display-message', '-p', '-t', target, '#{pane_pid}').trim());
         const kids = execFileSync('pgrep', ['-P', String(shPid)], { encoding: 'utf8' }).trim().split('\n').map(Number);
         return kids.find((k) => fs.readFileSync(`/proc/${k}/cmdline`, 'utf8').includes('bin/chatmux')) ?? null;
       } catch {

@@ -1,0 +1,124 @@
+/**
+ * Who sizes a chat's window when several UIs (or an attached terminal) show it (issue 12.2).
+ * tmux clamps a window to the smallest per-window size any control client set, so a UI sizes
+ * only the windows it owns: the window option @chatmux-size-owner names the UI (its view
+ * session) where the chat was last focused or typed into. Every UI follows that option (a
+ * subscription, and at once on a layout change it did not ask for) and drops its own size
+ * for a window another owns; when the owner goes away, a UI still showing the chat takes it.
+ */
+import { clearWindowSize, listSessions, refreshClientSize, setOption, showOptionValue } from '../control/commands';
+import type { ControlClient } from '../control/client';
+import { isMissingTarget } from '../control/errors';
+
+export const SIZE_OWNER_OPTION = '@chatmux-size-owner';
+
+type Size = { cols: number; rows: number };
+
+export class WindowSizes {
+  /** The size this UI shows each window at (its pane's inner size). */
+  private readonly wanted = new Map<string, Size>();
+  /** The owner each window had when last seen ('' = nobody). */
+  private readonly owners = new Map<string, string>();
+  /** Windows this UI has set its own size for. */
+  private readonly applied = new Map<string, string>();
+
+  constructor(
+    private readonly client: ControlClient,
+    /** This UI's name in the owner option: its view session. */
+    readonly me: string,
+    private readonly warn: (m: string) => void,
+  ) {}
+
+  owns(windowId: string): boolean {
+    return this.owners.get(windowId) === this.me;
+  }
+
+  /** This UI shows the window at `size`: applied when it owns the window or nobody (alive) does. */
+  async want(windowId: string, size: Size): Promise<void> {
+    this.wanted.set(windowId, size);
+    let owner = this.owners.get(windowId);
+    if (owner === undefined) owner = await this.readOwner(windowId);
+    if (owner === this.me) return this.apply(windowId);
+    if (!owner || !(await this.alive(owner))) return this.claim(windowId);
+  }
+
+  /** The user focused or typed into the chat here: the window takes this UI's size. */
+  async claim(windowId: string): Promise<void> {
+    if (!this.wanted.has(windowId)) return;
+    this.owners.set(windowId, this.me);
+    try {
+      await setOption(this.client, { window: windowId }, SIZE_OWNER_OPTION, this.me);
+    } catch (e) {
+      if (!isMissingTarget(e)) this.warn(`resize failed: ${(e as Error).message}`);
+      return;
+    }
+    await this.apply(windowId);
+  }
+
+  /** The window is no longer shown here. */
+  forget(windowId: string): void {
+    this.wanted.delete(windowId);
+  }
+
+  /** tmux said who owns the window now. */
+  async ownerIs(windowId: string, owner: string): Promise<void> {
+    this.owners.set(windowId, owner);
+    if (owner === this.me) return;
+    if (!owner && this.wanted.has(windowId)) return this.claim(windowId);
+    await this.release(windowId);
+  }
+
+  /** A window changed size: if this UI's size is set but was not what tmux chose, look who owns it now. */
+  async sizeChanged(windowId: string, cols: number, rows: number): Promise<void> {
+    const mine = this.applied.get(windowId);
+    if (mine && mine !== `${cols}x${rows}`) await this.ownerIs(windowId, await this.readOwner(windowId));
+  }
+
+  /** A client or session went away: take back shown windows whose owner is gone. */
+  async recheck(): Promise<void> {
+    const names = new Set((await listSessions(this.client)).map((s) => s.name));
+    for (const windowId of this.wanted.keys()) {
+      const owner = this.owners.get(windowId);
+      if (owner !== this.me && (!owner || !names.has(owner))) await this.claim(windowId);
+    }
+  }
+
+  private async readOwner(windowId: string): Promise<string> {
+    let owner = '';
+    try {
+      owner = (await showOptionValue(this.client, { window: windowId }, SIZE_OWNER_OPTION)) ?? '';
+    } catch (e) {
+      if (!isMissingTarget(e)) throw e;
+    }
+    this.owners.set(windowId, owner);
+    return owner;
+  }
+
+  private async alive(owner: string): Promise<boolean> {
+    return (await listSessions(this.client)).some((s) => s.name === owner);
+  }
+
+  private async apply(windowId: string): Promise<void> {
+    const size = this.wanted.get(windowId);
+    if (!size) return;
+    const key = `${size.cols}x${size.rows}`;
+    if (this.applied.get(windowId) === key) return;
+    this.applied.set(windowId, key);
+    try {
+      if (this.client.features.perWindowSize) await refreshClientSize(this.client, { windowId, width: size.cols, height: size.rows });
+      else await refreshClientSize(this.client, { width: size.cols, height: size.rows });
+    } catch (e) {
+      this.applied.delete(windowId);
+      if (!isMissingTarget(e)) this.warn(`resize failed: ${(e as Error).message}`);
+    }
+  }
+
+  private async release(windowId: string): Promise<void> {
+    if (!this.applied.has(windowId)) return;
+    this.applied.delete(windowId);
+    if (!this.client.features.perWindowSize) return;
+    await clearWindowSize(this.client, windowId).catch((e) => {
+      if (!isMissingTarget(e)) this.warn(`resize failed: ${(e as Error).message}`);
+    });
+  }
+}
