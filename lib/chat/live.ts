@@ -26,6 +26,7 @@ import {
   type NewChatInput,
 } from './lifecycle';
 import { listChatsWithPanes, type ChatView } from './list';
+import { watchRegistry } from './registry-watch';
 import { sweep } from './sweep';
 import { SIZE_OWNER_OPTION, WindowSizes } from './window-sizes';
 import { chatServerOptions, cleanGlobalEnvironment } from './tmux-server';
@@ -82,6 +83,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private backfillTimer: NodeJS.Timeout | null = null;
   private ownerTimer: NodeJS.Timeout | null = null;
   private readonly ownSizes: WindowSizes;
+  private readonly unwatch: () => void;
   private backfilling: Promise<void> | null = null;
   private backfillAgain = false;
   private inspectorCache: Inspection | null = null;
@@ -107,8 +109,11 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     client.on('output', (pane, data) => this.onOutput(pane, data));
     client.on('notification', (n) => this.onNotification(n));
     client.on('paused', (pane) => void this.onPaused(pane));
+    // Renames, roles, closes and archives made elsewhere reach the registry first.
+    this.unwatch = watchRegistry(ctx, () => this.scheduleBackfill());
     client.on('closed', (reason) => {
       this.stopped = true;
+      this.unwatch();
       this.emit('closed', reason);
     });
   }
@@ -350,6 +355,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private async shutdown(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.unwatch();
     if (this.backfillTimer) clearTimeout(this.backfillTimer);
     if (this.ownerTimer) clearTimeout(this.ownerTimer);
     if (this.inspectorTimer) clearTimeout(this.inspectorTimer);
@@ -367,6 +373,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   /** Leave without touching tmux at all (signal handlers: the next sweep removes the view). */
   detachNow(): void {
     this.stopped = true;
+    this.unwatch();
     void this.client.close();
   }
 
