@@ -164,3 +164,42 @@ describe('an interrupted chat new is repaired by the next list', () => {
     process.stdout.write(`chat-races: chat new writes its draft at ${median(draftAt)} ms, ends at ${to} ms; kills at ${outcomes.join(', ')}; ${chats.length - 3} chats: ${finished} finished by the list, ${failed} closed with a reason\n`);
   }, 180_000);
 });
+
+describe('work of killed processes is finished by a sweep too', () => {
+  const { t, p } = chatFixture();
+
+  test('a close or archive killed before it killed the session: the next sweep stops it; a chat new killed after new-session: set up and running', async () => {
+    const ctx = makeChatContext({ project: p.project, stateDir: p.stateDir, socket: t.socket, warn: () => {} });
+    const r = new TmuxCli(chatServerOptions(ctx));
+    const dead = await new Promise<number>((res) => {
+      const c = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+      c.on('exit', () => res(c.pid!));
+    });
+    const live = () => new Set(sessionsOf(t));
+    // Three chats whose sessions run; the registry says what the killed processes had recorded.
+    const refs: string[] = [];
+    await updateRegistry(ctx, (reg) => {
+      for (const [state, pids] of [['closed', { stopperPid: dead }], ['archived', { stopperPid: dead }], ['starting', { starterPid: dead }]] as const) {
+        const ref = refFor(++reg.lastRef);
+        refs.push(ref);
+        reg.chats.push({
+          ref, name: '', role: '', parent: null, executor: 'cmd', argv: ['sleep', '600'], cwd: p.project, model: null, endpoint: null, apiKeyEnv: null,
+          resumeId: null, state, starterPid: null, session: chatSessionName(ctx.tag, ref), created: new Date().toISOString(), startedAt: null, ...pids,
+        });
+      }
+    });
+    for (const ref of refs) t.tmux('new-session', '-d', '-s', chatSessionName(ctx.tag, ref), 'sleep', '600');
+    // The two stopped ones carry metadata (they ran fully); the starting one never got its options.
+    for (const ref of refs.slice(0, 2)) {
+      for (const [k, v] of Object.entries({ '@chatmux-ref': ref, '@chatmux-executor': 'cmd', '@chatmux-project': ctx.project })) t.tmux('set-option', '-t', `=${chatSessionName(ctx.tag, ref)}:`, k, v);
+    }
+    await sweep(r, ctx);
+    const reg = await readRegistry(ctx);
+    const [closed, archived, started] = refs.map((ref) => reg.chats.find((c) => c.ref === ref)!);
+    expect([closed!.state, closed!.stopperPid, live().has(closed!.session)]).toEqual(['closed', null, false]);
+    expect([archived!.state, archived!.stopperPid, live().has(archived!.session)]).toEqual(['archived', null, false]);
+    expect([started!.state, started!.starterPid, live().has(started!.session)]).toEqual(['running', null, true]);
+    expect(t.tmux('show-options', '-v', '-t', `=${started!.session}:`, '@chatmux-project').trim()).toBe(p.project);
+    expect(t.tmux('display-message', '-p', '-t', `=${started!.session}:`, '#{pane_pipe}').trim()).toBe('1');
+  });
+});
