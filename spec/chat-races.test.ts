@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { killAllTestServers } from './support/tmux';
 import { BIN, chatFixture, cleanEnv, runChatmux, sessionsOf } from './support/chatmux-cli';
-import { makeChatContext } from '../lib/chat/context';
+import { makeChatContext, type ChatContext } from '../lib/chat/context';
 import { archiveChat, captureResumeIds, closeChat, resumeLost } from '../lib/chat/lifecycle';
 import { chatSessionName, refFor } from '../lib/chat/naming';
 import { listChats } from '../lib/chat/list';
@@ -19,6 +19,14 @@ import { chatServerOptions } from '../lib/chat/tmux-server';
 import { TmuxCli } from '../lib/control/exec';
 
 afterAll(() => killAllTestServers());
+
+/** A `cmd sleep 600` chat's registry entry, as chat new writes it. */
+function sleeperRecord(ctx: ChatContext, ref: string, over: Partial<ChatRecord>): ChatRecord {
+  return {
+    ref, name: '', role: '', parent: null, executor: 'cmd', argv: ['sleep', '600'], cwd: ctx.project, model: null, endpoint: null, apiKeyEnv: null,
+    resumeId: null, state: 'running', starterPid: null, session: chatSessionName(ctx.tag, ref), created: new Date().toISOString(), startedAt: null, ...over,
+  };
+}
 
 describe('close and archive are never undone by a listing or a UI start', () => {
   const { t, p } = chatFixture();
@@ -43,11 +51,7 @@ describe('close and archive are never undone by a listing or a UI start', () => 
       const made: ChatRecord[] = [];
       await updateRegistry(ctx, (reg) => {
         for (let i = 0; i < 10; i++) {
-          const ref = refFor(++reg.lastRef);
-          const rec: ChatRecord = {
-            ref, name: '', role: '', parent: null, executor: 'cmd', argv: ['sleep', '600'], cwd: p.project, model: null, endpoint: null, apiKeyEnv: null,
-            resumeId: null, state: 'running', starterPid: null, session: chatSessionName(ctx.tag, ref), created: new Date().toISOString(), startedAt: new Date().toISOString(),
-          };
+          const rec = sleeperRecord(ctx, refFor(++reg.lastRef), { state: 'running', startedAt: new Date().toISOString() });
           reg.chats.push(rec);
           made.push(rec);
         }
@@ -182,10 +186,7 @@ describe('work of killed processes is finished by a sweep too', () => {
       for (const [state, pids] of [['closed', { stopperPid: dead }], ['archived', { stopperPid: dead }], ['starting', { starterPid: dead }]] as const) {
         const ref = refFor(++reg.lastRef);
         refs.push(ref);
-        reg.chats.push({
-          ref, name: '', role: '', parent: null, executor: 'cmd', argv: ['sleep', '600'], cwd: p.project, model: null, endpoint: null, apiKeyEnv: null,
-          resumeId: null, state, starterPid: null, session: chatSessionName(ctx.tag, ref), created: new Date().toISOString(), startedAt: null, ...pids,
-        });
+        reg.chats.push(sleeperRecord(ctx, ref, { state, ...pids }));
       }
     });
     for (const ref of refs) t.tmux('new-session', '-d', '-s', chatSessionName(ctx.tag, ref), 'sleep', '600');
