@@ -146,7 +146,7 @@ describe('sweep, adoption and two projects with the same folder name', () => {
 describe('resumeLost after the tmux server died', () => {
   const { t, p, g } = chatFixture();
   const codexHome = path.join(p.root, 'codex-home');
-  const env = cleanEnv({ CHATMUX_CLAUDE_BIN: FAKE_AGENT, CHATMUX_CODEX_BIN: FAKE_AGENT, CODEX_HOME: codexHome });
+  const env = cleanEnv({ CHATMUX_CLAUDE_BIN: FAKE_AGENT, CHATMUX_CODEX_BIN: FAKE_AGENT, CODEX_HOME: codexHome, FAKE_AGENT_REPORT: '1' });
 
   test('each running chat comes back with its own resume argv and its saved output above', async () => {
     const claude = JSON.parse((await runChatmux([...g, 'chat', 'new', '--executor', 'claude', '-m', 'opus', '--json'], { env })).stdout);
