@@ -20,6 +20,12 @@ import { ensureStateDir, registryPath } from './registry';
 
 export const HISTORY_LIMIT = 50000;
 
+/** `chatmux chat attach`'s detach key (dtach's and abduco's): not bound by a default tmux, so it passes a user's tmux. */
+export const DETACH_KEY = 'C-\\';
+export const DETACH_KEY_LABEL = 'Ctrl+\\';
+export const ATTACH_STATUS_STYLE = 'bg=colour24,fg=white';
+export const ATTACH_STATUS_LEFT = ` chatmux: #{?#{@chatmux-name},#{@chatmux-name},#{session_name}} • ${DETACH_KEY_LABEL} detaches `;
+
 function terminfoExists(name: string): boolean {
   const dirs = [process.env.TERMINFO, path.join(process.env.HOME ?? '/', '.terminfo'), '/etc/terminfo', '/lib/terminfo', '/usr/share/terminfo', '/usr/lib/terminfo'];
   return dirs.some((d) => d && (fs.existsSync(path.join(d, name[0]!, name)) || fs.existsSync(path.join(d, name.charCodeAt(0).toString(16), name))));
@@ -32,7 +38,16 @@ export function tmuxConfigText(): string {
     `set -g history-limit ${HISTORY_LIMIT}`,
     '# a dead agent stays visible and #{pane_dead_status} tells how it ended',
     'set -g remain-on-exit on',
-    'set -g status off',
+    '# only terminals attached with `chatmux chat attach` show it (control clients have no status line):',
+    '# which chat this is and the detach key, a root-table key so it works inside your own tmux too',
+    'set -g status on',
+    `set -g status-style '${ATTACH_STATUS_STYLE}'`,
+    'set -g status-left-length 200',
+    `set -g status-left '${ATTACH_STATUS_LEFT}'`,
+    "set -g status-right ''",
+    "set -g window-status-format ''",
+    "set -g window-status-current-format ''",
+    `bind-key -n '${DETACH_KEY}' detach-client`,
     'set -g exit-empty on',
     'set -g destroy-unattached off',
     '# a plain client attached to a chat leaves when the chat is closed (never jumps to another chat)',

@@ -6,7 +6,7 @@
  * subscription, and at once on a layout change it did not ask for) and drops its own size
  * for a window another owns; when the owner goes away, a UI still showing the chat takes it.
  */
-import { clearWindowSize, listSessions, refreshClientSize, setOption, showOptionValue } from '../control/commands';
+import { clearWindowSize, listClients, listSessions, refreshClientSize, setOption, showOptionValue } from '../control/commands';
 import type { ControlClient } from '../control/client';
 import { isMissingTarget } from '../control/errors';
 
@@ -76,10 +76,9 @@ export class WindowSizes {
 
   /** A client or session went away: take back shown windows whose owner is gone. */
   async recheck(): Promise<void> {
-    const names = new Set((await listSessions(this.client)).map((s) => s.name));
     for (const windowId of this.wanted.keys()) {
       const owner = this.owners.get(windowId);
-      if (owner !== this.me && (!owner || !names.has(owner))) await this.claim(windowId);
+      if (owner !== this.me && (!owner || !(await this.alive(owner)))) await this.claim(windowId);
     }
   }
 
@@ -94,7 +93,9 @@ export class WindowSizes {
     return owner;
   }
 
+  /** A UI (its view session) or a terminal attached with `chatmux chat attach` (its tty). */
   private async alive(owner: string): Promise<boolean> {
+    if (owner.startsWith('/')) return (await listClients(this.client)).some((c) => c.name === owner);
     return (await listSessions(this.client)).some((s) => s.name === owner);
   }
 

@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { attachProcess, displayMessage, listClients, switchClient } from '../control/commands';
+import { prepareAttach, ownTty } from '../chat/attach';
 import { chatFiles } from '../chat/context';
+import { DETACH_KEY_LABEL } from '../chat/tmux-server';
 import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
 import {
   archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
@@ -157,7 +159,7 @@ export function register(program: Command, context: () => CliContext): void {
     .command('attach')
     .description('attach this terminal to a chat (switch-client when already inside chatmux\'s tmux server); starts a closed chat again, brings back lost ones')
     .argument('<ref>', 'the chat, e.g. chat-3')
-    .addHelpText('after', example(['chatmux chat attach chat-3      (detach again with C-b d)']))
+    .addHelpText('after', `\nDetach with ${DETACH_KEY_LABEL} (Ctrl+backslash): it works inside your own tmux too, where C-b d would\ndetach your outer tmux instead; the attached terminal's status line names the chat and the key.\nWhile attached, the chat is sized to this terminal; a chatmux UI takes it back when you type there.\n` + example(['chatmux chat attach chat-3      (detach again with Ctrl+\\)']))
     .action(async (ref) => {
       checkRef(ref);
       const rt = chatRuntime(context());
@@ -174,11 +176,12 @@ export function register(program: Command, context: () => CliContext): void {
       }
       if (!process.stdin.isTTY) throw new UsageError('chatmux chat attach needs a terminal on stdin');
       const p = attachProcess(rt.server!, `=${c.session}`);
+      const undo = await prepareAttach(runner, rt.ctx, c, ownTty());
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn(p.file, p.args, { env: p.env, stdio: 'inherit' });
         child.on('error', reject);
         child.on('exit', (code) => resolve(code ?? 1));
-      });
+      }).finally(() => undo());
       if (code !== 0) process.exitCode = 1;
     });
 

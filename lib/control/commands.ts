@@ -423,6 +423,11 @@ export async function refreshClientSize(r: TmuxRunner, size: { width: number; he
   await r.run(['refresh-client', '-C', size.windowId ? `${size.windowId}:${w}x${h}` : `${w}x${h}`]);
 }
 
+/** Bind a key in the root table (no prefix) to one tmux command, e.g. `C-\\` → detach-client. */
+export async function bindRootKey(r: TmuxRunner, key: string, command: readonly string[]): Promise<void> {
+  await r.run(['bind-key', '-n', key, ...command]);
+}
+
 /** Drop this client's own size for one window (tmux ≥ 3.3): the window is sized by the other clients. */
 export async function clearWindowSize(r: TmuxRunner, windowId: string): Promise<void> {
   if (!/^@\d+$/.test(windowId)) throw new TmuxArgumentError(`not a window id: ${JSON.stringify(windowId)}`);

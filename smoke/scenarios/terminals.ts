@@ -58,7 +58,8 @@ const attach: Scenario = {
     // 2. A terminal inside another tmux ($TMUX of the outer server): a nested client.
     h.startUi({ args: ['chat', 'attach', target], window: 'nested', keepTmux: true });
     await h.waitScreen(/ATTACH-TARGET[\s\S]*typed-through-attach/, 10000, 'nested');
-    h.keysIn('nested', 'C-b', 'd');
+    await h.waitScreen(/Ctrl\+\\ detaches/, 5000, 'nested'); // the status line names the detach key
+    h.keysIn('nested', 'C-\\'); // chatmux's own detach key: passes a user's tmux
     check((await h.waitExit(5000, 'nested')) === 0, 'nested chat attach failed');
 
     // 3. Inside chatmux's own tmux (a shell chat): switch-client, never a client inside itself.
