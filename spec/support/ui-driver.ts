@@ -59,7 +59,12 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
       try {
         outerTmux('respawn-pane', '-k', '-t', target, cmd);
       } catch {
-        outerTmux('new-session', '-d', '-s', session, '-x', String(o.width ?? 140), '-y', String(o.height ?? 40), cmd);
+        const [w, h] = [o.width ?? 140, o.height ?? 40];
+        // tmux 3.2 gives a detached new-session 80x24 whatever -x/-y say: resize-window fixes
+        // that, and the UI starts once it has (at most 2 s later).
+        const waitSize = `i=0; until [ "$(stty size)" = "${h} ${w}" ] || [ $i -ge 100 ]; do sleep 0.02; i=$((i+1)); done; `;
+        outerTmux('new-session', '-d', '-s', session, '-x', String(w), '-y', String(h), waitSize + cmd);
+        outerTmux('resize-window', '-t', target, '-x', String(w), '-y', String(h));
       }
     },
     screen: () => outerTmux('capture-pane', '-p', '-t', target),
