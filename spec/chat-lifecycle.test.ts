@@ -28,7 +28,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(created).toMatchObject({ code: 0 });
     const rec = JSON.parse(created.stdout);
     expect(rec.ref).toBe('chat-1');
-    expect(rec.session).toBe(`wg-chat-${projectTag(p.project)}-chat-1`);
+    expect(rec.session).toBe(`wg-chat-${projectTag(p.project, p.stateDir)}-chat-1`);
     // claude gets a known new session uuid; nothing is resumable until claude reports a turn
     expect(rec.resumeId).toBeNull();
     await waitFor(() => capture(t, rec.session).includes('READY'), 5000, 'agent start');
@@ -110,7 +110,7 @@ describe('chat lifecycle through the CLI', () => {
     const ref = made.stdout.trim();
     const renamed = await runChatmux([...g, 'chat', 'rename', ref, 'new name', '--role', 'r2'], { env });
     expect(renamed).toMatchObject({ code: 0 });
-    const session = `wg-chat-${projectTag(p.project)}-${ref}`;
+    const session = `wg-chat-${projectTag(p.project, p.stateDir)}-${ref}`;
     expect(t.tmux('show-options', '-v', '-t', `=${session}:`, '@chatmux-name').trim()).toBe('new name');
     const row = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout).find((c: { ref: string }) => c.ref === ref);
     expect(row).toMatchObject({ name: 'new name', role: 'r2' });
@@ -135,7 +135,7 @@ describe('a chat started from inside a chat', () => {
     await waitFor(() => capture(t, parent.session).includes('child-exit=0'), 8000, 'child created');
     const chats = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'])).stdout);
     expect(chats.map((c: { ref: string; parent: string | null; name: string }) => [c.ref, c.name, c.parent])).toEqual([['chat-1', 'parent', null], ['chat-2', 'child', 'chat-1']]);
-    expect(chats[1].session).toBe(`wg-chat-${projectTag(p.project)}-chat-2`);
+    expect(chats[1].session).toBe(`wg-chat-${projectTag(p.project, p.stateDir)}-chat-2`);
     expect(chats[1].cwd).toBe(p.project); // --cwd defaults to the project folder, wherever it was run
   });
 });
@@ -149,7 +149,7 @@ describe('concurrency and survival', () => {
     const refs = results.map((r) => r.stdout.trim());
     expect(new Set(refs).size).toBe(10);
     expect([...refs].sort()).toEqual(Array.from({ length: 10 }, (_, i) => `chat-${i + 1}`).sort());
-    const tag = projectTag(p.project);
+    const tag = projectTag(p.project, p.stateDir);
     expect(sessionsOf(t).filter((s) => s.startsWith(`wg-chat-${tag}-`)).sort()).toEqual(refs.map((r) => `wg-chat-${tag}-${r}`).sort());
     const reg = JSON.parse(fs.readFileSync(path.join(p.stateDir, 'chats.json'), 'utf8'));
     expect(reg.chats).toHaveLength(10);
@@ -174,7 +174,7 @@ describe('concurrency and survival', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     process.kill(child.pid!, 'SIGKILL');
     await exited;
-    const session = `wg-chat-${projectTag(p.project)}-${ref}`;
+    const session = `wg-chat-${projectTag(p.project, p.stateDir)}-${ref}`;
     expect(sessionsOf(t)).toContain(session);
     const sent = await runChatmux([...g, 'chat', 'send', ref, 'still here']);
     expect(sent).toMatchObject({ code: 0 });
@@ -229,7 +229,7 @@ describe('hostile input', () => {
     for (const bad of ['two\nlines', 'tab\there', 'esc\x1b[31m', 'y'.repeat(10 * 1024)]) {
       const r = await runChatmux([...g, 'chat', 'new', '--name', bad, '--', FAKE_AGENT]);
       expect(r.code).toBe(2);
-      expect(r.stderr).toMatch(/chatmux: name (contains control characters|is longer than)/);
+      expect(r.stderr).toMatch(/chatmux: name (".*" contains a control character|is longer than)/);
       const role = await runChatmux([...g, 'chat', 'new', '--role', bad, '--', FAKE_AGENT]);
       expect(role.code).toBe(2);
     }

@@ -29,8 +29,8 @@ describe('sweep, adoption and two projects with the same folder name', () => {
   beforeAll(() => b.create());
   afterAll(() => b.cleanup());
   const gb = globalArgs(t.socket, b);
-  const tagA = projectTag(a.project);
-  const tagB = projectTag(b.project);
+  const tagA = projectTag(a.project, a.stateDir);
+  const tagB = projectTag(b.project, b.stateDir);
 
   test('adopts sessions with metadata, sweeps archived ones, reports unknown ones, leaves the other project alone', async () => {
     expect(tagA).not.toBe(tagB);

@@ -3,7 +3,6 @@ import { afterAll, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { chatSessionName, projectTag, refFromSessionName } from '../lib/chat/naming';
 import { checkEndpoint, checkLabel, ChatInputError } from '../lib/chat/validate';
 import { makeChatContext } from '../lib/chat/context';
 import { executorFor } from '../lib/chat/executors';
@@ -20,20 +19,6 @@ function record(over: Partial<ChatRecord> = {}): ChatRecord {
     resumeId: null, state: 'running', starterPid: null, session: 's', created: new Date().toISOString(), startedAt: null, launchEnv: null, ...over,
   };
 }
-
-describe('naming', () => {
-  test('tag: sanitised folder name + 8 hex of the path hash; same folder name elsewhere differs', () => {
-    expect(projectTag('/a/my.proj:x y')).toMatch(/^my-proj-x-y-[0-9a-f]{8}$/);
-    expect(projectTag('/a/same')).not.toBe(projectTag('/b/same'));
-    expect(projectTag('/a/same')).toBe(projectTag('/a/same/'));
-    const long = projectTag('/x/' + 'n'.repeat(100));
-    expect(long).toMatch(/^n{48}-[0-9a-f]{8}$/);
-    const tag = projectTag('/a/same');
-    expect(refFromSessionName(tag, chatSessionName(tag, 'chat-12'))).toBe('chat-12');
-    expect(refFromSessionName(tag, chatSessionName(tag, 'chat-0'))).toBeNull();
-    expect(refFromSessionName(projectTag('/b/same'), chatSessionName(tag, 'chat-1'))).toBeNull();
-  });
-});
 
 describe('validation', () => {
   test('labels refuse control characters and oversize text, keep everything else', () => {

@@ -1,32 +1,29 @@
 /**
- * Adoption: a `wg-chat-<tag>-*` session with valid `@chatmux-*` metadata for this project
- * that the registry does not know (created by another process, or the registry was lost)
+ * Adoption: a session of this project and state dir (identity.ts) with valid `@chatmux-*`
+ * metadata that the registry does not know (created by another process, or the registry was lost)
  * is taken into the registry, never killed.
  */
 import type { TmuxRunner } from '../control/exec';
 import type { SessionInfo } from '../control/commands';
 import { isNoServer } from '../control/errors';
 import type { ChatContext } from './context';
-import { listSessionsWithMeta, metaOf, recordFromSession, type SessionMeta } from './metadata';
-import { refFromSessionName, refNumber } from './naming';
+import { ownSessions } from './identity';
+import { listSessionsWithMeta, recordFromSession, type SessionMeta } from './metadata';
+import { refNumber } from './naming';
 import { findChat, type Registry, type RegistryRebuilder } from './registry';
 import { highWaterMark, readServerMark } from './refs';
 
-/** This project's chat sessions with valid metadata whose ref matches their name. */
-export function ownChatSessions(ctx: ChatContext, sessions: SessionInfo[]): { session: SessionInfo; meta: SessionMeta }[] {
+/** This context's chat sessions (identity.ts) whose metadata is complete. */
+export async function ownChatSessions(r: TmuxRunner, ctx: ChatContext, sessions: SessionInfo[]): Promise<{ session: SessionInfo; meta: SessionMeta }[]> {
   const out: { session: SessionInfo; meta: SessionMeta }[] = [];
-  for (const s of sessions) {
-    const ref = refFromSessionName(ctx.tag, s.name);
-    const meta = metaOf(s);
-    if (ref && meta && meta.ref === ref && meta.project === ctx.project) out.push({ session: s, meta });
-  }
+  for (const { session, meta } of await ownSessions(r, ctx, sessions)) if (meta) out.push({ session, meta });
   return out;
 }
 
 /** Add records for sessions the registry lacks; returns the refs adopted. Mutates `reg`. */
 export async function adoptSessions(r: TmuxRunner, ctx: ChatContext, reg: Registry, sessions: SessionInfo[], dryRun = false): Promise<string[]> {
   const adopted: string[] = [];
-  for (const { session, meta } of ownChatSessions(ctx, sessions)) {
+  for (const { session, meta } of await ownChatSessions(r, ctx, sessions)) {
     if (findChat(reg, meta.ref)) continue;
     adopted.push(meta.ref);
     if (dryRun) continue;

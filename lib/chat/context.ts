@@ -1,6 +1,7 @@
 /** What every lib/chat function needs to know about where it works. */
 import * as path from 'node:path';
-import { projectTag } from './naming';
+import { escapeControls } from './errors';
+import { instanceId, projectTag } from './naming';
 
 export interface ChatContext {
   /** Absolute project directory. */
@@ -9,20 +10,24 @@ export interface ChatContext {
   stateDir: string;
   /** tmux socket name (`default` = the user's own server). */
   socket: string;
-  /** Project tag used in session names (see naming.ts). */
+  /** Tag used in session names: folder slug + hash of project and state dir (naming.ts). */
   tag: string;
+  /** This project + state dir's id, in every chat session's `@chatmux-owner` (identity.ts). */
+  owner: string;
   /** Where warnings go (stderr in the CLI; the UI shows them in its own way). */
   warn: (message: string) => void;
 }
 
 export function makeChatContext(o: { project: string; stateDir: string; socket: string; warn?: (m: string) => void }): ChatContext {
   const project = path.resolve(o.project);
+  const stateDir = path.resolve(o.stateDir);
   return {
     project,
-    stateDir: path.resolve(o.stateDir),
+    stateDir,
     socket: o.socket,
-    tag: projectTag(project),
-    warn: o.warn ?? ((m) => process.stderr.write(`chatmux: warning: ${m}\n`)),
+    tag: projectTag(project, stateDir),
+    owner: instanceId(project, stateDir),
+    warn: o.warn ?? ((m) => process.stderr.write(`chatmux: warning: ${escapeControls(m)}\n`)),
   };
 }
 

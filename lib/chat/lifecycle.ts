@@ -19,9 +19,10 @@ import { repairInterrupted, type Repair } from './repair';
 import { processRunning } from './state-lock';
 import { recordLaunchEnv, sessionEnvArgs, starterEnvFor, wantedEnv } from './chat-env';
 import { chatFiles, type ChatContext } from './context';
-import { ChatStateError } from './errors';
+import { ChatStateError, quoteValue } from './errors';
 import { executorFor, type LaunchSpec } from './executors';
 import { outputLogCommand, startStderrLog, wrappedCommand, writeResumeBanner } from './logs';
+import { findChatSession, liveSessionsByRecord } from './identity';
 import { listSessionsWithMeta, writeChatOptions, writeResumeIdOption } from './metadata';
 import { chatSessionName, refFor, refNumber } from './naming';
 import { checkChatProgram, execGuard } from './resolve-program';
@@ -77,8 +78,9 @@ function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry, env: 
   if (input.executor === 'nex' && (!input.model || !input.endpoint)) throw new ChatInputError('--executor nex needs -m MODEL and -e URL, e.g. chatmux chat new --executor nex -m qwen3 -e http://127.0.0.1:8000/v1');
   const parent = input.parent ?? null;
   if (parent !== null && !findChat(reg, parent)) throw new ChatInputError(`--parent ${parent}: unknown chat (see chatmux chat list)`);
-  const cwd = path.resolve(ctx.project, checkPath('--cwd', input.cwd ?? ctx.project));
-  if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) throw new ChatInputError(`--cwd ${cwd}: not a directory`);
+  // Without --cwd the chat runs in the project folder, which the CLI already checked.
+  const cwd = input.cwd === undefined ? ctx.project : path.resolve(ctx.project, checkPath('--cwd', input.cwd));
+  if (!fs.existsSync(cwd) || !fs.statSync(cwd).isDirectory()) throw new ChatInputError(`--cwd ${quoteValue(cwd)}: not a directory`);
   return {
     name: checkLabel('name', input.name ?? ''),
     role: checkLabel('role', input.role ?? ''),
@@ -273,10 +275,13 @@ export async function getChat(ctx: ChatContext, ref: string, r?: TmuxRunner): Pr
   return c;
 }
 
-/** Names of the session's windows' ids, or [] when the session (or the server) is gone. */
+/** `$N` as is, a name as an exact-name target. */
+const sessionTarget = (session: string): string => (session.startsWith('$') ? session : `=${session}`);
+
+/** Ids of the session's windows, or [] when the session (or the server) is gone. */
 async function windowIdsOf(r: TmuxRunner, session: string): Promise<string[]> {
   try {
-    return (await listWindows(r, `=${session}`)).map((w) => w.id);
+    return (await listWindows(r, sessionTarget(session))).map((w) => w.id);
   } catch (err) {
     if (isMissingTarget(err) || isNoServer(err)) return [];
     throw err;
@@ -284,18 +289,24 @@ async function windowIdsOf(r: TmuxRunner, session: string): Promise<string[]> {
 }
 
 /**
- * Kill a chat's session. Its window may also be linked into UI view sessions, where
- * kill-session alone would leave it running: kill the window (every link) first.
+ * Kill a chat's session (its id `$N`, or its name). Its window may also be linked into UI view
+ * sessions, where kill-session alone would leave it running: kill the window (every link) first.
  */
 export async function killChatSession(r: TmuxRunner, session: string): Promise<boolean> {
   const windows = await windowIdsOf(r, session);
   for (const w of windows) await killWindow(r, w).catch((e) => (isMissingTarget(e) ? undefined : Promise.reject(e)));
   try {
-    await killSession(r, `=${session}`);
+    await killSession(r, sessionTarget(session));
   } catch (err) {
     if (!isMissingTarget(err) && !isNoServer(err)) throw err;
   }
   return windows.length > 0;
+}
+
+/** Kill this context's session of chat `ref` (found by identity, never by name alone). */
+export async function killOwnChatSession(r: TmuxRunner, ctx: ChatContext, ref: string): Promise<boolean> {
+  const s = await findChatSession(r, ctx, ref);
+  return s ? killChatSession(r, s.id) : false;
 }
 
 /**
@@ -313,7 +324,7 @@ async function stopChat(r: TmuxRunner, ctx: ChatContext, ref: string, state: 'cl
     Object.assign(c, { state, starterPid: null, stopperPid: process.pid, stateReason: null });
     chat = { ...c };
   }, rebuildFromTmux(r, ctx));
-  await killChatSession(r, chat.session);
+  await killOwnChatSession(r, ctx, ref);
   let out = chat;
   // Best effort: the chat is stopped either way; a stopperPid left behind is cleared by repair.
   await updateRegistry(ctx, (reg) => {
@@ -343,8 +354,9 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
   if (role !== undefined) patch.role = role;
   const updated = await setRecord(ctx, ref, patch);
   try {
-    await setOption(r, { session: optionTarget(chat.session) }, '@chatmux-name', name);
-    if (role !== undefined) await setOption(r, { session: optionTarget(chat.session) }, '@chatmux-role', role);
+    const s = await findChatSession(r, ctx, ref);
+    if (s) await setOption(r, { session: s.id }, '@chatmux-name', name);
+    if (s && role !== undefined) await setOption(r, { session: s.id }, '@chatmux-role', role);
   } catch (err) {
     if (!isMissingTarget(err) && !isNoServer(err)) throw err;
   }
@@ -352,9 +364,12 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
 }
 
 /** The chat's pane, or null when its session is gone. */
-export async function chatPane(r: TmuxRunner, chat: ChatRecord): Promise<PaneInfo | null> {
+export async function chatPane(r: TmuxRunner, ctx: ChatContext, chat: Pick<ChatRecord, 'ref'>): Promise<PaneInfo | null> {
+  // By identity (identity.ts): never another state dir's session of the same name.
+  const s = await findChatSession(r, ctx, chat.ref);
+  if (!s) return null;
   try {
-    const panes = await listPanes(r, { session: `=${chat.session}` });
+    const panes = await listPanes(r, { session: s.id });
     return panes.find((p) => p.active) ?? panes[0] ?? null;
   } catch (err) {
     if (isMissingTarget(err) || isNoServer(err)) return null;
@@ -367,7 +382,7 @@ export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: 
   const chat = await getChat(ctx, ref, r);
   if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
   if (chat.state === 'starting' && pidAlive(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
-  if (await chatPane(r, chat)) return chat;
+  if (await chatPane(r, ctx, chat)) return chat;
   const mode = chat.state === 'running' ? 'resume' : 'fresh';
   if (mode === 'resume') learnResumeIdOffline(ctx, chat);
   const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
@@ -397,7 +412,7 @@ function isValidUtf8(b: Buffer): boolean {
 export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, input: string | Buffer, o: { enter?: boolean } = {}): Promise<void> {
   const chat = await getChat(ctx, ref, r);
   if (chat.state !== 'running') throw new ChatStateError(`${ref} is ${chat.state}; start it with: chatmux chat attach ${ref}`);
-  const pane = await chatPane(r, chat);
+  const pane = await chatPane(r, ctx, chat);
   if (!pane) throw new ChatStateError(`${ref} has no tmux session (the server was stopped?); run chatmux chat list to bring it back`);
   if (pane.dead) throw new ChatStateError(`${ref}'s program ended (${endedText(pane.deadStatus, pane.deadSignal)}); chatmux chat close ${ref} and open it again`);
   // In copy mode the keys would be copy-mode commands, not text for the agent.
@@ -457,8 +472,8 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
   const snapshot = await readRegistry(ctx, rebuildFromTmux(r, ctx));
   if (!snapshot.chats.some((c) => c.state === 'running' || c.state === 'starting' || c.stopperPid)) return report;
   await updateRegistry(ctx, async (reg) => {
-    const live = await liveSessions(r);
-    report.repaired = await repairInterrupted(r, ctx, reg, live, (s) => killChatSession(r, s));
+    const live = await liveSessionsByRecord(r, ctx, reg.chats);
+    report.repaired = await repairInterrupted(r, ctx, reg, live, (s) => killChatSession(r, live.get(s)?.id ?? s));
     for (const chat of reg.chats) {
       if (chat.state !== 'running' || live.has(chat.session)) continue;
       try {
@@ -493,6 +508,7 @@ export async function captureResumeIds(r: TmuxRunner, ctx: ChatContext): Promise
     const id = reportedResumeId(ctx, chat.ref);
     if (!id || id === chat.resumeId) continue;
     await setRecord(ctx, chat.ref, { resumeId: id });
-    await writeResumeIdOption(r, optionTarget(chat.session), id).catch(() => undefined);
+    const s = await findChatSession(r, ctx, chat.ref).catch(() => null);
+    if (s) await writeResumeIdOption(r, s.id, id).catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@ import { listPanes, type PaneInfo } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
 import { rebuildFromTmux } from './adopt';
 import type { ChatContext } from './context';
-import { listSessionsWithMeta } from './metadata';
+import { listOwnSessions } from './identity';
 import { readRegistry, type ChatRecord } from './registry';
 
 export interface ChatView extends ChatRecord {
@@ -29,14 +29,16 @@ export async function listChatsWithPanes(
   o: { all?: boolean } = {},
 ): Promise<Array<{ view: ChatView; pane: PaneInfo | null }>> {
   const reg = await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
-  const sessions = new Map<string, { id: string; attached: number }>();
+  // By ref, of this context's sessions only (identity.ts): never another state dir's chat-1.
+  const sessions = new Map<string, { id: string; name: string; attached: number }>();
   const panes = new Map<string, PaneInfo>();
   if (r) {
     try {
-      for (const s of await listSessionsWithMeta(r)) sessions.set(s.name, { id: s.id, attached: s.attached });
+      const { all, own } = await listOwnSessions(r, ctx);
+      for (const x of own) sessions.set(x.ref, { id: x.session.id, name: x.session.name, attached: x.session.attached });
       // list-panes -a on a server without sessions fails with "no current target".
       // The last session may go between the two calls (a close racing with us): same answer.
-      if (sessions.size > 0) for (const p of await listPanes(r, { all: true })) if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
+      if (all.length > 0) for (const p of await listPanes(r, { all: true })) if (!panes.has(p.sessionId) || p.active) panes.set(p.sessionId, p);
     } catch (err) {
       if (!isNoServer(err) && !isMissingTarget(err)) throw err;
     }
@@ -44,10 +46,12 @@ export async function listChatsWithPanes(
   return reg.chats
     .filter((c) => o.all || c.state !== 'archived')
     .map((c) => {
-      const s = sessions.get(c.session);
+      const s = sessions.get(c.ref);
       const p = s ? panes.get(s.id) : undefined;
       const view: ChatView = {
         ...c,
+        // The live session's own name (a chat made by an older chatmux may differ from the record).
+        session: s?.name ?? c.session,
         live: r ? !!s : null,
         exited: !!p?.dead,
         exitStatus: p?.dead ? p.deadStatus : null,

@@ -20,12 +20,14 @@ import { captureHistory } from '../terminal/restore';
 import { readWidthRules, UNICODE11_RULES, type TmuxWidthRules } from '../terminal/tmux-widths';
 import { OutputGate } from '../terminal/output-gate';
 import type { ChatContext } from './context';
+import { OWNER_OPTION } from './identity';
 import { inspectServer, type Inspection } from './inspect';
 import {
-  archiveChat, closeChat, createChat, killChatSession, openChat, renameChat, resumeLost, setRecord, startChatSession, getChat,
+  archiveChat, closeChat, createChat, killOwnChatSession, openChat, renameChat, resumeLost, setRecord, startChatSession, getChat,
   type NewChatInput,
 } from './lifecycle';
 import { listChatsWithPanes, type ChatView } from './list';
+import { pathOptionValue } from './metadata';
 import { watchRegistry } from './registry-watch';
 import { sweep } from './sweep';
 import { SIZE_OWNER_OPTION, WindowSizes } from './window-sizes';
@@ -148,7 +150,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     live.widths = await readWidthRules(client, client.version);
     // Mark the view session so sweeps and listings know it is a UI's, not a chat.
     await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
-    await setOption(client, { session: client.sessionId! }, '@chatmux-project', ctx.project);
+    await setOption(client, { session: client.sessionId! }, OWNER_OPTION, ctx.owner);
+    await setOption(client, { session: client.sessionId! }, '@chatmux-project', pathOptionValue(ctx.project));
     await live.setClientSize(o.width, o.height);
     // Dead/alive and current command of every pane in the view session, pushed by tmux.
     // Which UI sizes each chat window (issue 12.2), pushed by tmux.
@@ -325,7 +328,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   async restartChat(ref: string): Promise<void> {
     const chat = await getChat(this.ctx, ref, this.client);
     this.dropTerminal(ref);
-    await killChatSession(this.client, chat.session);
+    await killOwnChatSession(this.client, this.ctx, chat.ref);
     const size = this.sizes.get(ref);
     await startChatSession(this.client, this.ctx, chat, { mode: 'resume', env: this.env, width: size?.cols, height: size?.rows });
     // The resume id may have changed (what the agent reported) or gone (nothing to resume: fresh).

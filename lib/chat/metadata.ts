@@ -1,17 +1,34 @@
 /**
  * Chat metadata in tmux session user options (`@chatmux-*`), so any client can rebuild
  * the chat list without our files. Values are stored literally (set-option does not
- * format-expand); names and roles never contain control characters (validate.ts), and
- * argv is stored as one-line JSON.
+ * format-expand); names and roles never contain control characters (validate.ts), argv is
+ * stored as one-line JSON, and a path with control characters as a JSON string (tmux lists
+ * options one session per line: a folder name with a newline would split the row).
  */
 import type { TmuxRunner } from '../control/exec';
-import { listSessions, setOption, showOptionValue, type SessionInfo } from '../control/commands';
+import { listSessions, setOption, setOptions, showOptionValue, type SessionInfo } from '../control/commands';
 import type { ChatContext } from './context';
 import { isChatRef } from './naming';
 import { EXECUTORS, type ChatRecord, type ExecutorName } from './registry';
 
 /** Listed with every session (one line each: no control characters). */
-export const LISTED_OPTIONS = ['@chatmux-ref', '@chatmux-name', '@chatmux-role', '@chatmux-parent', '@chatmux-executor', '@chatmux-view', '@chatmux-project'] as const;
+export const LISTED_OPTIONS = ['@chatmux-owner', '@chatmux-ref', '@chatmux-name', '@chatmux-role', '@chatmux-parent', '@chatmux-executor', '@chatmux-view', '@chatmux-project'] as const;
+
+/** A path as an option value: as is when printable (every value before this encoding was), else JSON. */
+export function pathOptionValue(p: string): string {
+  return /[\u0000-\u001f\u007f]/.test(p) ? JSON.stringify(p) : p;
+}
+
+/** Inverse of `pathOptionValue` ('' for a value that is neither). */
+export function pathFromOption(v: string): string {
+  if (!v.startsWith('"')) return v;
+  try {
+    const p: unknown = JSON.parse(v);
+    return typeof p === 'string' ? p : '';
+  } catch {
+    return '';
+  }
+}
 
 export interface SessionMeta {
   ref: string;
@@ -25,21 +42,23 @@ export interface SessionMeta {
 export async function writeChatOptions(r: TmuxRunner, sessionId: string, chat: ChatRecord, ctx: ChatContext): Promise<void> {
   const scope = { session: sessionId };
   const values: [string, string][] = [
+    // First: from here on the session is known as this project + state dir's (identity.ts).
+    ['@chatmux-owner', ctx.owner],
     ['@chatmux-ref', chat.ref],
     ['@chatmux-name', chat.name],
     ['@chatmux-role', chat.role],
     ['@chatmux-parent', chat.parent ?? ''],
     ['@chatmux-executor', chat.executor],
-    ['@chatmux-cwd', chat.cwd],
+    ['@chatmux-cwd', pathOptionValue(chat.cwd)],
     ['@chatmux-model', chat.model ?? ''],
     ['@chatmux-endpoint', chat.endpoint ?? ''],
     ['@chatmux-api-key-env', chat.apiKeyEnv ?? ''],
     ['@chatmux-argv', JSON.stringify(chat.argv)],
     ['@chatmux-created', chat.created],
     // Last: a session with a project option has all the others.
-    ['@chatmux-project', ctx.project],
+    ['@chatmux-project', pathOptionValue(ctx.project)],
   ];
-  for (const [k, v] of values) await setOption(r, scope, k, v);
+  await setOptions(r, scope, values);
 }
 
 export async function writeResumeIdOption(r: TmuxRunner, session: string, resumeId: string | null): Promise<void> {
@@ -51,7 +70,7 @@ export function metaOf(s: SessionInfo): SessionMeta | null {
   const o = s.options;
   const ref = o['@chatmux-ref'] ?? '';
   const executor = o['@chatmux-executor'] ?? '';
-  const project = o['@chatmux-project'] ?? '';
+  const project = pathFromOption(o['@chatmux-project'] ?? '');
   if (!isChatRef(ref) || !(EXECUTORS as readonly string[]).includes(executor) || !project.startsWith('/')) return null;
   const parent = o['@chatmux-parent'] ?? '';
   return { ref, name: o['@chatmux-name'] ?? '', role: o['@chatmux-role'] ?? '', parent: isChatRef(parent) ? parent : null, executor: executor as ExecutorName, project };
@@ -80,7 +99,7 @@ export async function recordFromSession(r: TmuxRunner, s: SessionInfo, meta: Ses
     parent: meta.parent,
     executor: meta.executor,
     argv,
-    cwd: (await opt('@chatmux-cwd')) || meta.project,
+    cwd: pathFromOption(await opt('@chatmux-cwd')) || meta.project,
     model: orNull(await opt('@chatmux-model')),
     endpoint: orNull(await opt('@chatmux-endpoint')),
     apiKeyEnv: orNull(await opt('@chatmux-api-key-env')),

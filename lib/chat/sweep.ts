@@ -10,7 +10,8 @@ import { isNoServer } from '../control/errors';
 import { adoptSessions, ownChatSessions } from './adopt';
 import type { ChatContext } from './context';
 import { killChatSession } from './lifecycle';
-import { listSessionsWithMeta } from './metadata';
+import { liveSessionsByRecord, OWNER_OPTION } from './identity';
+import { listSessionsWithMeta, pathFromOption } from './metadata';
 import { projectSessionPrefix } from './naming';
 import { repairInterrupted } from './repair';
 import { findChat, readRegistry, updateRegistry } from './registry';
@@ -34,7 +35,10 @@ export interface SweepReport {
 }
 
 function isOurView(ctx: ChatContext, s: SessionInfo): boolean {
-  return s.options['@chatmux-view'] === '1' && s.options['@chatmux-project'] === ctx.project;
+  if (s.options['@chatmux-view'] !== '1') return false;
+  const owner = s.options[OWNER_OPTION] ?? '';
+  // A view from before the owner option: judged by its project alone.
+  return owner !== '' ? owner === ctx.owner : pathFromOption(s.options['@chatmux-project'] ?? '') === ctx.project;
 }
 
 export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boolean; now?: number } = {}): Promise<SweepReport> {
@@ -47,20 +51,22 @@ export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boole
   // Adopt first, so an adopted chat is known before anything is judged.
   const apply = async (mutate: Parameters<typeof updateRegistry>[1]) => (dryRun ? mutate(await readRegistry(ctx)) : updateRegistry(ctx, mutate));
   let sessions: SessionInfo[] = [];
-  let own: ReturnType<typeof ownChatSessions> = [];
+  let own: Awaited<ReturnType<typeof ownChatSessions>> = [];
   let archived = new Set<string>();
   try {
     await apply(async (reg) => {
       sessions = await listSessionsWithMeta(r);
-      own = ownChatSessions(ctx, sessions);
+      own = await ownChatSessions(r, ctx, sessions);
       const before = new Set(reg.chats.map((c) => c.ref));
       const refs = await adoptSessions(r, ctx, reg, sessions, dryRun);
       for (const ref of refs) report.adopted.push({ session: own.find((x) => x.meta.ref === ref)!.session.name, ref, reason: 'valid metadata, missing from the registry' });
       const killedByRepair = new Set<string>();
       if (!dryRun) {
-        for (const x of await repairInterrupted(r, ctx, reg, new Map(sessions.map((s) => [s.name, s])), (s) => killChatSession(r, s))) {
+        // Our sessions only (identity.ts), keyed by the names the records hold.
+        const live = await liveSessionsByRecord(r, ctx, reg.chats);
+        for (const x of await repairInterrupted(r, ctx, reg, live, (s) => killChatSession(r, live.get(s)?.id ?? s))) {
           ctx.warn(`${x.ref}: ${x.what}`);
-          if (x.killed) killedByRepair.add(x.killed);
+          if (x.killed) killedByRepair.add(live.get(x.killed)?.name ?? x.killed);
         }
       }
       archived = new Set(own.filter((x) => before.has(x.meta.ref) && findChat(reg, x.meta.ref)?.state === 'archived').map((x) => x.meta.ref));
@@ -80,7 +86,7 @@ export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boole
   for (const x of own) {
     if (!archived.has(x.meta.ref)) continue;
     report.killed.push({ session: x.session.name, ref: x.meta.ref, reason: 'chat is archived' });
-    if (!dryRun) await killChatSession(r, x.session.name);
+    if (!dryRun) await killChatSession(r, x.session.id);
   }
 
   const prefix = projectSessionPrefix(ctx.tag);

@@ -1,15 +1,15 @@
 /**
  * Checks on user-supplied chat fields. Text is otherwise kept exactly as given
  * (quotes, `;`, `#(…)`, `{}`, non-ASCII all pass through tmux safely via lib/control);
- * only what would break line-oriented tmux replies or the registry is refused.
+ * only what would break line-oriented tmux replies or the registry is refused. Every
+ * refusal names the value (escaped: see errors.ts) and says why.
  */
+import { ChatInputError, quoteValue } from './errors';
 
 import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
 
 /** A value the user gave us is unusable; the CLI turns this into exit 2. */
-export class ChatInputError extends Error {
-  override name = 'ChatInputError';
-}
+export { ChatInputError };
 
 export const MAX_LABEL_CHARS = 200;
 
@@ -20,19 +20,32 @@ export function hasControlChars(s: string): boolean {
   return CONTROL_RE.test(s);
 }
 
+/** The first control character of `s`, as `U+XXXX`, or null. */
+function firstControl(s: string): string | null {
+  const m = CONTROL_RE.exec(s);
+  return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
+}
+
+const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 /** A chat name or role: printable text, at most MAX_LABEL_CHARS characters. */
 export function checkLabel(what: string, value: string): string {
-  if (hasControlChars(value)) {
-    throw new ChatInputError(`${what} contains control characters (newline, tab, escape…): use plain printable text`);
-  }
-  if (/[\ud800-\udfff]/u.test(value)) throw new ChatInputError(`${what} is not valid Unicode`);
-  if (Array.from(value).length > MAX_LABEL_CHARS) throw new ChatInputError(`${what} is longer than ${MAX_LABEL_CHARS} characters`);
+  const ctl = firstControl(value);
+  // Names and roles are listed one session per line by tmux: a newline would split the row.
+  if (ctl) throw new ChatInputError(`${what} ${quoteValue(value)} contains a control character (${ctl}); use plain printable text`);
+  if (LONE_SURROGATE_RE.test(value)) throw new ChatInputError(`${what} ${quoteValue(value)} is not valid Unicode (a lone surrogate)`);
+  if (Array.from(value).length > MAX_LABEL_CHARS) throw new ChatInputError(`${what} is longer than ${MAX_LABEL_CHARS} characters (${Array.from(value).length})`);
   return value;
 }
 
-/** A path that ends up in tmux options or -c: no control characters. */
+/**
+ * A folder chatmux will run a chat in or store state under. Any name the file system holds
+ * works (tmux gets it quoted; options store it encoded, metadata.ts): only what cannot be a
+ * path at all is refused.
+ */
 export function checkPath(what: string, value: string): string {
-  if (hasControlChars(value)) throw new ChatInputError(`${what} contains control characters; use a path without them`);
+  if (value.includes('\0')) throw new ChatInputError(`${what} ${quoteValue(value)} contains a NUL byte, which no path can hold`);
+  if (LONE_SURROGATE_RE.test(value)) throw new ChatInputError(`${what} ${quoteValue(value)} is not valid Unicode (a lone surrogate)`);
   return value;
 }
 
@@ -40,7 +53,7 @@ export function checkPath(what: string, value: string): string {
 export function checkArgv(argv: readonly string[]): string[] {
   for (const a of argv) {
     if (a.includes('\0')) throw new ChatInputError('a command argument contains a NUL byte');
-    if (/[\ud800-\udfff]/u.test(a)) throw new ChatInputError('a command argument is not valid Unicode');
+    if (LONE_SURROGATE_RE.test(a)) throw new ChatInputError('a command argument is not valid Unicode');
   }
   return [...argv];
 }

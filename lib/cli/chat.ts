@@ -12,6 +12,7 @@ import {
   archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
 import { listChats, statusWord, type ChatView } from '../chat/list';
+import { escapeControls } from '../chat/errors';
 import { isChatRef } from '../chat/naming';
 import { ScreenText } from '../chat/screen-text';
 import { EXECUTORS, type ChatRecord, type ExecutorName } from '../chat/registry';
@@ -83,7 +84,7 @@ function rawSink(): LogSink {
  */
 async function screenSink(rt: ReturnType<typeof chatRuntime>, chat: ChatRecord, follow: boolean): Promise<LogSink> {
   // The pane's height bounds cursor movement as it did on screen; a chat not running: the default.
-  const pane = rt.runner ? await chatPane(rt.runner, chat).catch(() => null) : null;
+  const pane = rt.runner ? await chatPane(rt.runner, rt.ctx, chat).catch(() => null) : null;
   const screen = new ScreenText(pane?.height ?? DEFAULT_SIZE.height);
   const decoder = new TextDecoder('utf-8');
   return {
@@ -269,7 +270,7 @@ export function register(program: Command, context: () => CliContext): void {
         out.write(buf);
       };
       if (!fs.existsSync(file) && !opts.follow) {
-        process.stderr.write(`chatmux: ${ref} has no ${opts.stderr ? 'stderr' : 'output'} log yet (${file})\n`);
+        process.stderr.write(`chatmux: ${ref} has no ${opts.stderr ? 'stderr' : 'output'} log yet (${escapeControls(file)})\n`);
         return;
       }
       readMore();

@@ -2,6 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { escapeBytes, quoteValue } from '../chat/errors';
+import { checkPath, ChatInputError } from '../chat/validate';
 
 export interface GlobalOptions {
   socket?: string;
@@ -40,20 +42,47 @@ export function resolveContext(o: GlobalOptions, env: NodeJS.ProcessEnv = proces
   const given = o.project ?? env.CHATMUX_PROJECT;
   if (given) {
     project = path.resolve(cwd, given);
-    if (!fs.existsSync(project) || !fs.statSync(project).isDirectory()) throw new UsageError(`--project ${given}: not a directory`);
+    if (!fs.existsSync(project) || !fs.statSync(project).isDirectory()) throw new UsageError(`--project ${quoteValue(given)}: not a directory`);
   } else {
     project = gitRoot(cwd) ?? cwd;
   }
-  project = fs.realpathSync(project);
+  project = realProject(project, project === cwd && !given);
   const stateDir = path.resolve(cwd, o.stateDir ?? env.CHATMUX_STATE_DIR ?? path.join(project, '.chatmux'));
+  // A folder name longer than the file system allows would only fail later, at the first write.
+  const tooLong = stateDir.split('/').find((part) => Buffer.byteLength(part) > 255);
+  if (tooLong !== undefined) throw new UsageError(`--state-dir ${quoteValue(stateDir)}: the folder name ${quoteValue(tooLong)} is longer than 255 bytes`);
   const socket = o.socket ?? env.CHATMUX_SOCKET ?? 'chatmux';
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(socket)) throw new UsageError(`--socket ${JSON.stringify(socket)}: use letters, digits, '.', '_' or '-'`);
   return { project, stateDir, socket, useTmux: o.tmux !== false };
 }
 
-/** A project path tmux could not carry in options or -c: refused before anything starts. */
+/**
+ * The project folder's real path. Node holds paths as UTF-8 text: a folder whose name is not
+ * UTF-8 reaches us with U+FFFD in place of its bytes, and no call can open it by that name.
+ */
+function realProject(project: string, isCwd: boolean): string {
+  try {
+    return fs.realpathSync(project);
+  } catch (err) {
+    if (!project.includes('\ufffd')) throw err;
+    let shown = quoteValue(project);
+    try {
+      if (isCwd) shown = `"${escapeBytes(fs.realpathSync.native('.', { encoding: 'buffer' }))}"`;
+    } catch {
+      /* keep the text form */
+    }
+    throw new UsageError(`the project folder ${shown} has a name that is not valid UTF-8, which chatmux cannot store or pass on as text: rename the folder, or use --project with another one`);
+  }
+}
+
+/** A project path no chat could run in: refused, naming it and why, before anything starts. */
 export function checkProjectPath(cli: CliContext): void {
-  if (/[\u0000-\u001f\u007f]/.test(cli.project)) throw new UsageError('the project path contains control characters; use --project with a plain path');
+  try {
+    checkPath('the project folder', cli.project);
+  } catch (err) {
+    if (err instanceof ChatInputError) throw new UsageError(err.message);
+    throw err;
+  }
 }
 
 /** Why chats cannot run in tmux here (--no-tmux, or no tmux on PATH), or null. */

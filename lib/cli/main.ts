@@ -3,6 +3,7 @@ import { Command, CommanderError } from '@commander-js/extra-typings';
 import { resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
 import { runDoctor, formatChecks } from './doctor';
 import { TmuxCommandError, TmuxNotFoundError } from '../control/errors';
+import { escapeControls } from '../chat/errors';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../../../package.json').version;
@@ -25,6 +26,8 @@ export function buildProgram(): Command {
     .option('--state-dir <dir>', 'where chats.json and logs live (env CHATMUX_STATE_DIR; default <project>/.chatmux)')
     .option('--no-tmux', 'run chats as plain child processes (they stop with the UI)')
     .showHelpAfterError('(run with --help for usage)')
+    // commander quotes what the user typed in its errors: never as raw control characters.
+    .configureOutput({ outputError: (str, write) => write(escapeLines(str)) })
     .exitOverride();
   const context = (): CliContext => resolveContext(program.opts() as GlobalOptions);
 
@@ -44,14 +47,22 @@ export function buildProgram(): Command {
   return program;
 }
 
-/** Run the CLI; resolves with the exit code (0 ok, 1 runtime failure, 2 bad usage). */
-export async function main(argv: string[]): Promise<number> {
-  // `chatmux … | head`: a closed pipe is the reader's choice, not an error.
+let pipesWatched = false;
+
+/** `chatmux … | head`: a closed pipe is the reader's choice, not an error (once per process: main may run many times). */
+function ignoreClosedPipes(): void {
+  if (pipesWatched) return;
+  pipesWatched = true;
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (e: NodeJS.ErrnoException) => {
       if (e.code === 'EPIPE') process.exit(0);
     });
   }
+}
+
+/** Run the CLI; resolves with the exit code (0 ok, 1 runtime failure, 2 bad usage). */
+export async function main(argv: string[]): Promise<number> {
+  ignoreClosedPipes();
   loadCommandModules(argv.slice(2));
   const program = buildProgram();
   // With `tui` as the default command, commander would hand an unknown word to it as an argument.
@@ -68,6 +79,16 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+/** Every line of `s` escaped (escapeControls), the line breaks kept. */
+function escapeLines(s: string): string {
+  return s.split('\n').map(escapeControls).join('\n');
+}
+
+/** One error line on stderr: a message is one line, so a newline in it is escaped too. */
+function printError(message: string): void {
+  process.stderr.write(`chatmux: ${escapeControls(message)}\n`);
+}
+
 export function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // commander already printed its message; help/version are exit 0.
@@ -78,16 +99,16 @@ export function reportError(err: unknown): number {
     return 2;
   }
   if (err instanceof UsageError) {
-    process.stderr.write(`chatmux: ${err.message}\n`);
+    printError(err.message);
     return 2;
   }
   if (err instanceof TmuxNotFoundError || err instanceof TmuxCommandError) {
-    process.stderr.write(`chatmux: ${err.message}\n`);
+    printError(err.message);
     return 1;
   }
   const e = err as Error;
-  process.stderr.write(`chatmux: ${e?.message ?? String(err)}\n`);
-  if (process.env.CHATMUX_DEBUG) process.stderr.write(`${e?.stack}\n`);
+  printError(e?.message ?? String(err));
+  if (process.env.CHATMUX_DEBUG) process.stderr.write(`${escapeLines(String(e?.stack))}\n`);
   return 1;
 }
 

@@ -378,10 +378,21 @@ function scopeArgs(s: OptionScope): string[] {
   return ['-g'];
 }
 
+function setOptionArgs(scope: OptionScope, name: string, value: string): string[] {
+  if (!/^@?[a-z][a-z0-9-]*$/.test(name)) throw new TmuxArgumentError(`bad option name: ${JSON.stringify(name)}`);
+  return ['set-option', '-q', ...scopeArgs(scope), name, value];
+}
+
 /** Set a user option (`@name`) or a tmux option. The value is stored literally. */
 export async function setOption(r: TmuxRunner, scope: OptionScope, name: string, value: string): Promise<void> {
-  if (!/^@?[a-z][a-z0-9-]*$/.test(name)) throw new TmuxArgumentError(`bad option name: ${JSON.stringify(name)}`);
-  await r.run(['set-option', '-q', ...scopeArgs(scope), name, value]);
+  await r.run(setOptionArgs(scope, name, value));
+}
+
+/** Set several options in order: one tmux process for a one-shot runner instead of one each. */
+export async function setOptions(r: TmuxRunner, scope: OptionScope, entries: readonly (readonly [string, string])[]): Promise<void> {
+  const commands = entries.map(([name, value]) => setOptionArgs(scope, name, value));
+  if (r.runAll) await r.runAll(commands);
+  else for (const c of commands) await r.run(c);
 }
 
 export async function unsetOption(r: TmuxRunner, scope: OptionScope, name: string): Promise<void> {

@@ -12,6 +12,8 @@ import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
 /** Anything that runs one tmux command and returns its output lines. */
 export interface TmuxRunner {
   run(args: readonly string[]): Promise<string[]>;
+  /** Several commands in order, in one round trip where the transport allows (their output is dropped). */
+  runAll?(commands: readonly (readonly string[])[]): Promise<void>;
 }
 
 export interface ExecResult {
@@ -56,14 +58,24 @@ export class TmuxCli implements TmuxRunner {
   }
 
   async run(args: readonly string[]): Promise<string[]> {
-    const line = commandLine(args) + '\n';
-    const res = await execTmuxRaw(this.server, ['start-server', ';', 'source-file', '-'], line, this.clientEnv);
-    if (res.code !== 0) {
-      // source-file prefixes parse errors with "-:1: "; keep tmux's own words otherwise.
-      throw new TmuxCommandError(res.stderr.trim().replace(/^-:\d+: /, ''), args[0] ?? '');
-    }
+    const res = await this.source([args]);
     const text = res.stdout.toString('utf8');
     if (text === '') return [];
     return text.replace(/\n$/, '').split('\n');
+  }
+
+  /** One tmux process for all of them (one line each; a failing one does not stop the rest). */
+  async runAll(commands: readonly (readonly string[])[]): Promise<void> {
+    if (commands.length > 0) await this.source(commands);
+  }
+
+  private async source(commands: readonly (readonly string[])[]): Promise<ExecResult> {
+    const lines = commands.map((c) => commandLine(c) + '\n').join('');
+    const res = await execTmuxRaw(this.server, ['start-server', ';', 'source-file', '-'], lines, this.clientEnv);
+    if (res.code !== 0) {
+      // source-file prefixes parse errors with "-:1: "; keep tmux's own words otherwise.
+      throw new TmuxCommandError(res.stderr.trim().replace(/^-:\d+: /gm, ''), commands[0]?.[0] ?? '');
+    }
+    return res;
   }
 }
