@@ -1,4 +1,17 @@
-/** tmux version parsing and feature gates (docs/tmux-control-mode.md §15). */
+/**
+ * tmux version parsing and feature gates (docs/tmux-control-mode.md §15).
+ *
+ * Differences measured on 3.2a, 3.3a, 3.4, 3.5a, 3.6a and 3.7c, and where they are handled
+ * (detected from tmux's replies where possible, so no gate is needed):
+ * - 3.2: a detached `new-session -x/-y` gets the calling client's size → newSession checks
+ *   the window's size and resizes it (commands.ts).
+ * - 3.2: `capture-pane -J/-N` pads rows to the width; 3.4+: `-J` stops at the last written
+ *   cell (no background-only cells), `-N` rows run to the row's allocated size → restores use
+ *   unjoined rows, drop default-attribute padding, take wraps from a plain -J (capture-rows.ts).
+ * - 3.3+: `pane_dead_signal`; < 3.4 sometimes never records `pane_dead_status`.
+ * - 3.3: joins what follows a ZWJ into one cell; 3.4+: VS16 widens, skin tones/flags join;
+ *   3.6+: option variation-selector-always-wide → widthRulesFor (terminal/tmux-widths.ts).
+ */
 
 export interface TmuxVersion {
   major: number;
