@@ -36,7 +36,7 @@ export async function prepareAttach(r: TmuxRunner, ctx: ChatContext, chat: ChatR
     await setOption(r, { global: true }, 'window-status-current-format', '');
     await bindRootKey(r, DETACH_KEY, ['detach-client']);
   }
-  const pane = await chatPane(r, chat);
+  const pane = await chatPane(r, ctx, chat);
   if (!pane || !tty) return async () => {};
   const window = { window: pane.windowId };
   await setOption(r, window, SIZE_OWNER_OPTION, tty);
