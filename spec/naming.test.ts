@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
+import * as os from 'node:os';
+import { seedCodexHome } from '../lib/chat/agent-homes';
 import { escapeBytes, escapeControls, quoteValue } from '../lib/chat/errors';
 import { chatSessionName, folderSlug, instanceId, projectTag } from '../lib/chat/naming';
 import { chatFixture, FAKE_AGENT, capture, runChatmux, sessionsOf } from './support/chatmux-cli';
@@ -39,6 +41,18 @@ describe('names', () => {
     expect(instanceId('/a', '/s')).toMatch(/^[0-9a-f]{16}$/);
     expect(projectTag('/a/same', '/s').endsWith(instanceId('/a/same', '/s').slice(0, 8))).toBe(true);
   });
+});
+
+test("a codex chat's config trusts any folder name: TOML gets control characters and DEL escaped", () => {
+  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-toml-'));
+  try {
+    seedCodexHome(home, '/p/a\x7fb\nc"d\\');
+    const text = fs.readFileSync(path.join(home, 'config.toml'), 'utf8');
+    expect(text).toContain('[projects."/p/a\\u007fb\\nc\\"d\\\\"]');
+    expect(/[\u0000-\u0009\u000b-\u001f\u007f]/.test(text)).toBe(false);
+  } finally {
+    fs.rmSync(home, { recursive: true, force: true });
+  }
 });
 
 describe('escaping (issue 10.9)', () => {

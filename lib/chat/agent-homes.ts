@@ -21,8 +21,8 @@ export function chatClaudeConfigDir(ctx: ChatContext, chat: Pick<ChatRecord, 're
   return path.join(chatFiles(ctx, chat.ref).dir, 'claude-config');
 }
 
-/** TOML basic string (JSON escapes are valid TOML escapes). */
-const tomlString = (s: string): string => JSON.stringify(s);
+/** TOML basic string (JSON escapes are valid TOML escapes; TOML also wants DEL escaped). */
+const tomlString = (s: string): string => JSON.stringify(s).replace(/\x7f/g, '\\u007f');
 
 /** `$CODEX_HOME/config.toml` trusting the chat's folder (written once; codex edits it afterwards). */
 export function seedCodexHome(home: string, cwd: string): void {

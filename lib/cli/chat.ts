@@ -13,6 +13,7 @@ import {
 } from '../chat/lifecycle';
 import { listChats, statusWord, type ChatView } from '../chat/list';
 import { escapeControls } from '../chat/errors';
+import { findChatSession } from '../chat/identity';
 import { isChatRef } from '../chat/naming';
 import { ScreenText } from '../chat/screen-text';
 import { EXECUTORS, type ChatRecord, type ExecutorName } from '../chat/registry';
@@ -168,15 +169,17 @@ export function register(program: Command, context: () => CliContext): void {
       await mapInputErrors(() => getChat(rt.ctx, ref, runner));
       await resumeLostChats(rt);
       const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
+      // By identity: a chat made by an older chatmux may have a session name tmux rewrote.
+      const target = (await findChatSession(runner, rt.ctx, ref))?.id ?? `=${c.session}`;
       const inside = await sameServerClient(rt);
       if (inside) {
         // A plain attach from here would show the server inside itself.
         if (!inside.client) throw new Error(`this pane belongs to chatmux's tmux server but no terminal client shows it; open ${ref} from the chatmux UI`);
-        await switchClient(runner, `=${c.session}`, inside.client);
+        await switchClient(runner, target, inside.client);
         return;
       }
       if (!process.stdin.isTTY) throw new UsageError('chatmux chat attach needs a terminal on stdin');
-      const p = attachProcess(rt.server!, `=${c.session}`);
+      const p = attachProcess(rt.server!, target);
       const undo = await prepareAttach(runner, rt.ctx, c, ownTty());
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn(p.file, p.args, { env: p.env, stdio: 'inherit' });
