@@ -22,6 +22,10 @@ describe('CLI manners', () => {
     expect(other).toMatchObject({ code: 2, stdout: '' });
     expect(other.stderr).toContain("unknown command 'frobnicate'");
     expect(other.stderr).not.toContain('too many arguments');
+    // The word is shown escaped: it cannot drive the terminal.
+    const hostile = await runChatmux(['fro\x1b]0;pwned\x07b']);
+    expect(hostile).toMatchObject({ code: 2 });
+    expect(hostile.stderr).not.toContain('\x1b');
     // An option's value is not a command: this is the UI (which wants a terminal).
     const ui = await runChatmux(['--prefix', 'C-a']);
     expect(ui).toMatchObject({ code: 2, stderr: expect.stringContaining('the UI needs a terminal') });

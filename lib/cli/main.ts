@@ -68,7 +68,8 @@ export async function main(argv: string[]): Promise<number> {
   // With `tui` as the default command, commander would hand an unknown word to it as an argument.
   const unknown = unknownCommandMessage(program, argv.slice(2));
   if (unknown) {
-    process.stderr.write(`chatmux: ${unknown}\n(run with --help for usage)\n`);
+    printError(unknown);
+    process.stderr.write('(run with --help for usage)\n');
     return 2;
   }
   try {
