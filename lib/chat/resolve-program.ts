@@ -104,7 +104,8 @@ const GUARD = [
   '  *) command -v "$1" >/dev/null 2>&1 || why="command not found" ;;',
   'esac',
   'if [ -n "${why:-}" ]; then',
-  '  msg="$ref cannot start: $why: $1"',
+  // The name as given, without control characters (it is shown on a terminal).
+  '  msg="$ref cannot start: $why: $(printf \'%s\' "$1" | tr -d \'\\000-\\037\\177\')"',
   '  printf \'chatmux: %s\\r\\n\' "$msg"',
   '  [ -z "$log" ] || printf \'# chatmux %s %s\\n\' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$msg" >>"$log"',
   '  [ "$why" = "command not found" ] && exit 127',
