@@ -7,7 +7,8 @@ import { startStub, type Stub } from '../fixtures/stub-server';
 import { execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { killAllTestServers, waitFor } from './support/tmux';
+import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
+import { newSession, shellQuote } from '../lib/control/commands';
 import { makeUiDriver, type UiDriver } from './support/ui-driver';
 import { BIN, capture, chatFixture, cleanEnv, FAKE_AGENT, runChatmux, sessionsOf } from './support/chatmux-cli';
 
@@ -108,6 +109,22 @@ describe('commands after the tmux server was lost', () => {
     } finally {
       follow.kill();
     }
+  });
+});
+
+describe('attach after the tmux server was lost', () => {
+  const outer = makeTestServer();
+  const { t, g } = chatFixture();
+  afterAll(() => outer.kill());
+
+  test('brings every lost chat back, then shows the one asked for', async () => {
+    const rec = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT, 'attach-me'])).stdout);
+    const other = JSON.parse((await runChatmux([...g, 'chat', 'new', '--json', '--', FAKE_AGENT])).stdout);
+    t.tmux('kill-server');
+    const script = `${[process.execPath, BIN, ...g, 'chat', 'attach', rec.ref].map(shellQuote).join(' ')}; sleep 30`;
+    await newSession(outer.cli, { name: 'o', width: 100, height: 30, command: ['/bin/sh', '-c', script] });
+    await waitFor(() => capture(outer, 'o').includes('ARGV[attach-me]'), 8000, 'the chat through the attached client');
+    expect(sessionsOf(t)).toEqual(expect.arrayContaining([rec.session, other.session]));
   });
 });
 
