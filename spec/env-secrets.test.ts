@@ -22,7 +22,7 @@ import { chatServerOptions } from '../lib/chat/tmux-server';
 import { ControlClient } from '../lib/control/client';
 import { ChatInputError, checkEndpoint } from '../lib/chat/validate';
 import { isSecretVar } from '../lib/control/secret-env';
-import { tmuxEnv } from '../lib/control/server';
+import { MINIMAL_TMUX_ENV, tmuxEnv } from '../lib/control/server';
 import { capture, chatFixture, cleanEnv, FAKE_AGENT, runChatmux, sessionsOf, type CliResult } from './support/chatmux-cli';
 import { filesUnder, pidsWithArgvContaining } from './support/secrets';
 import { killAllTestServers, testSocketName, waitFor, type TestServer } from './support/tmux';
@@ -55,6 +55,8 @@ describe('the secret rule', () => {
   test('tmuxEnv (the environment of every tmux process chatmux starts) drops them, and $TMUX', () => {
     const env = tmuxEnv({ PATH: '/bin', OPENAI_API_KEY: 'k', FOO_TOKEN: 't', TMUX: '/s,1,2', PLAIN: 'p', REDIS_URL: 'redis://:pw@h' });
     expect(env).toEqual({ PATH: '/bin', PLAIN: 'p', LANG: 'C.UTF-8' });
+    // chatmux's own server: only the basics
+    expect(tmuxEnv({ PATH: '/bin', HOME: '/h', LC_ALL: 'C', TMUX_TMPDIR: '/t', PLAIN: 'p', VIRTUAL_ENV: '/v' }, [], MINIMAL_TMUX_ENV)).toEqual({ PATH: '/bin', HOME: '/h', LC_ALL: 'C', TMUX_TMPDIR: '/t' });
   });
 
   test('a chat\'s -e variables: creator\'s env minus what the global env already has; an endpoint chat gets no creator secret', () => {
@@ -144,7 +146,7 @@ describe('tmux never holds a secret; a chat gets its creator\'s environment', ()
   const shimLog = path.join(p.root, 'tmux-argv.log');
   const realTmux = execFileSync('sh', ['-c', 'command -v tmux'], { encoding: 'utf8' }).trim();
   const withSecrets = (): NodeJS.ProcessEnv => cleanEnv({
-    PATH: `${shimDir}:${process.env.PATH}`, SHIM_LOG: shimLog, PLAIN_SPEC_VAR: 'plain',
+    PATH: `${shimDir}:${process.env.PATH}`, PLAIN_SPEC_VAR: 'plain',
     OPENAI_API_KEY: s.openai, ANTHROPIC_API_KEY: s.anthropic, FOO_TOKEN: s.foo, DATABASE_URL: `postgres://app:${s.db}@db/x`, SPEC_CHAT_KEY: s.key,
     CHATMUX_CODEX_BIN: FAKE_AGENT, CHATMUX_CLAUDE_BIN: FAKE_AGENT, SHELL: '/bin/sh',
   });
@@ -166,7 +168,7 @@ describe('tmux never holds a secret; a chat gets its creator\'s environment', ()
   beforeAll(() => {
     // Every tmux process any test here starts (the CLI's, the panes' wait-for) logs its argv.
     fs.mkdirSync(shimDir, { recursive: true });
-    fs.writeFileSync(path.join(shimDir, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >>"$SHIM_LOG"\nexec ${realTmux} "$@"\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(shimDir, 'tmux'), `#!/bin/sh\nprintf '%s\\n' "$*" >>'${shimLog}'\nexec ${realTmux} "$@"\n`, { mode: 0o755 });
   });
 
   test('a server started from a shell full of keys: its global environment holds none; each chat sees only its creator\'s', async () => {
@@ -175,12 +177,14 @@ describe('tmux never holds a secret; a chat gets its creator\'s environment', ()
     const global = globalEnv(t);
     expect([...global.keys()].filter((k) => isSecretVar(k, global.get(k)))).toEqual([]);
     expect(t.tmux('show-environment', '-g')).not.toMatch(new RegExp(allSecrets.join('|')));
-    expect(global.get('PLAIN_SPEC_VAR')).toBe('plain'); // not a secret: the server keeps it
+    // nothing but the basics: the rest of that shell's environment is no later chat's business
+    expect(global.has('PLAIN_SPEC_VAR')).toBe(false);
+    expect(global.get('HOME')).toBe(process.env.HOME);
     // the chat sees its creator's environment, as a terminal would
     expect(await shown(first.session)).toContain(`FOO_TOKEN=len${s.foo.length}\nOPENAI_API_KEY=len${s.openai.length}\nPLAIN_SPEC_VAR=len5\n`);
     // a later chat from a process without them does not
-    const second = await newChat(['--name', 'without', ...printer(['FOO_TOKEN', 'OPENAI_API_KEY'])], without());
-    expect(await shown(second.session)).toContain('FOO_TOKEN=<unset>\nOPENAI_API_KEY=<unset>\n');
+    const second = await newChat(['--name', 'without', ...printer(names)], without());
+    expect(await shown(second.session)).toContain('FOO_TOKEN=<unset>\nOPENAI_API_KEY=<unset>\nPLAIN_SPEC_VAR=<unset>\n');
   });
 
   test('an endpoint chat gets its own key and none of its creator\'s; a chat without one is the user\'s own CLI', async () => {

@@ -13,7 +13,7 @@ import type { TmuxRunner } from '../control/exec';
 import { showEnvironment, unsetGlobalEnvironment } from '../control/commands';
 import { isNoServer } from '../control/errors';
 import { isSecretVar } from '../control/secret-env';
-import type { TmuxServerOptions } from '../control/server';
+import { MINIMAL_TMUX_ENV, type TmuxServerOptions } from '../control/server';
 import type { ChatContext } from './context';
 import { writeFileDurably } from './atomic-write';
 import { ensureStateDir, registryPath } from './registry';
@@ -105,7 +105,12 @@ export const AGENT_HOME_VARS = ['CODEX_HOME', 'CLAUDE_CONFIG_DIR', 'XDG_CONFIG_H
  */
 export function chatServerOptions(ctx: ChatContext, dropEnv: readonly string[] = [], tmuxPath?: string): TmuxServerOptions {
   const opts: TmuxServerOptions = { socket: ctx.socket, dropEnv: [...new Set([...registryKeyNames(ctx), ...AGENT_HOME_VARS, ...dropEnv])] };
-  if (ctx.socket !== 'default') opts.configFile = writeTmuxConfig(ctx);
+  if (ctx.socket !== 'default') {
+    opts.configFile = writeTmuxConfig(ctx);
+    // Our own server: nothing in its global environment but the basics (chat-env.ts gives each
+    // chat its creator's). The user's own server keeps their environment, minus secrets.
+    opts.keepEnv = MINIMAL_TMUX_ENV;
+  }
   if (tmuxPath) opts.tmuxPath = tmuxPath;
   return opts;
 }

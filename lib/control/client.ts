@@ -313,7 +313,7 @@ export function spawnTransport(server: TmuxServerOptions, target: ConnectTarget)
     if (t.cwd) args.push('-c', argvArg(formatLiteral(t.cwd)));
     if (t.command && t.command.length > 0) args.push('--', ...t.command.map(argvArg));
   }
-  const child = spawn(server.tmuxPath ?? 'tmux', args, { env: tmuxEnv(process.env, server.dropEnv), stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(server.tmuxPath ?? 'tmux', args, { env: tmuxEnv(process.env, server.dropEnv, server.keepEnv), stdio: ['pipe', 'pipe', 'pipe'] });
   const errChunks: Buffer[] = [];
   child.stderr.on('data', (b: Buffer) => errChunks.push(b));
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {

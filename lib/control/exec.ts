@@ -26,7 +26,7 @@ export interface ExecResult {
 export function execTmuxRaw(server: TmuxServerOptions, argv: readonly string[], input?: Buffer | string, baseEnv: NodeJS.ProcessEnv = process.env): Promise<ExecResult> {
   const bin = server.tmuxPath ?? 'tmux';
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, [...serverArgs(server), ...argv], { env: tmuxEnv(baseEnv, server.dropEnv), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(bin, [...serverArgs(server), ...argv], { env: tmuxEnv(baseEnv, server.dropEnv, server.keepEnv), stdio: ['pipe', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     child.stdout.on('data', (b: Buffer) => out.push(b));
