@@ -82,6 +82,36 @@ describe('claude hooks', () => {
   });
 });
 
+describe('agent state (issue 13)', () => {
+  const states = (): { state: string; since: number } => ({ state: option('@chatmux-state'), since: Number(option('@chatmux-state-since')) });
+
+  test('claude: a prompt and tools → working, a permission or idle prompt → waiting, Stop → idle; each with its time', () => {
+    const t0 = Math.floor(Date.now() / 1000);
+    const steps: Array<[string, string]> = [
+      ['SessionStart', 'idle'], ['UserPromptSubmit', 'working'], ['PreToolUse', 'working'], ['Notification', 'waiting'],
+      ['PostToolUse', 'working'], ['Stop', 'idle'],
+    ];
+    for (const [event, want] of steps) {
+      expect(claudeRuns(event, { session_id: ID, hook_event_name: event, source: 'resume' })).toMatchObject({ status: 0, stdout: '' });
+      const s = states();
+      expect(s.state).toBe(want);
+      expect(s.since).toBeGreaterThanOrEqual(t0);
+      expect(s.since).toBeLessThanOrEqual(Math.ceil(Date.now() / 1000));
+    }
+    // the waiting hook listens only to the prompts that wait for the user
+    const settings = JSON.parse(claudeHookSettings(ctx(), { ref: 'chat-1' })) as { hooks: Record<string, Array<{ matcher?: string }>> };
+    expect(settings.hooks.Notification![0]!.matcher).toBe('permission_prompt|idle_prompt');
+    // the window keeps its name (renamed to itself only to notify control clients)
+    expect(t.tmux('display-message', '-p', '-t', `=${session()}:`, '#{window_name}').trim()).toBe('sleep');
+  });
+
+  test('codex: a completed turn → idle', () => {
+    t.tmux('set-option', '-t', `=${session()}:`, '@chatmux-state', 'working');
+    expect(codexRuns({ type: 'agent-turn-complete', 'thread-id': OTHER }).status).toBe(0);
+    expect(states().state).toBe('idle');
+  });
+});
+
 describe('codex notify', () => {
   const rollout = path.join(codexHome, 'sessions', '2026', '11', '30', `rollout-2026-11-30T18-15-42-${ID}.jsonl`);
   beforeAll(() => {

@@ -7,8 +7,8 @@
  * across a lost tmux server) and into the chat's session option `@chatmux-resume-id`.
  *
  * `resume-id` exists only once the conversation has a turn: a chat that never had one starts
- * fresh on resume. Agent state (issue 13) is meant to ride on the same hook: same program,
- * same per-chat argv, more options written per event.
+ * fresh on resume. Agent state (issue 13, agent-state.ts) rides on the same hook: same program,
+ * same per-chat argv, `@chatmux-state` written per event.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -65,7 +65,19 @@ export function shWord(s: string): string {
   return /^[A-Za-z0-9_./:=@%+-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-const CLAUDE_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop'] as const;
+/**
+ * The claude events the hook listens to, with their matcher: the session id (SessionStart,
+ * UserPromptSubmit, Stop) and the agent state (issue 13: tools → working, a permission or
+ * idle prompt → waiting; see bin/chatmux-hook).
+ */
+const CLAUDE_EVENTS: ReadonlyArray<readonly [string, string | null]> = [
+  ['SessionStart', null],
+  ['UserPromptSubmit', null],
+  ['Stop', null],
+  ['PreToolUse', '*'],
+  ['PostToolUse', '*'],
+  ['Notification', 'permission_prompt|idle_prompt'],
+];
 
 /**
  * claude's `--settings` value: the hook on the events that carry the session id. Flag
@@ -73,9 +85,9 @@ const CLAUDE_EVENTS = ['SessionStart', 'UserPromptSubmit', 'Stop'] as const;
  */
 export function claudeHookSettings(ctx: ChatContext, chat: Pick<ChatRecord, 'ref'>): string {
   const hooks: Record<string, unknown> = {};
-  for (const event of CLAUDE_EVENTS) {
+  for (const [event, matcher] of CLAUDE_EVENTS) {
     const command = [hookProgram(), 'claude', event, ...hookTarget(ctx, chat)].map(shWord).join(' ');
-    hooks[event] = [{ hooks: [{ type: 'command', command }] }];
+    hooks[event] = [{ ...(matcher ? { matcher } : {}), hooks: [{ type: 'command', command }] }];
   }
   return JSON.stringify({ hooks });
 }

@@ -3,6 +3,7 @@
  * takes a `TmuxRunner` (one-shot `TmuxCli` in the CLI, the control-mode client in the UI)
  * and a `ChatContext`; nothing here knows which.
  */
+import { writeInitialState } from './agent-state';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -177,6 +178,8 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
     // Our config sets this globally; on the user's own server (--socket default) set it here.
     await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
     await pipePane(r, pane.paneId, outputLogCommand(files.outputLog));
+    // Before the agent starts: its first report must not be overwritten.
+    await writeInitialState(r, pane.sessionId, chat.executor, spec.argv[0] ?? '');
   } finally {
     // Let the agent start even if the log could not be attached.
     await signalChannel(r, goChannel);

@@ -11,7 +11,8 @@ import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
 import {
   archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
-import { listChats, statusWord, type ChatView } from '../chat/list';
+import { listChats } from '../chat/list';
+import { listedState, sinceText, withAgentStates, type ListedChat } from './chat-states';
 import { escapeControls } from '../chat/errors';
 import { findChatSession } from '../chat/identity';
 import { isChatRef } from '../chat/naming';
@@ -42,11 +43,11 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - Array.from(c).length))).join('  ').trimEnd()).join('\n');
 }
 
-function formatList(chats: ChatView[]): string {
+function formatList(chats: ListedChat[]): string {
   if (chats.length === 0) return 'no chats (create one: chatmux chat new --executor shell --name scratch)';
   const rows = table([
-    ['REF', 'NAME', 'ROLE', 'EXECUTOR', 'STATE', 'SESSION', 'PARENT'],
-    ...chats.map((c) => [c.ref, c.name, c.role, c.executor, statusWord(c), c.live ? c.session : '-', c.parent ?? '-']),
+    ['REF', 'NAME', 'ROLE', 'EXECUTOR', 'STATE', 'SINCE', 'SESSION', 'PARENT'],
+    ...chats.map((c) => [c.ref, c.name, c.role, c.executor, listedState(c), sinceText(c), c.live ? c.session : '-', c.parent ?? '-']),
   ]);
   // Why chatmux closed a chat on its own (e.g. its chat new was interrupted).
   const notes = chats.filter((c) => c.state === 'closed' && c.stateReason).map((c) => `${c.ref}: closed: ${c.stateReason}`);
@@ -153,7 +154,7 @@ export function register(program: Command, context: () => CliContext): void {
       const rt = chatRuntime(context());
       await resumeLostChats(rt);
       if (rt.runner) await captureResumeIds(rt.runner, rt.ctx);
-      const chats = await listChats(rt.runner, rt.ctx, { all: opts.all });
+      const chats = await withAgentStates(rt.runner, await listChats(rt.runner, rt.ctx, { all: opts.all }));
       process.stdout.write((opts.json ? JSON.stringify(chats, null, 2) : formatList(chats)) + '\n');
     });
 

@@ -190,4 +190,4 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Modules that export `register(program, context)`. */
-const COMMAND_MODULES: string[] = ['./tui', './nex', './chat', './sessions', './sweep', './ask'];
+const COMMAND_MODULES: string[] = ['./tui', './nex', './chat', './sessions', './sweep', './ask', './wait', './events'];

@@ -7,6 +7,7 @@ import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
 import { runRepl } from '../agents/nex/repl';
 import { DEFAULT_TIMEOUT_MS } from '../agents/nex/client';
 import { keyFromEnv, KeyEnvError } from '../agents/nex/key';
+import { chatStateReporter } from '../chat/state-report';
 
 function checkModel(model: string): string {
   if (!model.trim()) throw new UsageError('-m MODEL is empty');
@@ -82,6 +83,7 @@ export function register(program: Command, _context: () => CliContext): void {
         logFile: opts.log ? path.resolve(opts.log) : undefined,
         logMaxBytes,
         timeoutMs,
+        onState: chatStateReporter(process.env) ?? undefined,
       });
       // Without a terminal (pipes, `kill -INT`) Ctrl+C arrives as a signal, not a key.
       const onSigint = (): void => repl.interrupt();

@@ -471,6 +471,14 @@ export async function unsubscribe(r: TmuxRunner, name: string): Promise<void> {
 
 // ---------------------------------------------------------------- misc
 
+/**
+ * Rename a window to its own name: nothing changes, but every control client gets
+ * `%window-renamed` / `%unlinked-window-renamed` at once (a cheap "look again" signal).
+ */
+export async function nudgeWindow(r: TmuxRunner, target: string): Promise<void> {
+  await r.run(['rename-window', '-t', target, '#{window_name}']);
+}
+
 /** Pipe the pane's output to a shell command (`-o`: only if not already piped). Empty command stops it. */
 export async function pipePane(r: TmuxRunner, pane: string, shellCommand: string | null, onlyIfNotPiped = true): Promise<void> {
   const args = ['pipe-pane', '-t', pane];

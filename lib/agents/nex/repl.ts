@@ -38,6 +38,8 @@ export interface ReplOptions {
   pasteWindowMs?: number;
   /** How many earlier turns --resume prints (default 3). */
   resumeShow?: number;
+  /** Told when a turn starts (working) and when the prompt is back (idle): agent state, issue 13. */
+  onState?: (state: 'working' | 'idle') => void;
 }
 
 export interface Repl {
@@ -195,6 +197,7 @@ export function runRepl(o: ReplOptions): Repl {
       if (cmd) command(cmd[1]);
       else {
         muted = true;
+        o.onState?.('working');
         try {
           await turn(text);
         } finally {
@@ -203,6 +206,7 @@ export function runRepl(o: ReplOptions): Repl {
       }
     }
     busy = false;
+    o.onState?.('idle');
     if (exiting || inputClosed) finish();
     else rl.prompt(true);
   }

@@ -1,0 +1,177 @@
+/**
+ * Agent state per chat (issue 13): working, waiting (for the user), idle, stalled, exited, closed.
+ *
+ * Where each state comes from:
+ * - claude, codex, nex report it themselves: `bin/chatmux-hook` (claude hooks, codex notify) and
+ *   nex write the chat session's user options `@chatmux-state` and `@chatmux-state-since`
+ *   (epoch seconds) with one tmux call, which also renames the chat's window to its own name —
+ *   the one notification every control client gets at once (subscriptions are checked by tmux
+ *   only once a second).
+ * - shell and cmd: tmux itself compares the pane's foreground command with the chat's
+ *   `@chatmux-idle-command` (its shell, or its command); a watcher that sees the result differ
+ *   from the stored state writes it, so the since-time is shared by every reader.
+ * - stalled is never stored: a reader derives it (working, and no output for the stall time).
+ * - exited: the pane is dead (remain-on-exit); closed: no session.
+ *
+ * Everything is read with ONE format, per session, used both by `list-sessions -F` (CLI) and,
+ * looped over every session (`#{S:…}`), by a control-mode subscription (UI, events, wait).
+ */
+import type { TmuxRunner } from '../control/exec';
+import { nudgeWindow, setOption } from '../control/commands';
+
+export const AGENT_STATES = ['working', 'waiting', 'idle', 'stalled', 'exited', 'closed'] as const;
+export type AgentStateWord = (typeof AGENT_STATES)[number];
+
+/** What hooks, nex and watchers may store; the rest is derived. */
+export const REPORTED_STATES = ['working', 'waiting', 'idle'] as const;
+export type ReportedState = (typeof REPORTED_STATES)[number];
+
+export const STATE_OPTION = '@chatmux-state';
+export const SINCE_OPTION = '@chatmux-state-since';
+/** shell/cmd: the foreground command that means "nothing running" (basename). */
+export const IDLE_COMMAND_OPTION = '@chatmux-idle-command';
+
+export interface AgentState {
+  state: AgentStateWord;
+  /** Epoch ms the state was entered; null when nobody saw it start (e.g. a shell read by the CLI). */
+  since: number | null;
+  exitStatus: number | null;
+}
+
+/** One session's raw reading. */
+export interface RawChatState {
+  session: string;
+  reported: ReportedState | null;
+  /** Epoch seconds. */
+  reportedSince: number | null;
+  dead: boolean;
+  deadStatus: number | null;
+  /** shell/cmd: the foreground command is the idle one; null for agents (they report). */
+  foregroundIdle: boolean | null;
+  /** Epoch seconds of the window's last output, given only while it may be working. */
+  activity: number | null;
+}
+
+const DEFAULT_STALL_SECONDS = 300;
+
+/** Working with no output this long is stalled: CHATMUX_STALL_SECONDS (tests shorten it). */
+export function stallMs(env: NodeJS.ProcessEnv = process.env): number {
+  const v = Number(env.CHATMUX_STALL_SECONDS);
+  return (Number.isFinite(v) && v > 0 ? v : DEFAULT_STALL_SECONDS) * 1000;
+}
+
+const FG_IDLE = `#{?#{${IDLE_COMMAND_OPTION}},#{?#{==:#{pane_current_command},#{${IDLE_COMMAND_OPTION}}},1,0},-}`;
+const MAY_WORK = `#{||:#{==:#{${STATE_OPTION}},working},#{==:${FG_IDLE},0}}`;
+
+/**
+ * One session as `name|state|since|dead|status|fg|activity;` (our own values only: session
+ * names, state words, digits — no user text). Activity only while it may be working, so a
+ * chat printing while idle does not wake every subscriber each second.
+ */
+export const SESSION_STATE_FORMAT =
+  `#{session_name}|#{${STATE_OPTION}}|#{${SINCE_OPTION}}|#{pane_dead}|#{pane_dead_status}|${FG_IDLE}|#{?${MAY_WORK},#{window_activity},};`;
+
+/** Every session's reading in one value (for a session subscription). */
+export const ALL_STATES_FORMAT = `#{S:${SESSION_STATE_FORMAT}}`;
+
+const num = (s: string | undefined): number | null => (s && /^\d+$/.test(s) ? Number(s) : null);
+
+/** Parse `SESSION_STATE_FORMAT` records; malformed ones are dropped. */
+export function parseStates(text: string): Map<string, RawChatState> {
+  const out = new Map<string, RawChatState>();
+  for (const rec of text.split(';')) {
+    const f = rec.trim().split('|');
+    if (f.length !== 7 || !f[0]) continue;
+    const reported = (REPORTED_STATES as readonly string[]).includes(f[1]!) ? (f[1] as ReportedState) : null;
+    out.set(f[0], {
+      session: f[0],
+      reported,
+      reportedSince: reported ? num(f[2]) : null,
+      dead: f[3] === '1',
+      deadStatus: f[3] === '1' ? num(f[4]) : null,
+      foregroundIdle: f[5] === '1' ? true : f[5] === '0' ? false : null,
+      activity: num(f[6]),
+    });
+  }
+  return out;
+}
+
+/** What a shell/cmd chat is doing by its foreground command (null: an agent, which reports). */
+export function derivedReport(raw: RawChatState): ReportedState | null {
+  if (raw.foregroundIdle === null || raw.dead) return null;
+  return raw.foregroundIdle ? 'idle' : 'working';
+}
+
+/** The state a reader shows at `now` (epoch ms). No session: closed. */
+export function effectiveState(raw: RawChatState | undefined, now: number, stall: number): AgentState {
+  if (!raw) return { state: 'closed', since: null, exitStatus: null };
+  if (raw.dead) return { state: 'exited', since: null, exitStatus: raw.deadStatus };
+  const derived = derivedReport(raw);
+  const reported = raw.reported ?? 'idle';
+  const state = derived ?? reported;
+  const since = (derived === null || derived === raw.reported) && raw.reportedSince !== null ? raw.reportedSince * 1000 : null;
+  const deadline = stallDeadline(raw, state, since, stall);
+  if (deadline !== null && now >= deadline) return { state: 'stalled', since: deadline, exitStatus: null };
+  return { state, since, exitStatus: null };
+}
+
+/** When a working chat turns stalled if nothing is printed (epoch ms), else null. */
+function stallDeadline(raw: RawChatState, state: ReportedState, since: number | null, stall: number): number | null {
+  if (state !== 'working') return null;
+  const last = Math.max((raw.activity ?? 0) * 1000, since ?? 0);
+  return last > 0 ? last + stall : null;
+}
+
+/** effectiveState with the stall time of this process (CHATMUX_STALL_SECONDS). */
+export function stateAt(raw: RawChatState | undefined, now = Date.now()): AgentState {
+  return effectiveState(raw, now, stallMs());
+}
+
+/** The next moment `stateAt` would answer differently without new input (a stall), or null. */
+export function nextStallAt(raw: RawChatState, now = Date.now()): number | null {
+  const s = stateAt(raw, now);
+  if (s.state !== 'working') return null;
+  return stallDeadline(raw, 'working', s.since, stallMs());
+}
+
+/** Every session's reading (one list-sessions). */
+export async function readStates(r: TmuxRunner): Promise<Map<string, RawChatState>> {
+  const lines = await r.run(['list-sessions', '-F', SESSION_STATE_FORMAT]);
+  return parseStates(lines.join(''));
+}
+
+/** Store a state (since: epoch ms, stored in seconds) for a session (`$id` or `=name`), and tell every UI. */
+export async function writeState(r: TmuxRunner, session: string, state: ReportedState, since = Date.now(), nudge = true): Promise<void> {
+  await setOption(r, { session }, STATE_OPTION, state);
+  await setOption(r, { session }, SINCE_OPTION, String(Math.floor(since / 1000)));
+  if (nudge) await nudgeWindow(r, session.startsWith('=') ? `${session}:` : session);
+}
+
+/**
+ * At session start: agents begin idle (at their prompt) until their first report; shell and
+ * cmd chats get the command that means idle (the shell itself; cmd: its own program).
+ */
+export async function writeInitialState(r: TmuxRunner, session: string, executor: string, argv0: string): Promise<void> {
+  if (executor === 'shell' || executor === 'cmd') await setOption(r, { session }, IDLE_COMMAND_OPTION, commandName(argv0));
+  await writeState(r, session, 'idle', Date.now(), false);
+}
+
+/** How tmux names a foreground command: the basename, without a login shell's '-'. */
+export function commandName(argv0: string): string {
+  return (argv0.split('/').pop() ?? argv0).replace(/^-/, '');
+}
+
+/** "working", "exited(1)", … as a word for tables. */
+export function stateWord(s: AgentState): string {
+  return s.state === 'exited' && s.exitStatus !== null ? `exited(${s.exitStatus})` : s.state;
+}
+
+/** A short age: 42s, 3m, 2h, 5d; '-' when unknown. */
+export function ageText(since: number | null, now = Date.now()): string {
+  if (since === null) return '-';
+  const s = Math.max(0, Math.floor((now - since) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}

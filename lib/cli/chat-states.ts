@@ -1,0 +1,33 @@
+/** Agent state in `chatmux chat list` (issue 13): the STATE and SINCE columns, `agentState` and `stateSince` in --json. */
+import type { TmuxRunner } from '../control/exec';
+import { ageText, readStates, stateAt, stateWord, type AgentStateWord } from '../chat/agent-state';
+import { statusWord, type ChatView } from '../chat/list';
+
+export interface ListedChat extends ChatView {
+  /** working, waiting, idle, stalled, exited, closed; null when tmux was not asked (--no-tmux). */
+  agentState: AgentStateWord | null;
+  /** ISO time the agent state was entered; null when unknown. */
+  stateSince: string | null;
+}
+
+/** Each chat with its agent state, read from tmux in one call. */
+export async function withAgentStates(r: TmuxRunner | null, chats: ChatView[]): Promise<ListedChat[]> {
+  const raw = r && chats.some((c) => c.live) ? await readStates(r).catch(() => null) : null;
+  const now = Date.now();
+  return chats.map((c) => {
+    if (c.live === null) return { ...c, agentState: null, stateSince: null };
+    const s = stateAt(c.live ? raw?.get(c.session) : undefined, now);
+    return { ...c, agentState: s.state, stateSince: s.since === null ? null : new Date(s.since).toISOString() };
+  });
+}
+
+/** The STATE column: the agent's state for a running chat, else what the chat is (closed, lost, …). */
+export function listedState(c: ListedChat): string {
+  const word = statusWord(c);
+  if (word !== 'running' || c.agentState === null) return word;
+  return stateWord({ state: c.agentState, since: null, exitStatus: c.exitStatus });
+}
+
+export function sinceText(c: ListedChat): string {
+  return statusWord(c) === 'running' ? ageText(c.stateSince === null ? null : Date.parse(c.stateSince)) : '-';
+}

@@ -1,0 +1,108 @@
+/**
+ * Agent state (issue 13) from the command line: shell chats derived by tmux, stalled derived by
+ * the reader, `chatmux chat list` STATE/SINCE, `chatmux wait`, `chatmux events --json`; and
+ * the state model's rules. Needs a build (`npx tsc -p tsconfig.json`).
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { effectiveState, parseStates, SESSION_STATE_FORMAT, type RawChatState } from '../lib/chat/agent-state';
+import { BIN, chatFixture, cleanEnv, runChatmux } from './support/chatmux-cli';
+import { killAllTestServers, waitFor } from './support/tmux';
+
+afterAll(() => killAllTestServers());
+
+describe('state model', () => {
+  const raw = (o: Partial<RawChatState>): RawChatState => ({
+    session: 's', reported: null, reportedSince: null, dead: false, deadStatus: null, foregroundIdle: null, activity: null, ...o,
+  });
+
+  test('records parse; junk is dropped; agents show what they reported, shells what runs', () => {
+    const m = parseStates('a|working|100|0||-|120;b|||;c|idle|5|1|3|-|;bogus;d|weird|9|0||0|130;');
+    expect([...m.keys()]).toEqual(['a', 'c', 'd']);
+    expect(m.get('a')).toMatchObject({ reported: 'working', reportedSince: 100, foregroundIdle: null, activity: 120 });
+    expect(effectiveState(m.get('c'), 0, 1000)).toEqual({ state: 'exited', since: null, exitStatus: 3 });
+    // a shell running something is working, whatever was stored (its since only when they agree)
+    expect(effectiveState(m.get('d'), 131_000, 300_000)).toEqual({ state: 'working', since: null, exitStatus: null });
+    expect(effectiveState(raw({ foregroundIdle: false, reported: 'working', reportedSince: 50 }), 60_000, 300_000).since).toBe(50_000);
+    expect(effectiveState(undefined, 0, 1).state).toBe('closed');
+    expect(effectiveState(raw({}), 0, 1).state).toBe('idle'); // an agent before its first report
+    expect(SESSION_STATE_FORMAT).not.toMatch(/@chatmux-name|@chatmux-role/); // no user text in the records
+  });
+
+  test('working with no output for the stall time is stalled, from when output stopped', () => {
+    const r = raw({ reported: 'working', reportedSince: 100, activity: 110 });
+    expect(effectiveState(r, 114_999, 5000).state).toBe('working');
+    expect(effectiveState(r, 115_000, 5000)).toEqual({ state: 'stalled', since: 115_000, exitStatus: null });
+    // waiting or idle never stall
+    expect(effectiveState(raw({ reported: 'waiting', reportedSince: 1, activity: 1 }), 1e9, 5000).state).toBe('waiting');
+  });
+});
+
+describe('shell chats, wait and events from the CLI', () => {
+  const { t, g } = chatFixture('state proj');
+  // tmux times are whole seconds: the stall time is shortened, but kept above sleep 2's.
+  const env = cleanEnv({ SHELL: '/bin/sh', CHATMUX_STALL_SECONDS: '4' });
+  const events: ChildProcess[] = [];
+  afterAll(() => {
+    for (const e of events) if (e.exitCode === null) e.kill('SIGKILL');
+  });
+
+  const list = async (): Promise<Array<{ ref: string; agentState: string; stateSince: string | null }>> =>
+    JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout);
+  const stateOf = async (ref: string): Promise<string | undefined> => (await list()).find((c) => c.ref === ref)?.agentState;
+
+  test('sleep 2 → working → idle; wait returns when idle; events --json saw it; a flood that stops → stalled', async () => {
+    expect((await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--name', 'sh one'], { env })).code).toBe(0);
+    await waitFor(async () => (await stateOf('chat-1')) === 'idle', 5000, 'idle shell');
+
+    const ev = spawn(process.execPath, [BIN, ...g, 'events', '--json'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    events.push(ev);
+    let out = '';
+    ev.stdout!.on('data', (b: Buffer) => (out += b.toString()));
+    const lines = (): Array<Record<string, unknown>> => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    // events is connected once its view session exists
+    await waitFor(() => t.tmux('list-sessions', '-F', '#{session_name}').includes('chatmux-view'), 5000, 'events connected');
+    await new Promise((r) => setTimeout(r, 300));
+
+    expect((await runChatmux([...g, 'chat', 'send', 'chat-1', 'sleep 2'], { env })).code).toBe(0);
+    const t0 = Date.now();
+    const waited = await runChatmux([...g, 'wait', 'chat-1', '--until', 'idle', '--timeout', '10'], { env });
+    expect(waited).toMatchObject({ code: 0, stderr: '' });
+    expect(Date.now() - t0).toBeLessThan(4000);
+    expect(await stateOf('chat-1')).toBe('idle');
+    await waitFor(() => lines().some((e) => e.ref === 'chat-1' && e.state === 'idle'), 3000, 'idle event');
+    const mine = lines().filter((e) => e.ref === 'chat-1' && e.event === 'state').map((e) => e.state);
+    expect(mine).toEqual(['working', 'idle']);
+    expect(lines()[0]).toMatchObject({ event: 'state', ref: 'chat-1', name: 'sh one' });
+    expect(typeof lines()[0]!.time).toBe('string');
+
+    // created and renamed reach the stream too
+    expect((await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--name', 'flood'], { env })).code).toBe(0);
+    await waitFor(() => lines().some((e) => e.event === 'created' && e.ref === 'chat-2' && e.name === 'flood'), 5000, 'created event');
+
+    // a flood that stops printing while still running: stalled after the (shortened) stall time
+    expect((await runChatmux([...g, 'chat', 'send', 'chat-2', 'seq 1 30000; sleep 30'], { env })).code).toBe(0);
+    await waitFor(async () => (await stateOf('chat-2')) === 'working', 3000, 'flooding');
+    const table = (await runChatmux([...g, 'chat', 'list'], { env })).stdout;
+    expect(table).toMatch(/STATE\s+SINCE/);
+    expect(table).toMatch(/chat-2 .* working\s+(-|\d+s) /);
+    await waitFor(async () => (await stateOf('chat-2')) === 'stalled', 10_000, 'stalled');
+    await waitFor(() => lines().some((e) => e.ref === 'chat-2' && e.state === 'stalled'), 3000, 'stalled event');
+
+    // timeout: exit 1, one line; bad input: exit 2
+    const timedOut = await runChatmux([...g, 'wait', 'chat-2', '--until', 'idle', '--timeout', '0.5'], { env });
+    expect(timedOut.code).toBe(1);
+    expect(timedOut.stderr).toMatch(/timed out waiting for idle \(chat-2 stalled\)/);
+    for (const bad of [['wait', 'chat-9', '--until', 'idle'], ['wait', 'chat-1', '--until', 'asleep'], ['wait', 'nope', '--until', 'idle'], ['wait', 'chat-1', '--until', 'idle', '--timeout', 'x']]) {
+      expect((await runChatmux([...g, ...bad], { env })).code).toBe(2);
+    }
+    expect((await runChatmux([...g, 'wait', 'chat-1', 'chat-2', '--until', 'any', '--timeout', '5'], { env })).code).toBe(0);
+
+    // closing: a closed event; events stops cleanly on SIGINT and leaves no view session behind
+    expect((await runChatmux([...g, 'chat', 'close', 'chat-2'], { env })).code).toBe(0);
+    await waitFor(() => lines().some((e) => e.event === 'closed' && e.ref === 'chat-2'), 5000, 'closed event');
+    ev.kill('SIGINT');
+    const code = await new Promise<number | null>((r) => ev.once('close', (c) => r(c)));
+    expect(code).toBe(0);
+  }, 60_000);
+});
