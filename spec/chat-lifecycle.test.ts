@@ -41,7 +41,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(listed).toHaveLength(1);
     expect(listed[0]).toMatchObject({ ref: 'chat-1', name: 'first', role: 'tester', executor: 'claude', state: 'running', live: true });
     const table = await runChatmux([...g, 'chat', 'list'], { env });
-    expect(table.stdout).toMatch(/^REF\s+NAME\s+ROLE\s+EXECUTOR\s+STATE\s+SESSION\s+PARENT\nchat-1\s+first\s+tester\s+claude\s+running\s+wg-chat-/);
+    expect(table.stdout).toMatch(/^REF\s+NAME\s+ROLE\s+EXECUTOR\s+STATE\s+SINCE\s+SESSION\s+PARENT\nchat-1\s+first\s+tester\s+claude\s+idle\s+\d+s\s+wg-chat-/);
 
     const sent = await runChatmux([...g, 'chat', 'send', 'chat-1', 'hello', 'there'], { env });
     expect(sent).toMatchObject({ code: 0, stderr: '' });
