@@ -350,4 +350,14 @@ describe('a resumed chat gets the environment it was made with', () => {
       await ui.close();
     }
   });
+
+  test('chatmux ask on an own-login codex chat runs codex in the CODEX_HOME the chat was made with', async () => {
+    const homeMade = path.join(p.root, 'codex-home-made');
+    const made = await runChatmux([...g, 'chat', 'new', '--executor', 'codex', '--json'], { env: cleanEnv({ CHATMUX_CODEX_BIN: FAKE_AGENT, CODEX_HOME: homeMade }) });
+    expect(made).toMatchObject({ code: 0 });
+    const tellsHome = path.join(p.root, 'codex-tells-home');
+    fs.writeFileSync(tellsHome, '#!/bin/sh\ncat >/dev/null\necho "Error: home=$CODEX_HOME" >&2\nexit 3\n', { mode: 0o755 });
+    const res = await runChatmux([...g, 'ask', JSON.parse(made.stdout).ref, 'hi'], { env: cleanEnv({ CHATMUX_CODEX_BIN: tellsHome, CODEX_HOME: path.join(p.root, 'elsewhere') }) });
+    expect(res).toMatchObject({ code: 1, stderr: `chatmux: codex exited with status 3: Error: home=${homeMade}\n` });
+  });
 });

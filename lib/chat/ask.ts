@@ -17,6 +17,7 @@ import { chatFiles, type ChatContext } from './context';
 import { appendLogLine } from './logs';
 import { ChatStateError } from './errors';
 import { apiKeyFor, getChat, setRecord, type EnvSource } from './lifecycle';
+import { starterEnvFor } from './chat-env';
 import { reportedResumeId } from './agent-report';
 import type { ChatRecord } from './registry';
 import { ChatInputError } from './validate';
@@ -78,9 +79,10 @@ async function askNex(ctx: ChatContext, chat: ChatRecord, input: AskInput, env: 
 
 /** Run one turn and return the reply. Bad input → ChatInputError; runtime failure → AskError. */
 export async function askChat(ctx: ChatContext, ref: string, input: AskInput): Promise<string> {
-  const env = input.env ?? process.env;
   if (input.message.trim() === '') throw new ChatInputError('the message is empty');
   const chat = await getChat(ctx, ref);
+  // The chat's own PATH and agent homes (its codex sessions live in the CODEX_HOME it was made with).
+  const env = starterEnvFor(chat, input.env ?? process.env);
   if (!(ASK_EXECUTORS as readonly string[]).includes(chat.executor)) {
     throw new ChatInputError(`${ref} is a ${chat.executor} chat; chatmux ask works with codex and nex chats (use chatmux chat send to type into it)`);
   }
