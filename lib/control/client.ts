@@ -42,6 +42,8 @@ export interface ControlClientOptions {
   pauseAfter?: number | null;
   /** Use this transport instead of spawning tmux (tests, remote use). */
   transport?: ControlTransport;
+  /** One-shot commands on the same server, when it is not the local one (remote use). */
+  oneShot?: TmuxRunner;
 }
 
 export type ClosedReason =
@@ -99,6 +101,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     private readonly transport: ControlTransport,
     readonly server: TmuxServerOptions,
     readonly version: TmuxVersion | null,
+    /** One-shot commands on the same server (asked why a connection ended). */
+    private readonly oneShot: TmuxRunner = new TmuxCli({ ...server, configFile: undefined }),
   ) {
     super();
     this.closedPromise = new Promise((r) => (this.resolveClosed = r));
@@ -141,7 +145,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
       if (problem) throw new TmuxClosedError(`version too old: ${problem}`);
       transport = spawnTransport(o.server, o.target);
     }
-    const client = new ControlClient(transport, o.server, version);
+    const client = new ControlClient(transport, o.server, version, o.oneShot);
     await new Promise<void>((resolve, reject) => {
       const onReady = () => {
         client.off('closed', onClosed);
@@ -281,7 +285,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     if (!wasReady && err) return err;
     // A bare %exit says nothing: ask the server what happened.
     try {
-      const sessions = await listSessions(new TmuxCli({ ...this.server, configFile: undefined }));
+      const sessions = await listSessions(this.oneShot);
       if (sessions.length === 0 && this.sawSessionsChanged) return 'server killed';
       if (this.sessionId && !sessions.some((s) => s.id === this.sessionId)) return 'session killed';
       return 'detached';
@@ -299,8 +303,8 @@ async function readVersion(server: TmuxServerOptions): Promise<TmuxVersion | nul
   return parseTmuxVersion(res.stdout.toString('utf8'));
 }
 
-/** Spawn `tmux -u -L sock [-f conf] -C new-session -A … | attach -t …` over pipes. */
-export function spawnTransport(server: TmuxServerOptions, target: ConnectTarget): ControlTransport {
+/** The tmux argv (after the binary) of a control client: `-u -L sock [-f conf] -C new-session -A … | attach -t …`. */
+export function controlArgs(server: TmuxServerOptions, target: ConnectTarget): string[] {
   const args = [...serverArgs(server), '-C'];
   if ('attach' in target) {
     args.push('attach-session', '-t', argvArg(target.attach));
@@ -313,7 +317,17 @@ export function spawnTransport(server: TmuxServerOptions, target: ConnectTarget)
     if (t.cwd) args.push('-c', argvArg(formatLiteral(t.cwd)));
     if (t.command && t.command.length > 0) args.push('--', ...t.command.map(argvArg));
   }
-  const child = spawn(server.tmuxPath ?? 'tmux', args, { env: tmuxEnv(process.env, server.dropEnv, server.keepEnv), stdio: ['pipe', 'pipe', 'pipe'] });
+  return args;
+}
+
+/** Spawn the local tmux control client over pipes. */
+export function spawnTransport(server: TmuxServerOptions, target: ConnectTarget): ControlTransport {
+  return processTransport(server.tmuxPath ?? 'tmux', controlArgs(server, target), tmuxEnv(process.env, server.dropEnv, server.keepEnv));
+}
+
+/** Any process that speaks the control protocol on its stdin/stdout (tmux itself, or ssh … tmux -C). */
+export function processTransport(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ControlTransport {
+  const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   const errChunks: Buffer[] = [];
   child.stderr.on('data', (b: Buffer) => errChunks.push(b));
   const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
@@ -323,7 +337,7 @@ export function spawnTransport(server: TmuxServerOptions, target: ConnectTarget)
       done = true;
       resolve({ code, stderr: Buffer.concat(errChunks).toString('utf8') + extra });
     };
-    child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT' ? 127 : null, e.code === 'ENOENT' ? 'tmux not found (ENOENT)' : e.message));
+    child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT' ? 127 : null, e.code === 'ENOENT' ? `${file} not found (ENOENT)` : e.message));
     child.on('close', (code) => finish(code));
   });
   return { stdin: child.stdin, stdout: child.stdout, exited, kill: () => child.kill('SIGTERM') };

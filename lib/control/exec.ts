@@ -41,11 +41,16 @@ export function execTmuxRaw(server: TmuxServerOptions, argv: readonly string[], 
   });
 }
 
+/** Runs tmux with argv (after the binary and server flags), `input` on its stdin. */
+export type RawExec = (argv: readonly string[], input: string, env: NodeJS.ProcessEnv) => Promise<ExecResult>;
+
 /** Runs each command as its own short-lived `tmux` process (starting the server if needed). */
 export class TmuxCli implements TmuxRunner {
   constructor(
     readonly server: TmuxServerOptions,
     private readonly clientEnv: NodeJS.ProcessEnv = process.env,
+    /** How a tmux process is started: locally by default, `ssh … tmux …` for a remote host. */
+    private readonly exec: RawExec = (argv, input, env) => execTmuxRaw(server, argv, input, env),
   ) {}
 
   /**
@@ -54,7 +59,7 @@ export class TmuxCli implements TmuxRunner {
    * environment says.
    */
   withClientEnv(env: NodeJS.ProcessEnv): TmuxCli {
-    return new TmuxCli(this.server, env);
+    return new TmuxCli(this.server, env, this.exec);
   }
 
   async run(args: readonly string[]): Promise<string[]> {
@@ -71,7 +76,7 @@ export class TmuxCli implements TmuxRunner {
 
   private async source(commands: readonly (readonly string[])[]): Promise<ExecResult> {
     const lines = commands.map((c) => commandLine(c) + '\n').join('');
-    const res = await execTmuxRaw(this.server, ['start-server', ';', 'source-file', '-'], lines, this.clientEnv);
+    const res = await this.exec(['start-server', ';', 'source-file', '-'], lines, this.clientEnv);
     if (res.code !== 0) {
       // source-file prefixes parse errors with "-:1: "; keep tmux's own words otherwise.
       throw new TmuxCommandError(res.stderr.trim().replace(/^-:\d+: /gm, ''), commands[0]?.[0] ?? '');

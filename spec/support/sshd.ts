@@ -1,0 +1,194 @@
+/**
+ * A real OpenSSH server on 127.0.0.1 for the remote-host tests: "remote" is this machine over
+ * loopback ssh. Everything lives in one temp folder (host key, user key, authorized_keys,
+ * sshd_config, ssh_config, known_hosts, ssh connection-sharing sockets); sshd runs in the
+ * foreground (-D) on a free port and is killed by PID, with every session process it forked.
+ * Tests reach it through `CHATMUX_SSH` = `ssh -F <folder>/ssh_config` and the alias `remote`.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+
+export interface TestSshd {
+  dir: string;
+  port: number;
+  /** The value for CHATMUX_SSH. */
+  sshCommand: string;
+  /** The ssh_config alias of the server. */
+  alias: string;
+  /** Where chatmux keeps its ssh connection-sharing sockets in these tests (CHATMUX_SSH_CONTROL_DIR). */
+  controlDir: string;
+  sshdPid: number;
+  /** Run a command line on the "remote" (synchronously), for set-up and checks. */
+  sshSync(command: string): string;
+  stop(): void;
+}
+
+const SSHD = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((p) => fs.existsSync(p));
+
+/** Why no test sshd can run here (printed as a `SKIP:` line), or null. */
+export function sshdUnavailable(): string | null {
+  if (!SSHD) return 'SKIP: no sshd (install openssh-server; .ci/run does)';
+  for (const tool of ['ssh', 'ssh-keygen']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return `SKIP: no ${tool} on PATH (install openssh-client)`;
+    }
+  }
+  return null;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as net.AddressInfo).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect(port, '127.0.0.1');
+    s.once('connect', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.once('error', () => resolve(false));
+  });
+}
+
+/** PIDs of every descendant of `pid` (from /proc), deepest last. */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      const list = children.get(ppid) ?? [];
+      list.push(Number(entry));
+      children.set(ppid, list);
+    } catch {
+      /* gone */
+    }
+  }
+  const out: number[] = [];
+  const walk = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      walk(c);
+    }
+  };
+  walk(pid);
+  return out;
+}
+
+export async function startSshd(): Promise<TestSshd> {
+  const dir = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'chatmux-sshd-'));
+  fs.chmodSync(dir, 0o700);
+  const keygen = (file: string): void => {
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', file], { stdio: 'ignore' });
+  };
+  keygen(path.join(dir, 'host_key'));
+  keygen(path.join(dir, 'user_key'));
+  fs.copyFileSync(path.join(dir, 'user_key.pub'), path.join(dir, 'authorized_keys'));
+  const port = await freePort();
+  const user = os.userInfo().username;
+  const controlDir = path.join(dir, 'cm');
+  fs.mkdirSync(controlDir, { mode: 0o700 });
+  fs.writeFileSync(
+    path.join(dir, 'sshd_config'),
+    [
+      `Port ${port}`,
+      'ListenAddress 127.0.0.1',
+      `HostKey ${dir}/host_key`,
+      `PidFile ${dir}/sshd.pid`,
+      `AuthorizedKeysFile ${dir}/authorized_keys`,
+      'PubkeyAuthentication yes',
+      'PasswordAuthentication no',
+      'KbdInteractiveAuthentication no',
+      'UsePAM no',
+      'StrictModes no',
+      'PermitRootLogin yes',
+      `AllowUsers ${user}`,
+      'LogLevel ERROR',
+      'Subsystem sftp internal-sftp',
+      '',
+    ].join('\n'),
+  );
+  const hostPub = fs.readFileSync(path.join(dir, 'host_key.pub'), 'utf8').trim();
+  fs.writeFileSync(path.join(dir, 'known_hosts'), `[127.0.0.1]:${port} ${hostPub}\n`);
+  fs.writeFileSync(
+    path.join(dir, 'ssh_config'),
+    [
+      'Host remote',
+      '  HostName 127.0.0.1',
+      `  Port ${port}`,
+      `  User ${user}`,
+      `  IdentityFile ${dir}/user_key`,
+      '  IdentitiesOnly yes',
+      `  UserKnownHostsFile ${dir}/known_hosts`,
+      '  GlobalKnownHostsFile /dev/null',
+      '  StrictHostKeyChecking yes',
+      '  BatchMode yes',
+      '  LogLevel ERROR',
+      '',
+    ].join('\n'),
+  );
+  // sshd running as root refuses to start without its privilege-separation folder, which
+  // only the init system creates (absent in containers).
+  if (process.getuid?.() === 0 && !fs.existsSync('/run/sshd')) fs.mkdirSync('/run/sshd', { mode: 0o755 });
+  const child: ChildProcess = spawn(SSHD!, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let errText = '';
+  child.stderr!.on('data', (b: Buffer) => (errText += b.toString('utf8')));
+  const deadline = Date.now() + 10000;
+  while (!(await listening(port))) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      fs.rmSync(dir, { recursive: true, force: true });
+      throw new Error(`sshd did not start: ${errText.trim() || 'timeout'}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const sshCommand = `ssh -F ${dir}/ssh_config`;
+  const sshdPid = child.pid!;
+  return {
+    dir,
+    port,
+    sshCommand,
+    alias: 'remote',
+    controlDir,
+    sshdPid,
+    sshSync: (command) => execFileSync('ssh', ['-F', `${dir}/ssh_config`, '-T', 'remote', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    stop: () => {
+      // The listener first, then the per-connection sshd processes it forked (shared ssh
+      // masters keep theirs open for ControlPersist).
+      const sessions = descendantsOf(sshdPid);
+      try {
+        process.kill(sshdPid, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+      for (const pid of sessions) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* already gone */
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A private tmux socket name for the "remote" tmux. */
+export function remoteSocketName(): string {
+  return `chatmux-test-${randomBytes(5).toString('hex')}`;
+}
