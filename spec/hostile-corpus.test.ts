@@ -24,9 +24,16 @@ const run = randomBytes(4).toString('hex');
 const canary = `hc-${run}`;
 const root = path.join(fs.realpathSync(os.tmpdir()), `chatmux-hostile-${run}`);
 const project = path.join(root, 'proj');
-const stateDir = path.join(root, 'state');
-const registry = path.join(stateDir, 'chats.json');
-const g = ['--socket', t.socket, '--project', project, '--state-dir', stateDir];
+/**
+ * The corpus runs in two lanes (two runner processes at once), each with its own state dir
+ * on the one socket (which also keeps them apart: issue 10.8). Step 0 of each lane makes the
+ * chat that lane's send and rename cases type into.
+ */
+const lanes = [0, 1].map((i) => {
+  const stateDir = path.join(root, `state-${i}`);
+  return { stateDir, registry: path.join(stateDir, 'chats.json'), g: ['--socket', t.socket, '--project', project, '--state-dir', stateDir] };
+});
+const { registry, g } = lanes[0]!;
 const payloads: Payload[] = PAYLOADS.map((p) => ({ id: p.id, value: p.value.replace(/\{C\}/g, canary) }));
 // Chats made by the cases run a program that exits at once: a dead pane costs tmux a few
 // bytes, a live agent a few processes (hundreds of cases).
@@ -58,6 +65,7 @@ function dirNamed(kind: string, p: Payload): string | null {
 type Expect = 'refuse' | 'accept' | 'either';
 
 interface Case {
+  lane: 0 | 1;
   field: string;
   payload: Payload;
   step: Step;
@@ -69,51 +77,59 @@ interface Case {
 const json = (r: StepResult) => JSON.parse(r.stdout);
 const isDashy = (v: string) => v.startsWith('-');
 
-function newChat(field: string, args: (v: string) => string[] | null, o: { env?: Record<string, string>; expect?: (v: string) => Expect; verify?: (v: string, rec: Record<string, unknown>) => boolean } = {}): Case[] {
+function newChat(field: string, args: (v: string) => string[] | null, o: { lane?: 0 | 1; env?: Record<string, string>; expect?: (v: string) => Expect; verify?: (v: string, rec: Record<string, unknown>) => boolean } = {}): Case[] {
+  const lane = o.lane ?? 0;
+  const { g, registry } = lanes[lane]!;
   return payloads.flatMap((p) => {
     const a = args(p.value);
     if (!a) return [];
     return [{
-      field, payload: p, expect: o.expect?.(p.value) ?? 'either',
+      lane, field, payload: p, expect: o.expect?.(p.value) ?? 'either',
       step: { argv: [...g, 'chat', 'new', '--json', ...a], registry, env: o.env },
       verify: o.verify && ((r: StepResult) => (o.verify!(p.value, json(r)) ? null : `stored ${r.stdout}`)),
     }];
   });
 }
 
-/** Every field × payload. Step 0 of the batch makes the chat that send and rename go to. */
+// Names and roles: no controls, no bidirectional overrides (validate.ts), at most 200 characters.
+const labelRefused = (v: string): boolean => hasControl(v) || /[\u202a-\u202e\u2066-\u2069]/.test(v) || Array.from(v).length > 200;
+
+/** Every field × payload. */
 function corpus(): Case[] {
-  const label = (v: string): Expect => (hasControl(v) || Array.from(v).length > 200 ? 'refuse' : 'accept');
+  const label = (v: string): Expect => (labelRefused(v) ? 'refuse' : 'accept');
+  const one = lanes[1]!;
   const cases: Case[] = [
     ...newChat('name', (v) => ['--name', v, '--', FAKE_AGENT], { expect: label, verify: (v, rec) => rec.name === v }),
     ...newChat('role', (v) => ['--role', v, '--', FAKE_AGENT], { expect: label, verify: (v, rec) => rec.role === v }),
     ...newChat('model', (v) => ['--executor', 'codex', '-m', v], { env: codexEnv, verify: (v, rec) => rec.model === (v || null) }),
     ...newChat('endpoint', (v) => ['--executor', 'codex', '-m', 'm', '-e', v], { env: codexEnv, verify: (v, rec) => rec.endpoint === (v || null) }),
-    ...newChat('endpoint-path', (v) => ['--executor', 'codex', '-m', 'm', '-e', `http://127.0.0.1:9/v1/${v}`], { env: codexEnv, verify: (v, rec) => rec.endpoint === `http://127.0.0.1:9/v1/${v}` }),
+    // Stored as given or normalised (trimmed, encoded), never anywhere else.
+    ...newChat('endpoint-path', (v) => ['--executor', 'codex', '-m', 'm', '-e', `http://127.0.0.1:9/v1/${v}`], { env: codexEnv, verify: (_v, rec) => String(rec.endpoint).startsWith('http://127.0.0.1:9/v1/') }),
     // '' is refused by issue 10.6's fix (its own test); here it only has to be safe.
     ...newChat('api-key-env', (v) => ['--api-key-env', v, '--', QUICK], { expect: (v) => (v === '' ? 'either' : 'refuse') }),
     ...payloads.flatMap((p) => {
       const dir = dirNamed('cwd', p);
       return newChat('cwd', (v) => (v === p.value ? ['--cwd', dir ?? v, '--', QUICK] : null), {
+        lane: 1,
         expect: () => (dir ? 'accept' : 'either'), verify: (_v, rec) => !dir || rec.cwd === dir,
       }).filter((c) => c.payload.id === p.id);
     }),
-    ...newChat('argv', (v) => ['--', QUICK, v], { expect: () => 'accept', verify: (v, rec) => JSON.stringify(rec.argv) === JSON.stringify([QUICK, v]) }),
+    ...newChat('argv', (v) => ['--', QUICK, v], { lane: 1, expect: () => 'accept', verify: (v, rec) => JSON.stringify(rec.argv) === JSON.stringify([QUICK, v]) }),
     ...newChat('parent', (v) => ['--parent', v, '--', QUICK], { expect: () => 'refuse' }),
     ...newChat('executor', (v) => ['--executor', v], { expect: () => 'refuse' }),
   ];
   for (const p of payloads) {
     const v = p.value;
-    cases.push({ field: 'send', payload: p, expect: isDashy(v) ? 'either' : 'accept', step: { argv: [...g, 'chat', 'send', '{ref}', v], refFrom: 0, registry } });
-    cases.push({ field: 'rename', payload: p, expect: isDashy(v) ? 'either' : label(v), step: { argv: [...g, 'chat', 'rename', '{ref}', v], refFrom: 0, registry } });
+    cases.push({ lane: 1, field: 'send', payload: p, expect: isDashy(v) ? 'either' : 'accept', step: { argv: [...one.g, 'chat', 'send', '{ref}', v], refFrom: 0, registry: one.registry } });
+    cases.push({ lane: 1, field: 'rename', payload: p, expect: isDashy(v) ? 'either' : label(v), step: { argv: [...one.g, 'chat', 'rename', '{ref}', v], refFrom: 0, registry: one.registry } });
     for (const cmd of [['chat', 'send', v, 'hi'], ['chat', 'close', v], ['chat', 'archive', v], ['chat', 'rename', v, 'x'], ['chat', 'log', v], ['chat', 'attach', v], ['ask', v, 'hi']]) {
-      cases.push({ field: `ref (${cmd.filter((w) => w !== v).slice(0, 2).join(' ')})`, payload: p, expect: isDashy(v) ? 'either' : 'refuse', step: { argv: [...g, ...cmd], registry } });
+      cases.push({ lane: 0, field: `ref (${cmd.filter((w) => w !== v).slice(0, 2).join(' ')})`, payload: p, expect: isDashy(v) ? 'either' : 'refuse', step: { argv: [...g, ...cmd], registry } });
     }
     const pdir = dirNamed('project', p);
-    cases.push({ field: 'project', payload: p, expect: pdir ? 'accept' : 'either', step: { argv: ['--socket', t.socket, '--project', pdir ?? v, 'chat', 'list', '--json'] } });
+    cases.push({ lane: 1, field: 'project', payload: p, expect: pdir ? 'accept' : 'either', step: { argv: ['--socket', t.socket, '--project', pdir ?? v, 'chat', 'list', '--json'] } });
     const sdir = dirNamed('state', p);
-    cases.push({ field: 'state-dir', payload: p, expect: sdir ? 'accept' : 'either', step: { argv: ['--socket', t.socket, '--project', project, '--state-dir', sdir ?? v, 'chat', 'list', '--json'], registry: sdir ? path.join(sdir, 'chats.json') : undefined } });
-    cases.push({ field: 'socket', payload: p, expect: 'either', step: { argv: ['--socket', `chatmux-test-${run}${v}`, '--project', project, '--state-dir', path.join(root, 'sock-state'), 'chat', 'list'] } });
+    cases.push({ lane: 1, field: 'state-dir', payload: p, expect: sdir ? 'accept' : 'either', step: { argv: ['--socket', t.socket, '--project', project, '--state-dir', sdir ?? v, 'chat', 'list', '--json'], registry: sdir ? path.join(sdir, 'chats.json') : undefined } });
+    cases.push({ lane: 0, field: 'socket', payload: p, expect: 'either', step: { argv: ['--socket', `chatmux-test-${run}${v}`, '--project', project, '--state-dir', path.join(root, 'sock-state'), 'chat', 'list'] } });
   }
   return cases;
 }
@@ -138,23 +154,23 @@ describe('hostile-input corpus', () => {
   test('fields × payloads through the CLI: 0 injections, 0 invalid registries, refusals exit 2 escaped', async () => {
     const cases = corpus();
     expect(cases.length).toBeGreaterThanOrEqual(300);
-    const steps: Step[] = [{ argv: [...g, 'chat', 'new', '--name', 'target', '--', FAKE_AGENT], registry }];
+    const steps: Step[][] = lanes.map((l) => [{ argv: [...l.g, 'chat', 'new', '--name', 'target', '--', FAKE_AGENT], registry: l.registry }]);
     const at: number[] = [];
     for (const c of cases) {
-      at.push(steps.length);
-      steps.push(c.step);
+      at.push(steps[c.lane]!.length);
+      steps[c.lane]!.push(c.step);
     }
     const t0 = Date.now();
     // Relative payloads (`..`, '') resolve inside root, never in the repository.
     const home = path.join(root, 'cwd', 'a', 'b');
     fs.mkdirSync(home, { recursive: true });
-    const results = await runBatch(steps, { cwd: home, timeoutMs: 300000 });
+    const results = await Promise.all(steps.map((s) => runBatch(s, { cwd: home, timeoutMs: 300000 })));
     const ms = Date.now() - t0;
-    expect(results[0]).toMatchObject({ code: 0, stdout: 'chat-1\n' });
+    for (const r of results) expect(r[0]).toMatchObject({ code: 0, stdout: 'chat-1\n' });
     const problems: string[] = [];
     const tally = new Map<string, { tried: number; refused: number; held: number; ms: number }>();
     cases.forEach((c, i) => {
-      const r = results[at[i]!]!;
+      const r = results[c.lane]![at[i]!]!;
       const problem = judge(c, r);
       const row = tally.get(c.field) ?? { tried: 0, refused: 0, held: 0, ms: 0 };
       row.tried++;
@@ -165,7 +181,7 @@ describe('hostile-input corpus', () => {
       tally.set(c.field, row);
     });
     // Text typed into the chat arrives exactly (lines without controls: the tty edits those).
-    const log = path.join(stateDir, 'chats', 'chat-1', 'output.log');
+    const log = path.join(lanes[1]!.stateDir, 'chats', 'chat-1', 'output.log');
     const plain = payloads.filter((p) => !hasControl(p.value) && !isDashy(p.value) && p.value !== '');
     await waitFor(() => fs.existsSync(log) && plain.every((p) => fs.readFileSync(log, 'utf8').includes(`GOT[${p.value}]`)), 15000, 'every sent line').catch((e) => problems.push(String(e)));
     const rows = [...tally].map(([f, r]) => `${f}: ${r.tried} tried, ${r.refused} refused, ${r.held} held (${r.ms} ms)`);
@@ -188,7 +204,7 @@ describe('hostile-input corpus', () => {
     }
     for (const args of refusals) {
       const r = await runChatmux([...g, ...args], { env });
-      if (args[2] === '--name' && !hasControl(args[3]!)) {
+      if (args[2] === '--name' && !labelRefused(args[3]!)) {
         expect(r.code).toBe(0);
         continue;
       }

@@ -76,6 +76,9 @@ describe('escaping (issue 10.9)', () => {
     expect(opt.stderr).toContain("unknown option '--bad\\e[2J'");
     const name = await runChatmux(['--socket', 'chatmux-test-unused', 'chat', 'new', '--name', 'a\x9b31m\nb', '--', FAKE_AGENT]);
     expect(name).toMatchObject({ code: 2, stderr: 'chatmux: name "a\\x9b31m\\nb" contains a control character (U+009B); use plain printable text\n' });
+    // An invisible text-direction override would reorder the rest of a `chat list` row.
+    const rlo = await runChatmux(['--socket', 'chatmux-test-unused', 'chat', 'new', '--role', 'x\u202eevil', '--', FAKE_AGENT]);
+    expect(rlo).toMatchObject({ code: 2, stderr: 'chatmux: role "x\\u{202e}evil" contains a control character (U+202E); use plain printable text\n' });
   });
 });
 

@@ -20,9 +20,13 @@ export function hasControlChars(s: string): boolean {
   return CONTROL_RE.test(s);
 }
 
-/** The first control character of `s`, as `U+XXXX`, or null. */
+// Bidirectional overrides and isolates: invisible, they reorder how the text after them
+// (the rest of a `chat list` row, the UI's tree) is shown.
+const LABEL_FORBIDDEN_RE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
+
+/** The first character of `s` a label may not hold, as `U+XXXX`, or null. */
 function firstControl(s: string): string | null {
-  const m = CONTROL_RE.exec(s);
+  const m = LABEL_FORBIDDEN_RE.exec(s);
   return m ? `U+${m[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}` : null;
 }
 
