@@ -1,0 +1,57 @@
+/**
+ * The public library entry (issue 15.6): `require('chatmux')` resolves through package.json
+ * `exports` to the built entry with its declarations, and the README's example
+ * (examples/watch-chats.ts, compiled by tsc against that entry) lists chats and prints their
+ * output as it arrives, on a private tmux socket. Needs `npx tsc -p tsconfig.json` first.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { describe, expect, test } from '@jest/globals';
+import { chatFixture, cleanEnv, ROOT, runChatmux, sessionsOf } from './support/chatmux-cli';
+import { waitFor } from './support/tmux';
+
+const EXAMPLE = path.join(ROOT, 'dist', 'examples', 'watch-chats.js');
+
+describe('library entry', () => {
+  test('package.json exports resolve to the built entry and its declarations', () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+    const entry = pkg.exports['.'];
+    expect(fs.existsSync(path.join(ROOT, entry.types))).toBe(true);
+    // Self-reference by package name goes through `exports`, as an installed package would.
+    const resolved = require.resolve('chatmux', { paths: [path.join(ROOT, 'dist', 'examples')] });
+    expect(resolved).toBe(path.join(ROOT, entry.default));
+    const lib = require(resolved);
+    for (const name of ['ControlClient', 'TmuxCli', 'newSession', 'sendText', 'makeChatContext', 'readRegistry', 'listChats',
+      'createChat', 'closeChat', 'archiveChat', 'renameChat', 'sendToChat', 'LiveChats']) {
+      expect([name, typeof lib[name]]).toEqual([name, 'function']);
+    }
+    const dts = fs.readFileSync(path.join(ROOT, entry.types), 'utf8');
+    expect(dts).toMatch(/LiveChats/);
+    expect(pkg.files).toEqual(expect.arrayContaining(['bin/', 'dist/lib/']));
+  });
+
+  const { t, p, g } = chatFixture('lib-proj');
+  test('the README example lists chats and prints a chat\'s output as it arrives', async () => {
+    expect(fs.existsSync(EXAMPLE)).toBe(true);
+    expect((await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--name', 'watched'])).code).toBe(0);
+    const env = cleanEnv({ CHATMUX_SOCKET: t.socket, CHATMUX_STATE_DIR: p.stateDir });
+    const child = spawn(process.execPath, [EXAMPLE], { cwd: p.project, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    try {
+      await waitFor(() => out.includes('chat-1\twatched\tshell\trunning'), 15000, `the chat list (stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)})`);
+      expect((await runChatmux([...g, 'chat', 'send', 'chat-1', 'echo lib-$((6*7))'])).code).toBe(0);
+      await waitFor(() => /\[watched\][^]*lib-42/.test(out), 15000, `the echo in the output (stdout ${JSON.stringify(out)})`);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+    // Leaving removed only the example's view session: the chat runs on.
+    expect(sessionsOf(t).filter((s) => s.startsWith('chatmux-view-'))).toEqual([]);
+    expect(sessionsOf(t).some((s) => s.endsWith('-chat-1'))).toBe(true);
+  }, 45000);
+});
