@@ -58,7 +58,7 @@ describe('close and archive are never undone by a listing or a UI start', () => 
       });
       const cmds = made.flatMap((c) => [
         ['new-session', '-d', '-s', c.session, 'sleep', '600'],
-        ...Object.entries({ '@chatmux-ref': c.ref, '@chatmux-executor': 'cmd', '@chatmux-project': ctx.project }).map(([k, v]) => ['set-option', '-t', `=${c.session}:`, k, v]),
+        ...Object.entries({ '@chatmux-owner': ctx.owner, '@chatmux-ref': c.ref, '@chatmux-executor': 'cmd', '@chatmux-project': ctx.project }).map(([k, v]) => ['set-option', '-t', `=${c.session}:`, k, v]),
       ]);
       t.tmux(...cmds.flatMap((c, i) => (i === 0 ? c : [';', ...c])));
       return made.map((c) => c.ref);
@@ -82,14 +82,23 @@ describe('close and archive are never undone by a listing or a UI start', () => 
   }, 180_000);
 });
 
-/** Run `chatmux …` and send `signal` after `ms`; resolves when it has exited (and was reaped). */
-function runAndKill(args: string[], ms: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+/**
+ * Run `chatmux …` and send `signal` `ms` after `ready()` first holds (polled every 2 ms);
+ * resolves when it has exited (and was reaped).
+ */
+function runAndKill(args: string[], ready: () => boolean, ms: number, signal: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: cleanEnv(), stdio: 'ignore' });
-    const timer = setTimeout(() => child.kill(signal), ms);
+    let timer: NodeJS.Timeout | null = null;
+    const poll = setInterval(() => {
+      if (!ready()) return;
+      clearInterval(poll);
+      timer = setTimeout(() => child.kill(signal), ms);
+    }, 2);
     child.on('error', reject);
     child.on('exit', (code, sig) => {
-      clearTimeout(timer);
+      clearInterval(poll);
+      if (timer) clearTimeout(timer);
       resolve({ code, signal: sig });
     });
   });
@@ -125,13 +134,14 @@ describe('an interrupted chat new is repaired by the next list', () => {
       draftAt.push(seen || took[i]!);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[1]!;
-    const from = Math.round(median(draftAt) * 0.8);
-    const to = median(took);
+    // The kills are spread over the work after the draft (before it, nothing is written).
+    const work = median(took) - median(draftAt);
     const outcomes: string[] = [];
     for (let i = 0; i < 20; i++) {
-      const at = Math.round(from + ((to - from) * i) / 19);
-      const res = await runAndKill(args, at, i % 2 === 0 ? 'SIGKILL' : 'SIGINT');
-      outcomes.push(`${at}ms:${res.signal ?? `exit ${res.code}`}`);
+      const at = Math.round((work * i) / 19);
+      const before = draftCount();
+      const res = await runAndKill(args, () => draftCount() > before, at, i % 2 === 0 ? 'SIGKILL' : 'SIGINT');
+      outcomes.push(`+${at}ms:${res.signal ?? `exit ${res.code}`}`);
     }
     // A tmux client started by a killed chat new may still be finishing its command.
     await new Promise((res) => setTimeout(res, 300));
@@ -165,14 +175,15 @@ describe('an interrupted chat new is repaired by the next list', () => {
     const again = await runChatmux([...g, 'chat', 'list']);
     expect(again.stderr).toBe('');
     for (const c of chats.filter((x) => x.state === 'closed')) expect(again.stdout).toContain(`\n${c.ref}: closed: chat new (pid `);
-    process.stdout.write(`chat-races: chat new writes its draft at ${median(draftAt)} ms, ends at ${to} ms; kills at ${outcomes.join(', ')}; ${chats.length - 3} chats: ${finished} finished by the list, ${failed} closed with a reason\n`);
+    process.stdout.write(`chat-races: chat new writes its draft at ${median(draftAt)} ms, ends at ${median(took)} ms; kills after the draft at ${outcomes.join(', ')}; ${chats.length - 3} chats: ${finished} finished by the list, ${failed} closed with a reason\n`);
+    expect(chats.length - 3).toBe(20);
   }, 180_000);
 });
 
 describe('work of killed processes is finished by a sweep too', () => {
   const { t, p } = chatFixture();
 
-  test('a close or archive killed before it killed the session: the next sweep stops it; a chat new killed after new-session: set up and running', async () => {
+  test('a close or archive killed before it killed the session: the next sweep stops it; a chat new killed after new-session (its pid since reused): set up and running', async () => {
     const ctx = makeChatContext({ project: p.project, stateDir: p.stateDir, socket: t.socket, warn: () => {} });
     const r = new TmuxCli(chatServerOptions(ctx));
     const dead = await new Promise<number>((res) => {
@@ -181,9 +192,10 @@ describe('work of killed processes is finished by a sweep too', () => {
     });
     const live = () => new Set(sessionsOf(t));
     // Three chats whose sessions run; the registry says what the killed processes had recorded.
+    // The starter's pid now belongs to another process (this one: it started at another time).
     const refs: string[] = [];
     await updateRegistry(ctx, (reg) => {
-      for (const [state, pids] of [['closed', { stopperPid: dead }], ['archived', { stopperPid: dead }], ['starting', { starterPid: dead }]] as const) {
+      for (const [state, pids] of [['closed', { stopperPid: dead }], ['archived', { stopperPid: dead }], ['starting', { starterPid: process.pid, pidStart: '1' }]] as const) {
         const ref = refFor(++reg.lastRef);
         refs.push(ref);
         reg.chats.push(sleeperRecord(ctx, ref, { state, ...pids }));
@@ -192,7 +204,7 @@ describe('work of killed processes is finished by a sweep too', () => {
     for (const ref of refs) t.tmux('new-session', '-d', '-s', chatSessionName(ctx.tag, ref), 'sleep', '600');
     // The two stopped ones carry metadata (they ran fully); the starting one never got its options.
     for (const ref of refs.slice(0, 2)) {
-      for (const [k, v] of Object.entries({ '@chatmux-ref': ref, '@chatmux-executor': 'cmd', '@chatmux-project': ctx.project })) t.tmux('set-option', '-t', `=${chatSessionName(ctx.tag, ref)}:`, k, v);
+      for (const [k, v] of Object.entries({ '@chatmux-owner': ctx.owner, '@chatmux-ref': ref, '@chatmux-executor': 'cmd', '@chatmux-project': ctx.project })) t.tmux('set-option', '-t', `=${chatSessionName(ctx.tag, ref)}:`, k, v);
     }
     await sweep(r, ctx);
     const reg = await readRegistry(ctx);

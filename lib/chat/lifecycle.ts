@@ -17,7 +17,7 @@ import { rebuildFromTmux } from './adopt';
 import { reportedResumeId } from './agent-report';
 import { highWaterMark, readServerMark, writeServerMark } from './refs';
 import { repairInterrupted, type Repair } from './repair';
-import { processRunning } from './state-lock';
+import { processRunning, processStart } from './state-lock';
 import { recordLaunchEnv, sessionEnvArgs, starterEnvFor, wantedEnv } from './chat-env';
 import { chatFiles, type ChatContext } from './context';
 import { ChatStateError, quoteValue } from './errors';
@@ -96,6 +96,7 @@ function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry, env: 
     resumeId: null,
     state: 'starting',
     starterPid: process.pid,
+    pidStart: processStart(process.pid),
     created: new Date().toISOString(),
     startedAt: null,
     launchEnv: recordLaunchEnv(env),
@@ -243,7 +244,7 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
       if (!c) throw unknownChat(chat.ref);
       // Closed or archived while it was starting: that wins, the session goes.
       stoppedMeanwhile = c.state !== 'starting';
-      if (!stoppedMeanwhile) Object.assign(c, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+      if (!stoppedMeanwhile) Object.assign(c, { state: 'running', starterPid: null, pidStart: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
       out = { ...c };
     }, undefined, { afterWrite: (reg) => markRefs(r, ctx, reg) });
   } catch (err) {
@@ -324,7 +325,7 @@ async function stopChat(r: TmuxRunner, ctx: ChatContext, ref: string, state: 'cl
     const c = findChat(reg, ref);
     if (!c) throw unknownChat(ref);
     if (state === 'closed' && c.state === 'archived') throw new ChatStateError(`${ref} is archived`);
-    Object.assign(c, { state, starterPid: null, stopperPid: process.pid, stateReason: null });
+    Object.assign(c, { state, starterPid: null, stopperPid: process.pid, pidStart: processStart(process.pid), stateReason: null });
     chat = { ...c };
   }, rebuildFromTmux(r, ctx));
   await killOwnChatSession(r, ctx, ref);
@@ -332,7 +333,7 @@ async function stopChat(r: TmuxRunner, ctx: ChatContext, ref: string, state: 'cl
   // Best effort: the chat is stopped either way; a stopperPid left behind is cleared by repair.
   await updateRegistry(ctx, (reg) => {
     const c = findChat(reg, ref);
-    if (c?.stopperPid === process.pid) c.stopperPid = null;
+    if (c?.stopperPid === process.pid) Object.assign(c, { stopperPid: null, pidStart: null });
     if (c) out = { ...c };
   }).catch(() => undefined);
   return out;

@@ -44,6 +44,8 @@ export const ChatRecordSchema = z.object({
    * lives, and finishes the kill when it died half-way.
    */
   stopperPid: z.number().int().nullable().optional(),
+  /** When the process named by starterPid/stopperPid started (kernel ticks): a reused pid is not it. */
+  pidStart: z.string().nullable().optional(),
   /** Why the chat is in its state when chatmux put it there on its own (e.g. an interrupted start). */
   stateReason: z.string().nullable().optional(),
   session: z.string(),

@@ -15,7 +15,7 @@ import { chatFiles, type ChatContext } from './context';
 import { outputLogCommand } from './logs';
 import { writeChatOptions } from './metadata';
 import type { ChatRecord, Registry } from './registry';
-import { processRunning } from './state-lock';
+import { ownerAlive } from './state-lock';
 
 export interface Repair {
   ref: string;
@@ -58,24 +58,26 @@ export async function repairInterrupted(
 ): Promise<Repair[]> {
   const done: Repair[] = [];
   for (const chat of reg.chats) {
-    if (chat.state === 'starting' && !processRunning(chat.starterPid)) {
+    const ownerGone = (pid: number | null | undefined) => !pid || !ownerAlive(pid, chat.pidStart ?? null);
+    if (chat.state === 'starting' && ownerGone(chat.starterPid)) {
       const who = `chat new (pid ${chat.starterPid ?? '?'})`;
       const s = sessions.get(chat.session);
       if (s && (await finishSetup(r, ctx, chat, s))) {
-        Object.assign(chat, { state: 'running', starterPid: null, stateReason: null, startedAt: chat.startedAt ?? new Date(s.created * 1000).toISOString() });
+        Object.assign(chat, { state: 'running', starterPid: null, pidStart: null, stateReason: null, startedAt: chat.startedAt ?? new Date(s.created * 1000).toISOString() });
         done.push({ ref: chat.ref, what: `${who} was interrupted after starting its session; finished its setup` });
       } else {
         const reason = `${who} was interrupted before its tmux session started`;
-        Object.assign(chat, { state: 'closed', starterPid: null, stateReason: reason });
+        Object.assign(chat, { state: 'closed', starterPid: null, pidStart: null, stateReason: reason });
         done.push({ ref: chat.ref, what: `${reason}; marked closed` });
       }
-    } else if ((chat.state === 'closed' || chat.state === 'archived') && chat.stopperPid && !processRunning(chat.stopperPid)) {
+    } else if ((chat.state === 'closed' || chat.state === 'archived') && chat.stopperPid && ownerGone(chat.stopperPid)) {
       const verb = chat.state === 'closed' ? 'close' : 'archive';
       if (sessions.has(chat.session)) {
         await kill(chat.session);
         done.push({ ref: chat.ref, what: `chat ${verb} (pid ${chat.stopperPid}) was interrupted before it stopped the session; stopped it`, killed: chat.session });
       }
       chat.stopperPid = null;
+      chat.pidStart = null;
     }
   }
   return done;
