@@ -43,10 +43,10 @@ const globalEnv = (t: TestServer): Map<string, string> =>
 
 describe('the secret rule', () => {
   test('names with KEY/TOKEN/SECRET/PASSWORD/…, vendors\' names and URLs with credentials are secrets; the rest is not', () => {
-    for (const name of ['OPENAI_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'FOO_TOKEN', 'my_secret', 'DB_PASSWORD', 'PGPASSWD', 'GOOGLE_APPLICATION_CREDENTIALS', 'SSH_AUTH_SOCK', 'GH_HOST', 'GITHUB_TOKEN', 'HF_HOME', 'AWS_PROFILE', 'SENTRY_DSN']) {
+    for (const name of ['OPENAI_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'FOO_TOKEN', 'my_secret', 'DB_PASSWORD', 'PGPASSWD', 'GOOGLE_APPLICATION_CREDENTIALS', 'GH_HOST', 'GITHUB_TOKEN', 'HF_HOME', 'AWS_PROFILE', 'SENTRY_DSN']) {
       expect({ name, secret: isSecretVar(name, 'x') }).toEqual({ name, secret: true });
     }
-    for (const name of ['PATH', 'HOME', 'LANG', 'SHELL', 'CODEX_HOME', 'EDITOR', 'PWD', 'HTTPS_PROXY']) expect({ name, secret: isSecretVar(name, '/x') }).toEqual({ name, secret: false });
+    for (const name of ['PATH', 'HOME', 'LANG', 'SHELL', 'CODEX_HOME', 'EDITOR', 'PWD', 'HTTPS_PROXY', 'SSH_AUTH_SOCK', 'XAUTHORITY']) expect({ name, secret: isSecretVar(name, '/x') }).toEqual({ name, secret: false });
     expect(isSecretVar('DATABASE_URL', 'postgres://app:hunter2@db/x')).toBe(true);
     expect(isSecretVar('DATABASE_URL', 'postgres://db/x')).toBe(false);
     expect(isSecretVar('DOC', 'see http://h/a@b')).toBe(false);

@@ -10,6 +10,8 @@
  *    CREDENTIAL, AUTH, COOKIE, PRIVATE or DSN; or
  *  - the NAME starts with a vendor's prefix (OPENAI_, ANTHROPIC_, AWS_, GITHUB_, GH_, HF_, …); or
  *  - the VALUE is a URL carrying a user or password (`scheme://user:pass@host`).
+ * except SSH_AUTH_SOCK and XAUTHORITY: locations, not secrets, which tmux itself copies from
+ * an attaching client (update-environment) so that a terminal's agent and display follow it.
  */
 
 const SECRET_WORDS = ['KEY', 'TOKEN', 'SECRET', 'PASSWORD', 'PASSWD', 'PASSPHRASE', 'CREDENTIAL', 'AUTH', 'COOKIE', 'PRIVATE', 'DSN'];
@@ -24,7 +26,10 @@ const VENDOR_RE = new RegExp(`^(${VENDOR_PREFIXES.join('|')})_`);
 /** `scheme://user@host` or `scheme://user:pass@host` (the authority part only). */
 const URL_CREDENTIALS_RE = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#\s]*@/;
 
+const NOT_SECRETS = new Set(['SSH_AUTH_SOCK', 'XAUTHORITY']);
+
 export function isSecretName(name: string): boolean {
+  if (NOT_SECRETS.has(name)) return false;
   const up = name.toUpperCase();
   return SECRET_WORDS.some((w) => up.includes(w)) || VENDOR_RE.test(up);
 }
