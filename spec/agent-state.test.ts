@@ -5,7 +5,8 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { effectiveState, parseStates, SESSION_STATE_FORMAT, type RawChatState } from '../lib/chat/agent-state';
+import { effectiveState, parseStates, SESSION_STATE_FORMAT, type AgentState, type RawChatState } from '../lib/chat/agent-state';
+import { alertBytes, alertOptions, callsUser, nextAttention } from '../lib/ui/state-marks';
 import { BIN, chatFixture, cleanEnv, runChatmux } from './support/chatmux-cli';
 import { killAllTestServers, waitFor } from './support/tmux';
 
@@ -35,6 +36,40 @@ describe('state model', () => {
     expect(effectiveState(r, 115_000, 5000)).toEqual({ state: 'stalled', since: 115_000, exitStatus: null });
     // waiting or idle never stall
     expect(effectiveState(raw({ reported: 'waiting', reportedSince: 1, activity: 1 }), 1e9, 5000).state).toBe('waiting');
+  });
+});
+
+describe('UI rules', () => {
+  const st = (state: AgentState['state'], since: number | null = null): AgentState => ({ state, since, exitStatus: null });
+
+  test('C-o w: waiting chats first, then idle, oldest first; pressing again visits the others', () => {
+    const chats = [
+      { ref: 'a', state: st('idle', 50) }, { ref: 'b', state: st('working', 1) }, { ref: 'c', state: st('waiting', 90) },
+      { ref: 'd', state: st('idle', 10) }, { ref: 'e', state: st('waiting', 20) },
+    ];
+    expect(nextAttention(chats, 'b')).toBe('e');
+    expect(nextAttention(chats, 'e')).toBe('c');
+    expect(nextAttention(chats, 'c')).toBe('e');
+    expect(nextAttention(chats.filter((c) => c.state.state !== 'waiting'), 'b')).toBe('d');
+    expect(nextAttention(chats.filter((c) => c.state.state !== 'waiting'), 'd')).toBe('a');
+    expect(nextAttention([{ ref: 'a', state: st('idle') }], 'a')).toBeNull();
+  });
+
+  test('a chat calls the user when it starts waiting or finishes a turn, not when first seen', () => {
+    expect(callsUser(st('working'), st('waiting'))).toBe(true);
+    expect(callsUser(st('working'), st('idle'))).toBe(true);
+    expect(callsUser(st('stalled'), st('idle'))).toBe(true);
+    expect(callsUser(st('waiting'), st('working'))).toBe(false);
+    expect(callsUser(null, st('waiting'))).toBe(false);
+    expect(callsUser(st('closed'), st('idle'))).toBe(false);
+  });
+
+  test('bell and OSC 9/777, plain or through tmux passthrough; off by flag or env; no control bytes from names', () => {
+    expect(alertBytes('t', 'x\x1b]0;evil\x07 done; ok', { bell: true, notify: true, inTmux: false })).toBe('\x07\x1b]9;t: x ]0 evil  done  ok\x07\x1b]777;notify;t;x ]0 evil  done  ok\x07');
+    expect(alertBytes('t', 'b', { bell: false, notify: true, inTmux: true })).toBe('\x1bPtmux;\x1b\x1b]9;t: b\x07\x1b\x1b]777;notify;t;b\x07\x1b\\');
+    expect(alertBytes('t', 'b', { bell: false, notify: false, inTmux: true })).toBe('');
+    expect(alertOptions({ bell: false }, { TMUX: '/tmp/x,1,0' })).toEqual({ bell: false, notify: true, inTmux: true });
+    expect(alertOptions({}, { CHATMUX_NO_NOTIFY: '1', CHATMUX_NO_BELL: '0' })).toEqual({ bell: true, notify: false, inTmux: false });
   });
 });
 

@@ -175,3 +175,13 @@ export function ageText(since: number | null, now = Date.now()): string {
   if (s < 86400) return `${Math.floor(s / 3600)}h`;
   return `${Math.floor(s / 86400)}d`;
 }
+
+/**
+ * The user submitted input to a chat (Enter through chatmux: the UI or `chat send`). codex
+ * tells nobody that a turn started (its notify program only hears "turn complete"; its own
+ * hooks need the user's trust), so for codex this is taken as working — inferred, not reported:
+ * an Enter on an empty prompt looks the same, and Enter typed in a plain `tmux attach` is not seen.
+ */
+export async function inputSubmitted(r: TmuxRunner, chat: { executor: string; session: string }): Promise<void> {
+  if (chat.executor === 'codex') await writeState(r, `=${chat.session}`, 'working');
+}

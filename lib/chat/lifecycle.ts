@@ -3,7 +3,7 @@
  * takes a `TmuxRunner` (one-shot `TmuxCli` in the CLI, the control-mode client in the UI)
  * and a `ChatContext`; nothing here knows which.
  */
-import { writeInitialState } from './agent-state';
+import { inputSubmitted, writeInitialState } from './agent-state';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -433,6 +433,7 @@ export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, i
   if (o.enter !== false) {
     await sleep(ENTER_DELAY_MS);
     await sendKeyNames(r, pane.id, ['Enter']);
+    await inputSubmitted(r, chat).catch(() => undefined);
   }
 }
 

@@ -29,6 +29,8 @@ import {
 import { listChatsWithPanes, type ChatView } from './list';
 import { pathOptionValue } from './metadata';
 import { watchRegistry } from './registry-watch';
+import { inputSubmitted } from './agent-state';
+import { LiveStates, type RefStateChange } from './live-states';
 import { sweep } from './sweep';
 import { SIZE_OWNER_OPTION, WindowSizes } from './window-sizes';
 import { chatServerOptions, cleanGlobalEnvironment } from './tmux-server';
@@ -59,6 +61,8 @@ export interface LiveEvents {
   warning: (message: string) => void;
   /** The control connection ended (server killed, …). */
   closed: (reason: ClosedReason) => void;
+  /** Agent states changed (issue 13; `states.of(ref)` has them all). */
+  states: (changes: RefStateChange[]) => void;
   inspector: () => void;
 }
 
@@ -95,6 +99,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private clientSize = { width: 0, height: 0 };
   private stopped = false;
   readonly scrollback: number;
+  /** Every chat's agent state, pushed by tmux (issue 13). */
+  states: LiveStates | null = null;
   /** How this server's tmux counts cell widths: every pane emulator counts the same. */
   widths: TmuxWidthRules = UNICODE11_RULES;
 
@@ -158,6 +164,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     await subscribe(client, OWNER_SUBSCRIPTION, '@*', `#{${SIZE_OWNER_OPTION}}`).catch(() => {});
     await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {});
     for (const w of warnings) live.emit('warning', w);
+    live.states = await LiveStates.start(client, ctx).catch(() => null);
+    live.states?.on('changed', (changes) => live.emit('states', changes));
     await live.backfill();
     return live;
   }
@@ -281,6 +289,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.terminals.get(ref)?.userTyped();
     if (chat.windowId && !this.ownSizes.owns(chat.windowId)) void this.ownSizes.claim(chat.windowId).catch(() => {});
     await sendBytes(this.client, chat.paneId, bytes).catch((e) => this.emit('warning', `input lost: ${(e as Error).message}`));
+    if (bytes.includes(0x0d)) void inputSubmitted(this.client, chat.record).catch(() => {});
   }
 
   /** Pasted text: bracketed if the application asked for it. */

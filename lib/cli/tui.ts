@@ -6,6 +6,9 @@ import { onPath } from './doctor';
 
 interface TuiFlags {
   prefix?: string;
+  /** --no-bell / --no-notify (commander: false when given). */
+  bell?: boolean;
+  notify?: boolean;
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -42,7 +45,7 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
       throw new UsageError(`${flags.prefix ? '--prefix' : 'CHATMUX_PREFIX'}: ${(e as Error).message}`);
     }
   }
-  const code = await lazy.app().runTui({ ctx: makeChatContext(cli), prefix });
+  const code = await lazy.app().runTui({ ctx: makeChatContext(cli), prefix, alerts: { bell: flags.bell, notify: flags.notify } });
   // stdin and timers would keep node alive; the UI is done and every chat lives on in tmux.
   setTimeout(() => process.exit(code), 50).unref?.();
   process.exitCode = code;
@@ -53,6 +56,8 @@ export function register(program: Command, context: () => CliContext): void {
     .command('tui', { isDefault: true })
     .description('the chat UI (default command): every chat of this project, live, over one tmux connection')
     .option('--prefix <key>', 'command prefix key, e.g. C-o (default) or C-a (env CHATMUX_PREFIX)')
+    .option('--no-bell', 'no terminal bell when a chat off screen waits for you or finishes (env CHATMUX_NO_BELL=1)')
+    .option('--no-notify', 'no desktop notification (OSC 9 / OSC 777) for those (env CHATMUX_NO_NOTIFY=1)')
     .addHelpText('after', '\nExamples:\n  chatmux            # in a project folder\n  chatmux tui --prefix C-a')
     .action(async (opts) => runTuiCommand(context(), opts));
 }

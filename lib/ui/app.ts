@@ -20,6 +20,7 @@ import { PaneView } from './pane-view';
 import { RealCursor } from './real-cursor';
 import { assignSlots } from './slots';
 import { fitRow, treeWidth, type TreeRow } from './tree-rows';
+import { alertOptions, nextAttention, StateAlerts, stateMark, waitingText } from './state-marks';
 import { renderSchedulerFor } from './render-scheduler';
 import { ScrollMode } from './scroll-mode';
 import { patchBlessedWidths } from './widths';
@@ -43,6 +44,8 @@ export interface TuiOptions {
   input?: NodeJS.ReadableStream & { isTTY?: boolean };
   output?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number; rows?: number };
   env?: NodeJS.ProcessEnv;
+  /** Bell and desktop notification when a chat off screen waits or finishes (default: on, see state-marks.ts). */
+  alerts?: { bell?: boolean; notify?: boolean };
 }
 
 type Focus = 'tree' | 'pane';
@@ -82,6 +85,7 @@ class ChatmuxApp {
   private readonly prefixByte: number;
   private readonly prefixName: string;
   private live: LiveChats | null = null;
+  private readonly alerts: StateAlerts;
   private focusRef: string | null = null;
   private focus: Focus = 'pane';
   private layout: LayoutMode = 'single';
@@ -109,6 +113,7 @@ class ChatmuxApp {
     this.prefixName = o.prefix ?? 'C-o';
     this.prefixByte = parsePrefix(this.prefixName);
     this.logFile = path.join(this.ctx.stateDir, 'ui.log');
+    this.alerts = new StateAlerts(alertOptions(o.alerts ?? {}, process.env), (b) => this.screen.program.write(b));
     const term = process.env.TERM ?? '';
     patchBlessedWidths();
     this.screen = blessed.screen({
@@ -205,6 +210,10 @@ class ChatmuxApp {
       this.paintStatus();
     });
     live.on('warning', (m) => this.warn(m));
+    live.on('states', (changes) => {
+      this.alerts.take(changes, this.shownRefs, (ref) => { const c = live.get(ref); return c ? this.label(c) : ref; });
+      void this.relayout();
+    });
     live.on('inspector', () => {
       if (this.dialog instanceof TextDialog) {
         this.dialog.refresh();
@@ -380,6 +389,7 @@ class ChatmuxApp {
       this.place(this.notes[i]!, { left: r.left + 1, top: r.top + r.height - 2, width: Math.max(1, r.width - 2), height: 1 });
     });
     this.shownRefs = empty ? [] : refs;
+    this.alerts.seen(this.shownRefs);
     return { refs: this.shownRefs, rects: g.panes };
   }
 
@@ -455,7 +465,7 @@ class ChatmuxApp {
     const rows = live.list().map((c, i) => {
       const sel = c.ref === this.focusRef;
       const dim = c.dead || c.record.state !== 'running' || !c.paneId;
-      const mark = c.activity ? '{yellow-fg}●{/yellow-fg}' : ' ';
+      const mark = live.states ? stateMark(live.states.of(c.ref).state, this.alerts.has(c.ref)) : c.activity ? '{yellow-fg}●{/yellow-fg}' : ' ';
       const fit = fitRow(plain[i]!, width);
       let text = `${'  '.repeat(c.depth)}${esc(fit.label)}`;
       const meta = fit.meta ? ` {gray-fg}${esc(fit.meta)}{/gray-fg}` : '';
@@ -470,7 +480,7 @@ class ChatmuxApp {
   private paintTabs(): void {
     const live = this.live!;
     const parts = live.list().map((c, i) => {
-      const t = ` ${i + 1}:${esc(this.label(c))} `;
+      const t = ` ${live.states ? stateMark(live.states.of(c.ref).state, this.alerts.has(c.ref)) : ''}${i + 1}:${esc(this.label(c))} `;
       return c.ref === this.focusRef ? `{inverse}${t}{/inverse}` : c.activity ? `{yellow-fg}${t}{/yellow-fg}` : t;
     });
     this.tabs.setContent(parts.join('│'));
@@ -517,7 +527,8 @@ class ChatmuxApp {
     else if (this.focus === 'tree') left = ' tree: ↑↓ select • Enter focus • n new • q quit';
     else left = ` ${esc(this.prefixName)} ? help • Alt+←/→ switch chat • ${esc(this.prefixName)} q quit`;
     const right = [this.progress, this.message].filter(Boolean).join(' • ');
-    this.status.setContent(`${left}${right ? `{|}${esc(right)} ` : ''}`);
+    const waiting = waitingText(this.live);
+    this.status.setContent(`${left}${right || waiting ? `{|}${esc(right)}${waiting} ` : ''}`);
     renderSchedulerFor(this.screen).schedule();
   }
 
@@ -729,6 +740,8 @@ class ChatmuxApp {
         return this.relayout();
       case 'i':
         return this.inspectorDialog();
+      case 'w':
+        return this.jumpToAttention();
       case 's':
       case '[':
         return this.scroll.enter();
@@ -737,6 +750,16 @@ class ChatmuxApp {
       case 'q':
         return this.quit();
     }
+  }
+
+  /** `C-o w`: the next chat waiting for the user (then idle ones), oldest first. */
+  private jumpToAttention(): Promise<void> | void {
+    const live = this.live!;
+    const states = live.states;
+    if (!states) return;
+    const next = nextAttention(live.list().map((c) => ({ ref: c.ref, state: states.of(c.ref) })), this.focusRef);
+    if (!next) return this.setStatus('no chat is waiting or idle', 3000);
+    return this.focusChat(next, 'pane');
   }
 
   private async act(fn: () => Promise<void>, doing: string): Promise<void> {

@@ -13,6 +13,7 @@ const KEYS: Array<[string, string]> = [
   ['P R', 'restart a dead agent (claude, codex, nex resume)'],
   ['P l', 'cycle layouts: one chat / two side by side / grid of four'],
   ['P i', 'inspector: the tmux state of the socket'],
+  ['P w', 'next chat waiting for you (then idle ones), oldest first'],
   ['P s / P [', "scroll mode over all of tmux's history: PgUp/PgDn ↑↓,\ng top, G bottom, q or Esc back to live; the wheel scrolls too"],
   ['P t / P Tab', 'move focus between the tree and the chat\n(a bare Tab goes to the chat)'],
   ['P P', 'send the prefix key itself to the chat'],
