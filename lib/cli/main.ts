@@ -25,11 +25,16 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'project folder (env CHATMUX_PROJECT; default: git root of the current folder, else the folder)')
     .option('--state-dir <dir>', 'where chats.json and logs live (env CHATMUX_STATE_DIR; default <project>/.chatmux)')
     .option('--no-tmux', 'run chats as plain child processes (they stop with the UI)')
+    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs chatmux and tmux there)')
     .showHelpAfterError('(run with --help for usage)')
     // commander quotes what the user typed in its errors: never as raw control characters.
     .configureOutput({ outputError: (str, write) => write(escapeLines(str)) })
     .exitOverride();
-  const context = (): CliContext => resolveContext(program.opts() as GlobalOptions);
+  const context = (): CliContext => {
+    // main() takes --host from the global options before the command word; one after it would run here.
+    if ((program.opts() as { host?: string }).host !== undefined) throw new UsageError('--host goes before the command (chatmux --host DEST chat list)');
+    return resolveContext(program.opts() as GlobalOptions);
+  };
 
   program
     .command('doctor')
@@ -63,6 +68,8 @@ function ignoreClosedPipes(): void {
 /** Run the CLI; resolves with the exit code (0 ok, 1 runtime failure, 2 bad usage). */
 export async function main(argv: string[]): Promise<number> {
   ignoreClosedPipes();
+  const remote = await maybeRemote(argv.slice(2));
+  if (remote !== null) return remote;
   loadCommandModules(argv.slice(2));
   const program = buildProgram();
   // With `tui` as the default command, commander would hand an unknown word to it as an argument.
@@ -75,6 +82,25 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+/**
+ * `--host DEST` (or CHATMUX_HOST): the command runs on DEST (lib/cli/remote.ts); resolves with
+ * its exit code, or null to run here. Help and version are this machine's.
+ */
+async function maybeRemote(args: readonly string[]): Promise<number | null> {
+  if (!args.some((a) => a === '--host' || a.startsWith('--host=')) && !process.env.CHATMUX_HOST) return null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const remote = require('./remote') as typeof import('./remote');
+  try {
+    const split = remote.splitHost(args, process.env, (a) => GLOBAL_VALUE_OPTIONS.has(a));
+    const word = commandWord(split.args);
+    if (split.host === null || word === 'help') return null;
+    const plan = remote.planRemote(split.host, split.args, word, process.env, { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true });
+    return await remote.runRemote(plan);
   } catch (err) {
     return reportError(err);
   }
@@ -127,17 +153,18 @@ function loadCommandModules(args: readonly string[]): void {
   }
 }
 
+/** Global options with a value, and the UI's (`chatmux --prefix C-a` runs the UI). */
+const GLOBAL_VALUE_OPTIONS: ReadonlySet<string> = new Set(['--socket', '--project', '--state-dir', '--host', '--prefix']);
+
 /**
  * The command word: the first argument that is not a global option or its value; null when there
  * is none (the UI), 'help' for help and version flags before it.
  */
 export function commandWord(args: readonly string[]): string | null {
-  // Global options with a value, and the UI's (`chatmux --prefix C-a` runs the UI).
-  const takesValue = new Set(['--socket', '--project', '--state-dir', '--prefix']);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === '-h' || a === '--help' || a === '-V' || a === '--version') return 'help';
-    if (takesValue.has(a)) {
+    if (GLOBAL_VALUE_OPTIONS.has(a)) {
       i++;
       continue;
     }

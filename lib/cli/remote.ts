@@ -1,0 +1,153 @@
+/**
+ * `chatmux --host DEST …`: the whole command runs on DEST, as `chatmux …` there, over the
+ * user's ssh. Why forward the command instead of driving the remote tmux from here: the chats'
+ * registry, logs, tmux options and project folders all live on the remote (a second laptop
+ * sees the same chats), and the remote chatmux already does every check and write against
+ * them correctly; this side only carries argv (quoted for the remote shell), stdin, stdout
+ * and the exit code, and turns connection failures into one line.
+ *
+ * Secrets: `--api-key-env VAR` reads VAR here and sends its value as the first line of the
+ * ssh stdin; a fixed remote script reads it into VAR (`read`, a shell builtin) before starting
+ * chatmux. The value is in no argv on either machine.
+ */
+import { spawn } from 'node:child_process';
+import { sshArgv, SshError, sshFailure, sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../control/ssh';
+import { UsageError } from './context';
+
+/** The remote script's exit codes for what is missing there (chatmux itself exits 0, 1 or 2). */
+export const NO_CHATMUX = 97;
+export const NO_TMUX = 98;
+
+/**
+ * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX PROGRAM ARGS…`.
+ * It never holds user text: everything arrives as positional parameters.
+ */
+export const REMOTE_SCRIPT = [
+  'v=$1; t=$2; shift 2',
+  `command -v "$1" >/dev/null 2>&1 || { echo "chatmux-remote: $1: not found" >&2; exit ${NO_CHATMUX}; }`,
+  `[ "$t" = 0 ] || command -v tmux >/dev/null 2>&1 || { echo "chatmux-remote: tmux: not found" >&2; exit ${NO_TMUX}; }`,
+  'if [ -n "$v" ]; then IFS= read -r "$v" || exit 1; export "$v"; fi',
+  'unset CHATMUX_HOST',
+  'exec "$@"',
+].join('\n');
+
+export interface HostSplit {
+  /** The destination, or null to run here. */
+  host: string | null;
+  /** argv without the --host option. */
+  args: string[];
+}
+
+/**
+ * Take `--host DEST` / `--host=DEST` from the global options (before the command word), else
+ * CHATMUX_HOST. `isGlobalValue(a)` says a global option takes the next word as its value.
+ */
+export function splitHost(args: readonly string[], env: NodeJS.ProcessEnv, isGlobalValue: (a: string) => boolean): HostSplit {
+  const rest: string[] = [];
+  let host: string | null = null;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--host') {
+      if (i + 1 >= args.length) throw new UsageError('--host needs a destination (an ssh alias, user@host or ssh://user@host:port)');
+      host = args[++i]!;
+    } else if (a.startsWith('--host=')) {
+      host = a.slice('--host='.length);
+    } else if (isGlobalValue(a)) {
+      rest.push(a, ...args.slice(i + 1, i + 2));
+      i++;
+    } else if (a.startsWith('-') && a !== '--' && a !== '-') {
+      rest.push(a);
+    } else {
+      break; // the command word: everything after it is the command's own
+    }
+  }
+  rest.push(...args.slice(i));
+  if (host === null && env.CHATMUX_HOST) host = env.CHATMUX_HOST;
+  return { host: host === '' ? null : host, args: rest };
+}
+
+/** The variable named by `--api-key-env` in the command's own options (before `--`), or null. */
+export function apiKeyVar(args: readonly string[]): string | null {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '--') break;
+    if (a === '--api-key-env') return args[i + 1] ?? null;
+    if (a.startsWith('--api-key-env=')) return a.slice('--api-key-env='.length);
+  }
+  return null;
+}
+
+export interface RemoteRun {
+  host: SshHost;
+  /** The remote chatmux command (CHATMUX_REMOTE_CHATMUX, split like CHATMUX_SSH; default `chatmux`). */
+  program: string[];
+  args: string[];
+  /** A terminal for the remote (the UI, chat attach) when ours is one. */
+  tty: boolean;
+  /** Skip the remote tmux check (doctor reports it itself). */
+  checkTmux: boolean;
+  secret: { name: string; value: string } | null;
+}
+
+/** Everything the forwarded run needs, or a UsageError (exit 2) for bad input. */
+export function planRemote(dest: string, args: string[], word: string | null, env: NodeJS.ProcessEnv, ttys: { stdin: boolean; stdout: boolean }): RemoteRun {
+  let host: SshHost;
+  let program: string[];
+  try {
+    host = sshHostFrom(dest, env);
+    program = env.CHATMUX_REMOTE_CHATMUX ? splitCommandLine(env.CHATMUX_REMOTE_CHATMUX) : ['chatmux'];
+  } catch (err) {
+    if (err instanceof SshUsageError) throw new UsageError(err.message);
+    throw err;
+  }
+  if (program.length === 0) throw new UsageError('CHATMUX_REMOTE_CHATMUX is empty');
+  const interactive = word === null || word === 'tui' || (word === 'chat' && args.includes('attach'));
+  let secret: RemoteRun['secret'] = null;
+  const name = apiKeyVar(args);
+  if (name !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && env[name] !== undefined) {
+    const value = env[name]!;
+    if (/[\n\r\0]/.test(value)) throw new UsageError(`--api-key-env ${name}: the value holds a line break, which cannot be sent to ${dest}`);
+    secret = { name, value };
+  }
+  return { host, program, args, tty: interactive && ttys.stdin && ttys.stdout, checkTmux: word !== 'doctor', secret };
+}
+
+/** Run the planned command on the remote; resolves with the exit code to use here. */
+export function runRemote(r: RemoteRun): Promise<number> {
+  const words = ['sh', '-c', REMOTE_SCRIPT, 'chatmux-remote', r.secret?.name ?? '', r.checkTmux ? '1' : '0', ...r.program, ...r.args];
+  const [file, ...argv] = sshArgv(r.host, words, { tty: r.tty });
+  return new Promise((resolve, reject) => {
+    const child = spawn(file!, argv, { stdio: [r.secret ? 'pipe' : 'inherit', 'inherit', 'pipe'] });
+    const err: Buffer[] = [];
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new SshError(`${file}: not found (install OpenSSH's client, or set CHATMUX_SSH)`) : e));
+    if (r.secret && child.stdin) {
+      child.stdin.on('error', () => {});
+      child.stdin.write(r.secret.value + '\n');
+      if (process.stdin.isTTY) child.stdin.end();
+      else process.stdin.pipe(child.stdin);
+    }
+    child.on('close', (code) => {
+      const stderr = Buffer.concat(err).toString('utf8');
+      const exit = code ?? 1; // killed by a signal: a runtime failure
+      const line = explain(r, exit, stderr);
+      if (line !== null) reject(new SshError(line));
+      else {
+        // ssh's own goodbye after a terminal session is noise.
+        process.stderr.write(stderr.replace(/^Connection to .* closed\.\r?\n/gm, ''));
+        resolve(exit);
+      }
+    });
+  });
+}
+
+/** One line for a failure of the connection or of what the remote lacks; null for chatmux's own exit. */
+export function explain(r: Pick<RemoteRun, 'host' | 'program'>, code: number, stderr: string): string | null {
+  const dest = r.host.dest;
+  if (code === NO_CHATMUX) {
+    return `${dest}: no ${r.program[0]} on the remote: install chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
+  }
+  if (code === NO_TMUX) return sshFailure(dest, 127, 'tmux: not found');
+  return sshFailure(dest, code, stderr, r.program[0]);
+}

@@ -1,0 +1,188 @@
+/**
+ * Issue 14: `chatmux --host DEST …` runs the command on DEST (lib/cli/remote.ts), against a
+ * real sshd on 127.0.0.1 (spec/support/sshd.ts). "Remote" is this machine: its chatmux is this
+ * checkout's bin/chatmux (CHATMUX_REMOTE_CHATMUX), its tmux a private socket. Chats created,
+ * listed, typed into, renamed, closed and archived over ssh; hostile names; a secret in no argv
+ * on either side; one-line errors with exit 1.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { apiKeyVar, explain, NO_CHATMUX, NO_TMUX, REMOTE_SCRIPT, splitHost } from '../lib/cli/remote';
+import { PAYLOADS } from '../fixtures/hostile-corpus';
+import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
+import { pidsWithArgvContaining } from './support/secrets';
+import { remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { waitFor } from './support/tmux';
+
+const GLOBAL_VALUE = new Set(['--socket', '--project', '--state-dir', '--host', '--prefix']);
+
+describe('splitHost / apiKeyVar', () => {
+  test('--host is taken from the global options only; CHATMUX_HOST when absent', () => {
+    const g = (a: string) => GLOBAL_VALUE.has(a);
+    expect(splitHost(['--socket', 's', '--host', 'box', 'chat', 'list'], {}, g)).toEqual({ host: 'box', args: ['--socket', 's', 'chat', 'list'] });
+    expect(splitHost(['--host=u@b', 'sessions'], {}, g)).toEqual({ host: 'u@b', args: ['sessions'] });
+    // After the command word it is the command's text (here: words sent into a chat).
+    expect(splitHost(['chat', 'send', 'c', '--', '--host', 'x'], {}, g)).toEqual({ host: null, args: ['chat', 'send', 'c', '--', '--host', 'x'] });
+    expect(splitHost(['--project', '--host', 'chat', 'list'], {}, g)).toEqual({ host: null, args: ['--project', '--host', 'chat', 'list'] });
+    expect(splitHost(['chat', 'list'], { CHATMUX_HOST: 'envbox' }, g).host).toBe('envbox');
+    expect(splitHost(['chat', 'list'], { CHATMUX_HOST: '' }, g).host).toBeNull();
+    expect(() => splitHost(['--host'], {}, g)).toThrow(/needs a destination/);
+  });
+  test('apiKeyVar stops at --', () => {
+    expect(apiKeyVar(['chat', 'new', '--api-key-env', 'K'])).toBe('K');
+    expect(apiKeyVar(['chat', 'new', '--api-key-env=K2'])).toBe('K2');
+    expect(apiKeyVar(['chat', 'new', '--', '--api-key-env', 'K'])).toBeNull();
+  });
+});
+
+test('--host after the command word is refused (exit 2), not silently run here', async () => {
+  const r = await runProcess(process.execPath, [BIN, 'chat', 'list', '--host', 'box'], { env: cleanEnv({ CHATMUX_STATE_DIR: '/nonexistent/h10' }) });
+  expect(r.code).toBe(2);
+  expect(r.stderr).toBe('chatmux: --host goes before the command (chatmux --host DEST chat list)\n');
+});
+
+describe('the remote script', () => {
+  const host = { dest: 'box', ssh: ['ssh'], controlDir: null };
+  // A PATH with sh's own tools but neither tmux nor chatmux.
+  const bare = fs.mkdtempSync('/tmp/chatmux-spec-bare-');
+  afterAll(() => fs.rmSync(bare, { recursive: true, force: true }));
+  const runScript = (args: string[], input = '', pathDirs = bare) =>
+    (() => {
+      try {
+        return { code: 0, out: execFileSync('/bin/sh', ['-c', REMOTE_SCRIPT, 'chatmux-remote', ...args], { env: { PATH: pathDirs }, input, encoding: 'utf8', stdio: ['pipe', 'pipe', 'pipe'] }) };
+      } catch (e) {
+        return { code: (e as { status: number }).status, out: '' };
+      }
+    })();
+
+  test('no chatmux there: its own exit code, explained as one line naming what to install', () => {
+    const r = runScript(['', '1', 'chatmux', 'chat', 'list']);
+    expect(r.code).toBe(NO_CHATMUX);
+    expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no chatmux on the remote: install chatmux there \(npm install -g chatmux\)/);
+  });
+  test('no tmux there: its own exit code, explained with the tmux install hint', () => {
+    const r = runScript(['', '1', '/bin/echo', 'x']);
+    expect(r.code).toBe(NO_TMUX);
+    expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no tmux on the remote: install tmux 3\.2 or newer there/);
+    // doctor skips the check (it reports tmux itself).
+    expect(runScript(['', '0', '/bin/echo', 'x'])).toEqual({ code: 0, out: 'x\n' });
+  });
+  test('the secret arrives from stdin into the named variable, and chatmux\'s own exit codes are kept', () => {
+    const r = runScript(['H10_K', '0', '/bin/sh', '-c', 'printf %s "$H10_K"'], "s3cr3t 'x' $y\nrest");
+    expect(r).toEqual({ code: 0, out: "s3cr3t 'x' $y" });
+    expect(explain({ host, program: ['chatmux'] }, 2, 'chatmux: bad')).toBeNull();
+  });
+});
+
+const skip = sshdUnavailable();
+if (skip) console.log(skip);
+const withSshd = skip ? describe.skip : describe;
+
+withSshd('chatmux --host over a real sshd', () => {
+  let sshd: TestSshd;
+  const socket = remoteSocketName();
+  const p = tempProject();
+  const secret = `sk-h10cli-${randomBytes(8).toString('hex')}`;
+  let env: NodeJS.ProcessEnv;
+  const g = () => ['--host', 'remote', '--socket', socket, '--project', p.project, '--state-dir', p.stateDir];
+  const cli = (args: string[], extra: NodeJS.ProcessEnv = {}): Promise<CliResult> => runProcess(process.execPath, [BIN, ...g(), ...args], { env: { ...env, ...extra }, timeoutMs: 30000 });
+  const remoteTmux = (cmd: string) => sshd.sshSync(`tmux -L ${socket} ${cmd}`);
+
+  beforeAll(async () => {
+    sshd = await startSshd();
+    env = cleanEnv({ CHATMUX_SSH: sshd.sshCommand, CHATMUX_SSH_CONTROL_DIR: sshd.controlDir, CHATMUX_REMOTE_CHATMUX: `${process.execPath} ${BIN}`, H10_KEY: secret });
+  });
+  afterAll(() => {
+    if (!sshd) return;
+    try {
+      remoteTmux('kill-server');
+    } catch {
+      /* not running */
+    }
+    sshd.stop();
+    p.cleanup();
+  });
+
+  test('new (hostile name, key from --api-key-env) / list / send / rename / close / archive', async () => {
+    const name = `it's $(touch ${p.root}/canary) #{pane_id} ;x`;
+    // Watch every process's argv, on both sides (same machine), while the chat is created.
+    let seen: string[] = [];
+    let watching = true;
+    const watch = (async () => {
+      while (watching) {
+        seen = seen.concat(pidsWithArgvContaining(secret));
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    })();
+    const created = await cli(['chat', 'new', '--name', name, '--api-key-env', 'H10_KEY', '--', 'sh', '-c', 'printf "keylen=%s\\n" "${#H10_KEY}"; exec cat']);
+    watching = false;
+    await watch;
+    expect(created.stderr).toBe('');
+    expect(created.code).toBe(0);
+    const ref = created.stdout.trim();
+    expect(seen).toEqual([]);
+
+    const listed = await cli(['chat', 'list', '--json']);
+    expect(listed.code).toBe(0);
+    const chats = JSON.parse(listed.stdout) as Array<{ ref: string; name: string }>;
+    expect(chats.map((c) => [c.ref, c.name])).toEqual([[ref, name]]);
+
+    expect((await cli(['chat', 'send', ref, 'typed over ssh'])).code).toBe(0);
+    await waitFor(() => {
+      const pane = remoteTmux(`list-panes -a -F '#{session_name} #{pane_id}'`).split('\n').find((l) => l.split(' ')[0]!.endsWith(`-${ref}`))?.split(' ')[1];
+      if (!pane) return null;
+      const screen = remoteTmux(`capture-pane -p -t '${pane}'`);
+      return screen.includes(`keylen=${secret.length}`) && screen.includes('typed over ssh') ? screen : null;
+    }, 10000, 'the chat shows the key length and the typed text');
+
+    expect((await cli(['chat', 'rename', ref, 'renamed'])).code).toBe(0);
+
+    expect((await cli(['chat', 'close', ref])).code).toBe(0);
+    expect((await cli(['chat', 'archive', ref])).code).toBe(0);
+    const after = await cli(['chat', 'list', '--all', '--json']);
+    expect((JSON.parse(after.stdout) as Array<{ name: string; archived?: boolean }>).map((c) => c.name)).toEqual(['renamed']);
+    expect(fs.existsSync(path.join(p.root, 'canary'))).toBe(false);
+    expect(pidsWithArgvContaining(secret)).toEqual([]);
+  });
+
+  test('hostile names over ssh arrive exactly (one chat list for all)', async () => {
+    const canary = path.join(p.root, 'canary2');
+    const names = PAYLOADS.map((x) => x.value.replace(/\{C\}/g, canary)).filter((v) => v.length > 0 && v.length < 200 && !/[\x00-\x1f\x7f]/.test(v)).slice(0, 4);
+    // In parallel (each is a process on both sides); the registry takes its own lock.
+    const results = await Promise.all(names.map((name) => cli(['chat', 'new', '--name', name, '--', 'sleep', '60'])));
+    for (const r of results) expect([r.code, r.stderr]).toEqual([0, '']);
+    const refs = results.map((r) => r.stdout.trim());
+    const listed = JSON.parse((await cli(['chat', 'list', '--json'])).stdout) as Array<{ ref: string; name: string }>;
+    for (let i = 0; i < refs.length; i++) expect(listed.find((c) => c.ref === refs[i])?.name).toBe(names[i]);
+    expect(fs.existsSync(canary)).toBe(false);
+  });
+
+  test('doctor and sessions over ssh report the remote tmux and its chats', async () => {
+    const [doctor, sessions] = await Promise.all([cli(['doctor']), cli(['sessions'])]);
+    expect(doctor.code).toBe(0);
+    expect(doctor.stdout).toMatch(/^ok +tmux +\S+ \(\d+\.\d+/m);
+    expect(sessions.code).toBe(0);
+    expect(sessions.stdout).toMatch(/running "sleep"/);
+  });
+
+  test('no chatmux on the remote, connection refused, unknown host: one line each, exit 1, nothing run', async () => {
+    const noChatmux = await cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
+    expect([noChatmux.code, noChatmux.stdout]).toEqual([1, '']);
+    expect(noChatmux.stderr).toMatch(/^chatmux: remote: no \/nonexistent\/h10\/chatmux on the remote: install chatmux there .*\n$/);
+    fs.appendFileSync(path.join(sshd.dir, 'ssh_config'), `Host refused\n  HostName 127.0.0.1\n  Port ${sshd.port === 1 ? 2 : 1}\n  BatchMode yes\nHost nohost\n  HostName h10-no-such-host.invalid\n  BatchMode yes\n`);
+    for (const [dest, want] of [['refused', /^chatmux: refused: connection refused \(.*\): is sshd running there, on that port\?\n$/], ['nohost', /^chatmux: nohost: unknown host \(.*\)\n$/]] as const) {
+      const r = await runProcess(process.execPath, [BIN, '--host', dest, 'chat', 'list'], { env });
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toMatch(want);
+    }
+  });
+
+  test('a bad destination is a usage error (exit 2), before any ssh', async () => {
+    const r = await runProcess(process.execPath, [BIN, '--host', '-oProxyCommand=touch /tmp/h10-x', 'chat', 'list'], { env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^chatmux: --host "-oProxyCommand=touch \/tmp\/h10-x": not an ssh destination/);
+  });
+});
