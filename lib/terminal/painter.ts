@@ -1,0 +1,269 @@
+/**
+ * PanePainter: brings one rectangle of the real terminal from what it painted there last to
+ * what a headless xterm shows now, with the fewest escape sequences it reasonably can —
+ * the way tmux's own client redraws (issue 15.1). It remembers every cell it painted (chars,
+ * width, colours, attributes), writes only cells that differ, moves the cursor only across
+ * gaps, changes SGR only where the pen differs, and finally puts the real cursor where the
+ * pane's program has it, in its shape (DECSCUSR) and visibility.
+ *
+ * It returns strings and writes nothing itself; it knows nothing of tmux or blessed. Whoever
+ * else draws inside the rectangle (a dialog over it, a full-screen clear) must call
+ * `invalidate()` so the next paint redraws every cell.
+ */
+import type { IBuffer, IBufferCell, Terminal } from '@xterm/headless';
+import { cursorHidden, cursorShape } from './pane-terminal';
+
+export interface PaintRegion {
+  /** Column and row of the rectangle's top-left cell on the real terminal (0-based). */
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+// Attribute bits of a painted cell (one SGR code each, see ON below).
+const BOLD = 1;
+const DIM = 2;
+const ITALIC = 4;
+const UNDERLINE = 8;
+const BLINK = 16;
+const INVERSE = 32;
+const INVISIBLE = 64;
+const STRIKE = 128;
+const OVERLINE = 256;
+const ON: ReadonlyArray<readonly [number, number]> = [
+  [BOLD, 1], [DIM, 2], [ITALIC, 3], [UNDERLINE, 4], [BLINK, 5], [INVERSE, 7], [INVISIBLE, 8], [STRIKE, 9], [OVERLINE, 53],
+];
+// Bold and dim share one "off" code (22).
+const OFF: ReadonlyArray<readonly [number, number]> = [
+  [BOLD | DIM, 22], [ITALIC, 23], [UNDERLINE, 24], [BLINK, 25], [INVERSE, 27], [INVISIBLE, 28], [STRIKE, 29], [OVERLINE, 55],
+];
+
+/** Colour: -1 default, 0–255 palette, RGB as 0x1000000 | 0xRRGGBB. */
+const DEFAULT = -1;
+const RGB = 0x1000000;
+/** Width of a cell never painted (or forgotten): differs from every real cell. */
+const UNKNOWN = 255;
+/** A run of at least this many blank cells is erased with ECH rather than written. */
+const ECH_MIN = 8;
+
+function colour(isDefault: boolean, isRgb: boolean, value: number): number {
+  return isDefault ? DEFAULT : isRgb ? RGB | value : value;
+}
+
+function colourCodes(c: number, base: number): string {
+  if (c === DEFAULT) return String(base + 9);
+  if (c >= RGB) return `${base + 8};2;${(c >> 16) & 0xff};${(c >> 8) & 0xff};${c & 0xff}`;
+  if (c < 8) return String(base + c);
+  // Bright 16-colour codes (90–97 fg, 100–107 bg) keep the colour in xterm's 16-colour mode.
+  if (c < 16) return String(base + 60 + c - 8);
+  return `${base + 8};5;${c}`;
+}
+
+function flagsOf(cell: IBufferCell): number {
+  let f = 0;
+  if (cell.isBold()) f |= BOLD;
+  if (cell.isDim()) f |= DIM;
+  if (cell.isItalic()) f |= ITALIC;
+  if (cell.isUnderline()) f |= UNDERLINE;
+  if (cell.isBlink()) f |= BLINK;
+  if (cell.isInverse()) f |= INVERSE;
+  if (cell.isInvisible()) f |= INVISIBLE;
+  if (cell.isStrikethrough()) f |= STRIKE;
+  if (cell.isOverline()) f |= OVERLINE;
+  return f;
+}
+
+/** The SGR sequence that turns pen (f0, fg0, bg0) into (f1, fg1, bg1); '' when equal. */
+export function sgrTransition(f0: number, fg0: number, bg0: number, f1: number, fg1: number, bg1: number): string {
+  const codes: string[] = [];
+  let had = f0;
+  for (const [bits, code] of OFF) {
+    if (had & bits & ~f1) {
+      codes.push(String(code));
+      had &= ~bits;
+    }
+  }
+  for (const [bit, code] of ON) if (f1 & bit && !(had & bit)) codes.push(String(code));
+  if (fg1 !== fg0) codes.push(colourCodes(fg1, 30));
+  if (bg1 !== bg0) codes.push(colourCodes(bg1, 40));
+  return codes.length ? `\x1b[${codes.join(';')}m` : '';
+}
+
+export class PanePainter {
+  private region: PaintRegion = { x: 0, y: 0, w: 0, h: 0 };
+  private chars: string[] = [];
+  private widths = new Uint8Array(0);
+  private flags = new Uint16Array(0);
+  private fgs = new Int32Array(0);
+  private bgs = new Int32Array(0);
+  private lastVisible: boolean | null = null;
+  private lastShape: number | null = null;
+  private readonly cell: { v: IBufferCell | undefined } = { v: undefined };
+  private readonly next: { v: IBufferCell | undefined } = { v: undefined };
+
+  /** Forget what was painted: the next paint writes every cell (someone else drew there). */
+  invalidate(): void {
+    this.widths.fill(UNKNOWN);
+    this.lastVisible = null;
+    this.lastShape = null;
+  }
+
+  /**
+   * The bytes that make `region` of the real terminal show `term`'s viewport (top-left
+   * aligned; cells outside the pane's size are blank). Leaves the pen at defaults; the real
+   * cursor is left wherever the last cell was written (see `cursor`).
+   */
+  paint(term: Terminal, region: PaintRegion): string {
+    this.fit(region);
+    const { x: ox, y: oy, w, h } = region;
+    const buf = term.buffer.active;
+    const out: string[] = [];
+    // The real terminal's pen and cursor are unknown until the first write here.
+    let pf = 0;
+    let pfg = DEFAULT;
+    let pbg = DEFAULT;
+    let penKnown = false;
+    let cx = -1;
+    let cy = -1;
+    const rows = Math.min(h, term.rows);
+    const cols = Math.min(w, term.cols);
+    for (let row = 0; row < h; row++) {
+      const line = row < rows ? buf.getLine(buf.viewportY + row) : undefined;
+      let col = 0;
+      while (col < w) {
+        const i = row * w + col;
+        // The cell as it should be.
+        let ch = ' ';
+        let wd = 1;
+        let f = 0;
+        let fg = DEFAULT;
+        let bg = DEFAULT;
+        const cell = line && col < cols ? this.readCell(line, col) : undefined;
+        if (cell) {
+          wd = cell.getWidth();
+          if (wd === 0) {
+            // The right half of a wide glyph whose left half is outside the region or clipped: blank.
+            wd = 1;
+          } else {
+            ch = cell.getChars() || ' ';
+          }
+          f = flagsOf(cell);
+          fg = colour(cell.isFgDefault(), cell.isFgRGB(), cell.getFgColor());
+          bg = colour(cell.isBgDefault(), cell.isBgRGB(), cell.getBgColor());
+          // A wide glyph cut by the region's edge, or whose right half was overwritten (xterm keeps
+          // such a cell after some resizes), cannot be shown: a blank instead.
+          if (wd === 2 && (col + 1 >= cols || this.readCell(line!, col + 1, this.next)!.getWidth() !== 0)) {
+            wd = 1;
+            ch = ' ';
+          }
+        }
+        if (
+          this.widths[i] === wd && this.chars[i] === ch && this.flags[i] === f && this.fgs[i] === fg && this.bgs[i] === bg
+        ) {
+          col += wd;
+          continue;
+        }
+        // A run of identical blanks: erase it in one go (ECH keeps the cursor where it is).
+        let run = 0;
+        if (ch === ' ' && wd === 1 && f === 0 && fg === DEFAULT) run = this.blankRun(line, col, cols, w, bg);
+        if (cx !== ox + col || cy !== oy + row) {
+          out.push(cy === oy + row && cx >= 0 && cx < ox + col ? `\x1b[${ox + col - cx === 1 ? '' : ox + col - cx}C` : `\x1b[${oy + row + 1};${ox + col + 1}H`);
+          cx = ox + col;
+          cy = oy + row;
+        }
+        if (!penKnown) {
+          out.push('\x1b[0m');
+          pf = 0;
+          pfg = DEFAULT;
+          pbg = DEFAULT;
+          penKnown = true;
+        }
+        out.push(sgrTransition(pf, pfg, pbg, f, fg, bg));
+        pf = f;
+        pfg = fg;
+        pbg = bg;
+        if (run >= ECH_MIN) {
+          out.push(`\x1b[${run}X`);
+          for (let k = 0; k < run; k++) this.remember(i + k, ' ', 1, 0, DEFAULT, bg);
+          col += run;
+          continue;
+        }
+        out.push(ch);
+        this.remember(i, ch, wd, f, fg, bg);
+        if (wd === 2) this.remember(i + 1, '', 0, f, fg, bg);
+        col += wd;
+        cx += wd;
+      }
+    }
+    if (penKnown && (pf !== 0 || pfg !== DEFAULT || pbg !== DEFAULT)) out.push('\x1b[0m');
+    return out.join('');
+  }
+
+  /**
+   * The bytes that put the real cursor at the pane's cursor (when `focused` and inside the
+   * region), in the program's shape, shown or hidden as the program asked. Shape and
+   * visibility are written when they change; the position every time (painting moves it).
+   */
+  cursor(term: Terminal, region: PaintRegion, focused = true): string {
+    const buf: IBuffer = term.buffer.active;
+    const x = buf.cursorX;
+    const y = buf.baseY + buf.cursorY - buf.viewportY;
+    const inside = x >= 0 && y >= 0 && x < Math.min(region.w, term.cols) && y < Math.min(region.h, term.rows);
+    const visible = focused && inside && !cursorHidden(term);
+    const shape = cursorShape(term);
+    let out = '';
+    if (visible) {
+      out += `\x1b[${region.y + y + 1};${region.x + x + 1}H`;
+      if (shape !== this.lastShape) out += `\x1b[${shape} q`;
+      if (this.lastVisible !== true) out += '\x1b[?25h';
+      this.lastShape = shape;
+    } else if (this.lastVisible !== false) {
+      out += '\x1b[?25l';
+    }
+    this.lastVisible = visible;
+    return out;
+  }
+
+  /** New size or place: every cell is repainted. */
+  private fit(region: PaintRegion): void {
+    const r = this.region;
+    if (r.x === region.x && r.y === region.y && r.w === region.w && r.h === region.h) return;
+    this.region = { ...region };
+    const n = region.w * region.h;
+    this.chars = new Array<string>(n).fill('');
+    this.widths = new Uint8Array(n).fill(UNKNOWN);
+    this.flags = new Uint16Array(n);
+    this.fgs = new Int32Array(n);
+    this.bgs = new Int32Array(n);
+  }
+
+  private remember(i: number, ch: string, wd: number, f: number, fg: number, bg: number): void {
+    this.chars[i] = ch;
+    this.widths[i] = wd;
+    this.flags[i] = f;
+    this.fgs[i] = fg;
+    this.bgs[i] = bg;
+  }
+
+  /** Length of the run of blank, default-fg, unflagged cells with background `bg` from `col`. */
+  private blankRun(line: ReturnType<IBuffer['getLine']>, col: number, cols: number, w: number, bg: number): number {
+    let n = 0;
+    for (let c = col; c < w; c++, n++) {
+      if (!line || c >= cols) {
+        if (bg !== DEFAULT) break;
+        continue;
+      }
+      const cell = this.readCell(line, c)!;
+      if (cell.getWidth() !== 1 || (cell.getChars() !== '' && cell.getChars() !== ' ') || flagsOf(cell) !== 0 || !cell.isFgDefault()) break;
+      if (colour(cell.isBgDefault(), cell.isBgRGB(), cell.getBgColor()) !== bg) break;
+    }
+    return n;
+  }
+
+  /** Reused cell objects: getCell allocates otherwise. */
+  private readCell(line: NonNullable<ReturnType<IBuffer['getLine']>>, col: number, slot = this.cell): IBufferCell | undefined {
+    slot.v = line.getCell(col, slot.v);
+    return slot.v;
+  }
+}
