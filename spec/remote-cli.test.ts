@@ -75,6 +75,11 @@ describe('the remote script', () => {
     expect(r).toEqual({ code: 0, out: "s3cr3t 'x' $y" });
     expect(explain({ host, program: ['chatmux'] }, 2, 'chatmux: bad')).toBeNull();
   });
+  test('a session without a locale gets C.UTF-8 (the UI draws UTF-8); one with a locale keeps it', () => {
+    expect(runScript(['', '0', '/bin/sh', '-c', 'printf %s "$LANG"'])).toEqual({ code: 0, out: 'C.UTF-8' });
+    const r = execFileSync('/bin/sh', ['-c', REMOTE_SCRIPT, 'chatmux-remote', '', '0', '/bin/sh', '-c', 'printf %s "$LANG"'], { env: { PATH: bare, LC_ALL: 'de_DE.UTF-8' }, encoding: 'utf8' });
+    expect(r).toBe('');
+  });
 });
 
 const skip = sshdUnavailable();

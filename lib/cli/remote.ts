@@ -28,6 +28,8 @@ export const REMOTE_SCRIPT = [
   `[ "$t" = 0 ] || command -v tmux >/dev/null 2>&1 || { echo "chatmux-remote: tmux: not found" >&2; exit ${NO_TMUX}; }`,
   'if [ -n "$v" ]; then IFS= read -r "$v" || exit 1; export "$v"; fi',
   'unset CHATMUX_HOST',
+  // An ssh session often has no locale (no SendEnv/AcceptEnv): UTF-8, as chatmux gives tmux.
+  '[ -n "$LANG$LC_ALL$LC_CTYPE" ] || { LANG=C.UTF-8; export LANG; }',
   'exec "$@"',
 ].join('\n');
 
