@@ -22,7 +22,7 @@ export function chatClaudeConfigDir(ctx: ChatContext, chat: Pick<ChatRecord, 're
 }
 
 /** TOML basic string (JSON escapes are valid TOML escapes; TOML also wants DEL escaped). */
-const tomlString = (s: string): string => JSON.stringify(s).replace(/\x7f/g, '\\u007f');
+export const tomlString = (s: string): string => JSON.stringify(s).replace(/\x7f/g, '\\u007f');
 
 /** `$CODEX_HOME/config.toml` trusting the chat's folder (written once; codex edits it afterwards). */
 export function seedCodexHome(home: string, cwd: string): void {

@@ -12,6 +12,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { tomlString } from './agent-homes';
 import { chatDir, type ChatContext } from './context';
 import { packageRoot } from './executors/nex';
 import { chatSessionName } from './naming';
@@ -93,13 +94,14 @@ export function claudeHookSettings(ctx: ChatContext, chat: Pick<ChatRecord, 'ref
 }
 
 /**
- * codex's `-c notify=[…]` value (TOML; JSON strings are TOML basic strings). `userNotify` is
+ * codex's `-c notify=[…]` value (TOML basic strings: a raw DEL in a state dir's path made codex
+ * refuse its whole configuration). `userNotify` is
  * the user's own notify program, which this per-chat setting would otherwise replace: the
  * hook runs it afterwards with the same event.
  */
 export function codexNotifyConfig(ctx: ChatContext, chat: Pick<ChatRecord, 'ref'>, userNotify: readonly string[] | null): string {
   const argv = [hookProgram(), 'codex', ...hookTarget(ctx, chat), ...(userNotify ?? [])];
-  return `notify=[${argv.map((a) => JSON.stringify(a)).join(',')}]`;
+  return `notify=[${argv.map(tomlString).join(',')}]`;
 }
 
 /**

@@ -16,14 +16,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { normaliseEndpoint } from '../../agents/nex/endpoint';
-import { chatCodexHome, seedCodexHome } from '../agent-homes';
+import { chatCodexHome, seedCodexHome, tomlString as toml } from '../agent-homes';
 import { clearReports, codexNotifyConfig, reportedResumeId, userCodexNotify } from '../agent-report';
 import type { ChatContext } from '../context';
 import type { ChatRecord } from '../registry';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { vendorBinary } from './types';
-
-const toml = (s: string): string => JSON.stringify(s);
 
 /** codex appends `/responses` to base_url: accept `http://host:8000` as well as `…/v1`, like nex. */
 export function codexBaseUrl(endpoint: string): string {
