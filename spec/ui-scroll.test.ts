@@ -20,6 +20,14 @@ function firstPaneRow(screen: string): string {
   return (lines[i + 1] ?? '').slice(col + 1);
 }
 
+/** Rows inside the pane's border. */
+function paneRows(screen: string): number {
+  const lines = screen.split('\n');
+  const top = lines.findIndex((l) => /┌|lq/.test(l));
+  const bottom = lines.findIndex((l, i) => i > top && /└|mq/.test(l));
+  return bottom - top - 1;
+}
+
 /** A pane row starting with `text` (after the left border). */
 const row = (text: string): RegExp => new RegExp(`[│x]${text}\\s`);
 
@@ -51,12 +59,18 @@ describe('scroll mode', () => {
     expect(d.screen()).toContain(`SCROLL -${offset}`);
     d.keys('NPage');
     await d.waitScreen(row('3\\d'));
-    // Scrolling down from the top reaches the emulator's own lines seamlessly.
-    for (let i = 0; i < 113; i++) d.keys('NPage');
-    const mid = await d.waitScreen(/SCROLL -(9\d\d)\b/);
-    // Rows cross the seam between tmux's pages and the emulator's scrollback in order.
-    const nums = mid.split('\n').map((l) => /[│x](\d+)\s/.exec(l)?.[1]).filter(Boolean).map(Number);
-    expect(nums.length).toBeGreaterThan(30);
+    // Scrolling down from the top reaches the emulator's own lines seamlessly: stop with the
+    // seam between tmux's pages and the emulator's 1,000 lines of scrollback mid-pane.
+    const rows = paneRows(top);
+    const target = 1000 + Math.floor(rows / 2);
+    const down = offset - Math.floor(rows - 1) - target; // the NPage above moved one page
+    d.keys(...Array<string>(Math.floor(down / (rows - 1))).fill('NPage'), ...Array<string>(down % (rows - 1)).fill('Down'));
+    await d.waitScreen(new RegExp(`SCROLL -${target}\\b`), 15000);
+    // Every row shows a line (the older page has arrived), one after the other.
+    const nums = await waitFor(() => {
+      const n = d.screen().split('\n').map((l) => /[│x](\d+)\s/.exec(l)?.[1]).filter(Boolean).map(Number);
+      return n.length === rows ? n : null;
+    }, 5000, 'every row filled');
     nums.forEach((n, k) => expect(n).toBe(nums[0]! + k));
     // G: the bottom, still in scroll mode; q leaves and is not typed into the chat.
     d.keys('G');
