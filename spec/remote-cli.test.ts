@@ -144,6 +144,10 @@ withSshd('chatmux --host over a real sshd', () => {
     }, 10000, 'the chat shows the key length and the typed text');
 
     expect((await cli(['chat', 'rename', ref, 'renamed'])).code).toBe(0);
+    // The log lives on the remote; chat log reads it there.
+    const log = await cli(['chat', 'log', ref]);
+    expect(log.code).toBe(0);
+    expect(log.stdout).toContain('typed over ssh');
 
     expect((await cli(['chat', 'close', ref])).code).toBe(0);
     expect((await cli(['chat', 'archive', ref])).code).toBe(0);

@@ -166,7 +166,12 @@ export async function startSshd(): Promise<TestSshd> {
     alias: 'remote',
     controlDir,
     sshdPid,
-    sshSync: (command) => execFileSync('ssh', ['-F', `${dir}/ssh_config`, '-T', 'remote', command], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    // Through the same shared connection chatmux opens (one handshake for all the checks).
+    sshSync: (command) =>
+      execFileSync('ssh', ['-F', `${dir}/ssh_config`, '-o', 'ControlMaster=auto', '-o', `ControlPath=${controlDir}/%C`, '-o', 'ControlPersist=60', '-T', 'remote', command], {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
     stop: () => {
       // The listener first, then the per-connection sshd processes it forked (shared ssh
       // masters keep theirs open for ControlPersist).
