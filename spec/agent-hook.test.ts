@@ -88,8 +88,8 @@ describe('agent state (issue 13)', () => {
   test('claude: a prompt and tools → working, a permission or idle prompt → waiting, Stop → idle; each with its time', () => {
     const t0 = Math.floor(Date.now() / 1000);
     const steps: Array<[string, string]> = [
-      ['SessionStart', 'idle'], ['UserPromptSubmit', 'working'], ['PreToolUse', 'working'], ['Notification', 'waiting'],
-      ['PostToolUse', 'working'], ['Stop', 'idle'],
+      ['SessionStart', 'idle'], ['UserPromptSubmit', 'working'], ['PreToolUse', 'working'], ['PermissionRequest', 'waiting'],
+      ['PostToolUse', 'working'], ['Notification', 'waiting'], ['UserPromptSubmit', 'working'], ['Stop', 'idle'],
     ];
     for (const [event, want] of steps) {
       expect(claudeRuns(event, { session_id: ID, hook_event_name: event, source: 'resume' })).toMatchObject({ status: 0, stdout: '' });
@@ -100,7 +100,9 @@ describe('agent state (issue 13)', () => {
     }
     // the waiting hook listens only to the prompts that wait for the user
     const settings = JSON.parse(claudeHookSettings(ctx(), { ref: 'chat-1' })) as { hooks: Record<string, Array<{ matcher?: string }>> };
-    expect(settings.hooks.Notification![0]!.matcher).toBe('permission_prompt|idle_prompt');
+    expect(settings.hooks.Notification![0]!.matcher).toBe('permission_prompt|idle_prompt|elicitation_dialog');
+    // a turn's end is counted (SessionStart is no turn)
+    expect(option('@chatmux-turns')).toBe('1');
     // the window keeps its name (renamed to itself only to notify control clients)
     expect(t.tmux('display-message', '-p', '-t', `=${session()}:`, '#{window_name}').trim()).toBe('sleep');
   });
@@ -109,6 +111,7 @@ describe('agent state (issue 13)', () => {
     t.tmux('set-option', '-t', `=${session()}:`, '@chatmux-state', 'working');
     expect(codexRuns({ type: 'agent-turn-complete', 'thread-id': OTHER }).status).toBe(0);
     expect(states().state).toBe('idle');
+    expect(option('@chatmux-turns')).toBe('2');
   });
 });
 

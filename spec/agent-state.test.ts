@@ -14,16 +14,16 @@ afterAll(() => killAllTestServers());
 
 describe('state model', () => {
   const raw = (o: Partial<RawChatState>): RawChatState => ({
-    session: 's', reported: null, reportedSince: null, dead: false, deadStatus: null, foregroundIdle: null, activity: null, ...o,
+    session: 's', reported: null, reportedSince: null, dead: false, deadStatus: null, foregroundIdle: null, activity: null, turns: 0, ...o,
   });
 
   test('records parse; junk is dropped; agents show what they reported, shells what runs', () => {
-    const m = parseStates('a|working|100|0||-|120;b|||;c|idle|5|1|3|-|;bogus;d|weird|9|0||0|130;');
+    const m = parseStates('a|working|100|0||-|120|3;b|||;c|idle|5|1|3|-||;bogus;d|weird|9|0||0|130|;');
     expect([...m.keys()]).toEqual(['a', 'c', 'd']);
-    expect(m.get('a')).toMatchObject({ reported: 'working', reportedSince: 100, foregroundIdle: null, activity: 120 });
-    expect(effectiveState(m.get('c'), 0, 1000)).toEqual({ state: 'exited', since: null, exitStatus: 3 });
+    expect(m.get('a')).toMatchObject({ reported: 'working', reportedSince: 100, foregroundIdle: null, activity: 120, turns: 3 });
+    expect(effectiveState(m.get('c'), 0, 1000)).toEqual({ state: 'exited', since: null, exitStatus: 3, turns: 0 });
     // a shell running something is working, whatever was stored (its since only when they agree)
-    expect(effectiveState(m.get('d'), 131_000, 300_000)).toEqual({ state: 'working', since: null, exitStatus: null });
+    expect(effectiveState(m.get('d'), 131_000, 300_000)).toEqual({ state: 'working', since: null, exitStatus: null, turns: 0 });
     expect(effectiveState(raw({ foregroundIdle: false, reported: 'working', reportedSince: 50 }), 60_000, 300_000).since).toBe(50_000);
     expect(effectiveState(undefined, 0, 1).state).toBe('closed');
     expect(effectiveState(raw({}), 0, 1).state).toBe('idle'); // an agent before its first report
@@ -33,14 +33,14 @@ describe('state model', () => {
   test('working with no output for the stall time is stalled, from when output stopped', () => {
     const r = raw({ reported: 'working', reportedSince: 100, activity: 110 });
     expect(effectiveState(r, 114_999, 5000).state).toBe('working');
-    expect(effectiveState(r, 115_000, 5000)).toEqual({ state: 'stalled', since: 115_000, exitStatus: null });
+    expect(effectiveState(r, 115_000, 5000)).toEqual({ state: 'stalled', since: 115_000, exitStatus: null, turns: 0 });
     // waiting or idle never stall
     expect(effectiveState(raw({ reported: 'waiting', reportedSince: 1, activity: 1 }), 1e9, 5000).state).toBe('waiting');
   });
 });
 
 describe('UI rules', () => {
-  const st = (state: AgentState['state'], since: number | null = null): AgentState => ({ state, since, exitStatus: null });
+  const st = (state: AgentState['state'], since: number | null = null, turns = 0): AgentState => ({ state, since, exitStatus: null, turns });
 
   test('C-o w: waiting chats first, then idle, oldest first; pressing again visits the others', () => {
     const chats = [
@@ -62,6 +62,9 @@ describe('UI rules', () => {
     expect(callsUser(st('waiting'), st('working'))).toBe(false);
     expect(callsUser(null, st('waiting'))).toBe(false);
     expect(callsUser(st('closed'), st('idle'))).toBe(false);
+    // a whole turn between two readings: idle → idle, one more turn ended
+    expect(callsUser(st('idle', 1, 4), st('idle', 2, 5))).toBe(true);
+    expect(callsUser(st('idle', 1, 4), st('idle', 2, 4))).toBe(false);
   });
 
   test('bell and OSC 9/777, plain or through tmux passthrough; off by flag or env; no control bytes from names', () => {
@@ -105,6 +108,8 @@ describe('shell chats, wait and events from the CLI', () => {
     expect(waited).toMatchObject({ code: 0, stderr: '' });
     expect(Date.now() - t0).toBeLessThan(4000);
     expect(await stateOf('chat-1')).toBe('idle');
+    // the watcher (events) stored what tmux derived, so every reader knows since when
+    await waitFor(async () => (await list()).find((c) => c.ref === 'chat-1')!.stateSince !== null, 3000, 'a shared since-time');
     await waitFor(() => lines().some((e) => e.ref === 'chat-1' && e.state === 'idle'), 3000, 'idle event');
     const mine = lines().filter((e) => e.ref === 'chat-1' && e.event === 'state').map((e) => e.state);
     expect(mine).toEqual(['working', 'idle']);

@@ -70,7 +70,7 @@ describe('executors', () => {
     expect(first).toMatch(/^[0-9a-f-]{36}$/);
     expect(a.argv[3]).toBe('--settings');
     const hooks = (JSON.parse(a.argv[4]!) as { hooks: Record<string, Array<{ hooks: Array<{ type: string; command: string }> }>> }).hooks;
-    expect(Object.keys(hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop', 'PreToolUse', 'PostToolUse', 'Notification']);
+    expect(Object.keys(hooks)).toEqual(['SessionStart', 'UserPromptSubmit', 'Stop', 'PreToolUse', 'PostToolUse', 'PermissionRequest', 'Notification']);
     expect(hooks.Stop![0]!.hooks[0]).toEqual({ type: 'command', command: `${hookProgram()} claude Stop ${path.join(root, 'claude-state', 'chats', 'chat-3')} chatmux wg-chat-${c.tag}-chat-3` });
     // -e: own config dir, key as a bearer token (ANTHROPIC_API_KEY would stop at a "use this key?" prompt)
     expect(a.env).toEqual({

@@ -68,8 +68,8 @@ export function shWord(s: string): string {
 
 /**
  * The claude events the hook listens to, with their matcher: the session id (SessionStart,
- * UserPromptSubmit, Stop) and the agent state (issue 13: tools → working, a permission or
- * idle prompt → waiting; see bin/chatmux-hook).
+ * UserPromptSubmit, Stop) and the agent state (issue 13: tools → working, a permission
+ * request, idle prompt or question → waiting; see bin/chatmux-hook).
  */
 const CLAUDE_EVENTS: ReadonlyArray<readonly [string, string | null]> = [
   ['SessionStart', null],
@@ -77,7 +77,9 @@ const CLAUDE_EVENTS: ReadonlyArray<readonly [string, string | null]> = [
   ['Stop', null],
   ['PreToolUse', '*'],
   ['PostToolUse', '*'],
-  ['Notification', 'permission_prompt|idle_prompt'],
+  // Shown at once when claude asks; its Notification for the same prompt comes seconds later.
+  ['PermissionRequest', '*'],
+  ['Notification', 'permission_prompt|idle_prompt|elicitation_dialog'],
 ];
 
 /**

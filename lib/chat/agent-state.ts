@@ -28,6 +28,8 @@ export type ReportedState = (typeof REPORTED_STATES)[number];
 
 export const STATE_OPTION = '@chatmux-state';
 export const SINCE_OPTION = '@chatmux-state-since';
+/** How many turns ended (hooks count them in the server): a short working spell a reader missed still shows. */
+export const TURNS_OPTION = '@chatmux-turns';
 /** shell/cmd: the foreground command that means "nothing running" (basename). */
 export const IDLE_COMMAND_OPTION = '@chatmux-idle-command';
 
@@ -36,6 +38,8 @@ export interface AgentState {
   /** Epoch ms the state was entered; null when nobody saw it start (e.g. a shell read by the CLI). */
   since: number | null;
   exitStatus: number | null;
+  /** Turns ended so far (0 when nobody counts: shell, cmd). */
+  turns: number;
 }
 
 /** One session's raw reading. */
@@ -50,6 +54,7 @@ export interface RawChatState {
   foregroundIdle: boolean | null;
   /** Epoch seconds of the window's last output, given only while it may be working. */
   activity: number | null;
+  turns: number;
 }
 
 const DEFAULT_STALL_SECONDS = 300;
@@ -64,12 +69,12 @@ const FG_IDLE = `#{?#{${IDLE_COMMAND_OPTION}},#{?#{==:#{pane_current_command},#{
 const MAY_WORK = `#{||:#{==:#{${STATE_OPTION}},working},#{==:${FG_IDLE},0}}`;
 
 /**
- * One session as `name|state|since|dead|status|fg|activity;` (our own values only: session
+ * One session as `name|state|since|dead|status|fg|activity|turns;` (our own values only: session
  * names, state words, digits — no user text). Activity only while it may be working, so a
  * chat printing while idle does not wake every subscriber each second.
  */
 export const SESSION_STATE_FORMAT =
-  `#{session_name}|#{${STATE_OPTION}}|#{${SINCE_OPTION}}|#{pane_dead}|#{pane_dead_status}|${FG_IDLE}|#{?${MAY_WORK},#{window_activity},};`;
+  `#{session_name}|#{${STATE_OPTION}}|#{${SINCE_OPTION}}|#{pane_dead}|#{pane_dead_status}|${FG_IDLE}|#{?${MAY_WORK},#{window_activity},}|#{${TURNS_OPTION}};`;
 
 /** Every session's reading in one value (for a session subscription). */
 export const ALL_STATES_FORMAT = `#{S:${SESSION_STATE_FORMAT}}`;
@@ -81,7 +86,7 @@ export function parseStates(text: string): Map<string, RawChatState> {
   const out = new Map<string, RawChatState>();
   for (const rec of text.split(';')) {
     const f = rec.trim().split('|');
-    if (f.length !== 7 || !f[0]) continue;
+    if (f.length !== 8 || !f[0]) continue;
     const reported = (REPORTED_STATES as readonly string[]).includes(f[1]!) ? (f[1] as ReportedState) : null;
     out.set(f[0], {
       session: f[0],
@@ -91,6 +96,7 @@ export function parseStates(text: string): Map<string, RawChatState> {
       deadStatus: f[3] === '1' ? num(f[4]) : null,
       foregroundIdle: f[5] === '1' ? true : f[5] === '0' ? false : null,
       activity: num(f[6]),
+      turns: num(f[7]) ?? 0,
     });
   }
   return out;
@@ -104,15 +110,16 @@ export function derivedReport(raw: RawChatState): ReportedState | null {
 
 /** The state a reader shows at `now` (epoch ms). No session: closed. */
 export function effectiveState(raw: RawChatState | undefined, now: number, stall: number): AgentState {
-  if (!raw) return { state: 'closed', since: null, exitStatus: null };
-  if (raw.dead) return { state: 'exited', since: null, exitStatus: raw.deadStatus };
+  if (!raw) return { state: 'closed', since: null, exitStatus: null, turns: 0 };
+  const turns = raw.turns;
+  if (raw.dead) return { state: 'exited', since: null, exitStatus: raw.deadStatus, turns };
   const derived = derivedReport(raw);
   const reported = raw.reported ?? 'idle';
   const state = derived ?? reported;
   const since = (derived === null || derived === raw.reported) && raw.reportedSince !== null ? raw.reportedSince * 1000 : null;
   const deadline = stallDeadline(raw, state, since, stall);
-  if (deadline !== null && now >= deadline) return { state: 'stalled', since: deadline, exitStatus: null };
-  return { state, since, exitStatus: null };
+  if (deadline !== null && now >= deadline) return { state: 'stalled', since: deadline, exitStatus: null, turns };
+  return { state, since, exitStatus: null, turns };
 }
 
 /** When a working chat turns stalled if nothing is printed (epoch ms), else null. */
@@ -142,9 +149,11 @@ export async function readStates(r: TmuxRunner): Promise<Map<string, RawChatStat
 
 /** Store a state (since: epoch ms, stored in seconds) for a session (`$id` or `=name`), and tell every UI. */
 export async function writeState(r: TmuxRunner, session: string, state: ReportedState, since = Date.now(), nudge = true): Promise<void> {
-  await setOption(r, { session }, STATE_OPTION, state);
-  await setOption(r, { session }, SINCE_OPTION, String(Math.floor(since / 1000)));
-  if (nudge) await nudgeWindow(r, session.startsWith('=') ? `${session}:` : session);
+  // set-option's target is a pane: a bare `=name` is not taken for the session (and -q hides that).
+  const target = session.startsWith('=') ? `${session}:` : session;
+  await setOption(r, { session: target }, STATE_OPTION, state);
+  await setOption(r, { session: target }, SINCE_OPTION, String(Math.floor(since / 1000)));
+  if (nudge) await nudgeWindow(r, target);
 }
 
 /**
@@ -162,7 +171,7 @@ export function commandName(argv0: string): string {
 }
 
 /** "working", "exited(1)", … as a word for tables. */
-export function stateWord(s: AgentState): string {
+export function stateWord(s: Pick<AgentState, 'state' | 'exitStatus'>): string {
   return s.state === 'exited' && s.exitStatus !== null ? `exited(${s.exitStatus})` : s.state;
 }
 

@@ -28,7 +28,7 @@ export interface StateChange {
 }
 
 export interface StateWatchEvents {
-  /** States that changed (word or exit status), in one batch. */
+  /** States that changed (word, exit status, or a turn ended), in one batch. */
   changed: (changes: StateChange[]) => void;
 }
 
@@ -72,7 +72,7 @@ export class StateWatch extends EventEmitter<StateWatchEvents> {
 
   /** The state of a chat session (by name) as last seen; closed when it has no session. */
   state(session: string): AgentState {
-    return this.shown.get(session) ?? { state: 'closed', since: null, exitStatus: null };
+    return this.shown.get(session) ?? { state: 'closed', since: null, exitStatus: null, turns: 0 };
   }
 
   /** Sessions with a known state. */
@@ -141,7 +141,8 @@ export class StateWatch extends EventEmitter<StateWatchEvents> {
       const prev = this.shown.get(session) ?? null;
       if (!raw) this.shown.delete(session);
       else this.shown.set(session, next);
-      if (!prev || prev.state !== next.state || prev.exitStatus !== next.exitStatus) changes.push({ session, prev, next, at: now });
+      // A turn that began and ended between two readings still counts (turns advanced).
+      if (!prev || prev.state !== next.state || prev.exitStatus !== next.exitStatus || next.turns > prev.turns) changes.push({ session, prev, next, at: now });
     }
     this.scheduleStall(now);
     if (changes.length > 0) this.emit('changed', changes);

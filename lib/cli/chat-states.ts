@@ -25,7 +25,7 @@ export async function withAgentStates(r: TmuxRunner | null, chats: ChatView[]): 
 export function listedState(c: ListedChat): string {
   const word = statusWord(c);
   if (word !== 'running' || c.agentState === null) return word;
-  return stateWord({ state: c.agentState, since: null, exitStatus: c.exitStatus });
+  return stateWord({ state: c.agentState, exitStatus: c.exitStatus });
 }
 
 export function sinceText(c: ListedChat): string {

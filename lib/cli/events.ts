@@ -26,6 +26,8 @@ export interface ChatEvent {
   state?: string;
   since?: string | null;
   exitStatus?: number | null;
+  /** state: turns the agent has ended so far (a turn between two readings shows as idle → idle, one more). */
+  turns?: number;
   from?: string;
 }
 
@@ -47,7 +49,7 @@ export function stateEvent(ref: string, name: string, s: AgentState, at: number)
   const time = new Date(at).toISOString();
   const since = s.since === null ? null : new Date(s.since).toISOString();
   if (s.state === 'exited') return { time, event: 'exited', ref, name, state: stateWord(s), exitStatus: s.exitStatus };
-  return { time, event: 'state', ref, name, state: s.state, since };
+  return { time, event: 'state', ref, name, state: s.state, since, turns: s.turns };
 }
 
 export function formatEvent(e: ChatEvent, json: boolean): string {

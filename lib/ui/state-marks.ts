@@ -25,7 +25,7 @@ export function stateMark(s: AgentStateWord, attention: boolean): string {
 export function callsUser(prev: AgentState | null, next: AgentState): boolean {
   if (!prev) return false; // first sight of a chat: nothing happened
   if (next.state === 'waiting') return prev.state !== 'waiting';
-  return next.state === 'idle' && (prev.state === 'working' || prev.state === 'stalled');
+  return next.state === 'idle' && (prev.state === 'working' || prev.state === 'stalled' || next.turns > prev.turns);
 }
 
 /**
