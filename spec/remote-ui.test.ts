@@ -20,11 +20,11 @@ const socket = remoteSocketName();
 const outer = `${testSocketName()}-outer`;
 const p = tempProject();
 const outerTmux = (...args: string[]) => execFileSync('tmux', ['-L', outer, '-f', '/dev/null', ...args], { env: tmuxEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const screen = () => outerTmux('capture-pane', '-p', '-t', '=ui:');
-async function waitScreen(re: RegExp, timeoutMs = 20000): Promise<string> {
+const screen = (session = 'ui') => outerTmux('capture-pane', '-p', '-t', `=${session}:`);
+async function waitScreen(re: RegExp, timeoutMs = 20000, session = 'ui'): Promise<string> {
   let last = '';
   try {
-    return await waitFor(() => ((last = screen()), re.test(last) ? last : null), timeoutMs, `screen to show ${re}`);
+    return await waitFor(() => ((last = screen(session)), re.test(last) ? last : null), timeoutMs, `screen to show ${re}`);
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- screen ---\n${last}`);
   }
@@ -46,17 +46,24 @@ afterAll(() => {
   p.cleanup();
 });
 
+let env: Record<string, string> = {};
+const g = ['--host', 'remote', '--socket', socket, '--project', p.project, '--state-dir', p.stateDir];
+
+/** Start `chatmux <global options> <args>` in a terminal (a session of the outer tmux). */
+function inTerminal(session: string, args: string[]): void {
+  const vars = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
+  const cmd = `env ${vars} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${[...g, ...args].map(shellQuote).join(' ')}; echo EXIT=$?; sleep 600`;
+  outerTmux('new-session', '-d', '-s', session, '-x', '140', '-y', '40', cmd);
+  outerTmux('resize-window', '-t', `=${session}:`, '-x', '140', '-y', '40');
+}
+
 maybe('chatmux --host DEST shows the remote chats; typing reaches the remote chat; quitting leaves it running there', async () => {
   const s = sshd!;
-  const env = { CHATMUX_SSH: s.sshCommand, CHATMUX_SSH_CONTROL_DIR: s.controlDir, CHATMUX_REMOTE_CHATMUX: `${process.execPath} ${BIN}` };
-  const g = ['--host', 'remote', '--socket', socket, '--project', p.project, '--state-dir', p.stateDir];
+  env = { CHATMUX_SSH: s.sshCommand, CHATMUX_SSH_CONTROL_DIR: s.controlDir, CHATMUX_REMOTE_CHATMUX: `${process.execPath} ${BIN}` };
   const made = await runProcess(process.execPath, [BIN, ...g, 'chat', 'new', '--executor', 'shell', '--name', 'far-away-h10'], { env: cleanEnv(env) });
   expect([made.code, made.stderr]).toEqual([0, '']);
 
-  const vars = Object.entries({ ...env, TERM: 'xterm-256color' }).map(([k, v]) => `${k}=${shellQuote(v)}`).join(' ');
-  const cmd = `env ${vars} ${shellQuote(process.execPath)} ${shellQuote(BIN)} ${g.map(shellQuote).join(' ')}; echo EXIT=$?; sleep 600`;
-  outerTmux('new-session', '-d', '-s', 'ui', '-x', '140', '-y', '40', cmd);
-  outerTmux('resize-window', '-t', '=ui:', '-x', '140', '-y', '40');
+  inTerminal('ui', []);
   // Typed text goes to the chat once the UI shows it running (keys before that are the UI's).
   await waitScreen(/far-away-h10 • shell • running/);
   outerTmux('send-keys', '-t', '=ui:', '-l', 'echo typed-$((6*7))-over-ssh');
@@ -70,4 +77,14 @@ maybe('chatmux --host DEST shows the remote chats; typing reaches the remote cha
   const listed = await runProcess(process.execPath, [BIN, ...g, 'chat', 'list', '--json'], { env: cleanEnv(env) });
   expect((JSON.parse(listed.stdout) as Array<{ name: string; state: string }>).map((c) => c.name)).toEqual(['far-away-h10']);
   expect(s.sshSync(`tmux -L ${socket} list-panes -a -F '#{pane_current_command}'`)).toMatch(/bash|sh/);
+});
+
+maybe('chatmux --host DEST chat attach REF: the terminal shows the remote chat and types into it', async () => {
+  const made = await runProcess(process.execPath, [BIN, ...g, 'chat', 'new', '--executor', 'shell', '--name', 'attach-me'], { env: cleanEnv(env) });
+  expect([made.code, made.stderr]).toEqual([0, '']);
+  inTerminal('att', ['chat', 'attach', made.stdout.trim()]);
+  await waitScreen(/proj#/, 20000, 'att');
+  outerTmux('send-keys', '-t', '=att:', '-l', 'echo attached-$((5*5))');
+  outerTmux('send-keys', '-t', '=att:', 'Enter');
+  await waitScreen(/^attached-25/m, 20000, 'att');
 });
