@@ -4,10 +4,9 @@
  * when the content scrolls by one line every frame.
  *   npx tsc -p tsconfig.json && node dist/bench/paint.js
  */
-import blessed, { type Widgets } from 'blessed';
-import { PassThrough, Writable } from 'node:stream';
 import { PaneTerminal } from '../lib/terminal/pane-terminal';
 import { PaneView } from '../lib/ui/pane-view';
+import { fakeScreen } from './fake-screen';
 import { median, printTable, writeResults, type Figure } from './report';
 
 const COLS = 200;
@@ -20,27 +19,10 @@ const PAYLOADS: Record<string, (i: number) => string> = {
   utf8: (i) => `${i} 漢字かな 🚀✅ é ü ` + '中文 emoji 👍 '.repeat(10),
 };
 
-function fakeScreen(): { screen: Widgets.Screen; bytes: () => number } {
-  let n = 0;
-  const out = new Writable({
-    write(c: Buffer, _e, cb) {
-      n += c.length;
-      cb();
-    },
-  }) as Writable & { columns: number; rows: number; isTTY: boolean };
-  out.columns = COLS + 2;
-  out.rows = ROWS + 2;
-  out.isTTY = true;
-  const screen = blessed.screen({
-    input: new PassThrough(), output: out, terminal: 'xterm-256color', fullUnicode: true, warnings: false,
-  } as unknown as Widgets.IScreenOptions);
-  return { screen, bytes: () => n };
-}
-
 async function run(): Promise<void> {
   const figures: Figure[] = [];
   for (const [name, line] of Object.entries(PAYLOADS)) {
-    const { screen, bytes } = fakeScreen();
+    const { screen, bytes } = fakeScreen(COLS + 2, ROWS + 2);
     const term = new PaneTerminal({ cols: COLS, rows: ROWS, scrollback: 1000 });
     const view = new PaneView(screen, { parent: screen, left: 0, top: 0, width: COLS + 2, height: ROWS + 2, border: 'line', terminal: term });
     for (let i = 0; i < ROWS * 2; i++) term.write(line(i) + '\r\n');

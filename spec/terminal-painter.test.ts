@@ -8,6 +8,7 @@ import { describe, expect, test } from '@jest/globals';
 import fc from 'fast-check';
 import { Terminal, type IBufferCell } from '@xterm/headless';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { PaneDamage } from '../lib/terminal/damage';
 import { PanePainter, sgrTransition, type PaintRegion } from '../lib/terminal/painter';
 import { PaneTerminal, cursorHidden, cursorShape } from '../lib/terminal/pane-terminal';
 
@@ -110,6 +111,8 @@ const step = fc.record({
   /** Someone else drew over the region (a dialog): the painter is told to forget. */
   overdraw: fc.option(fc.stringMatching(/^[#@%=]{1,40}$/), { freq: 4 }),
   resize: fc.option(fc.tuple(fc.integer({ min: 4, max: 24 }), fc.integer({ min: 3, max: 10 })), { freq: 8 }),
+  /** The user scrolls the viewport (scroll mode) by this many lines. */
+  scroll: fc.option(fc.integer({ min: -6, max: 6 }), { freq: 6 }),
 });
 
 describe('PanePainter', () => {
@@ -121,6 +124,9 @@ describe('PanePainter', () => {
         const b = outerTerminal(40, 16);
         await write(b, '\x1b[44m' + 'x'.repeat(40 * 16) + '\x1b[0m\x1b[H');
         const painter = new PanePainter();
+        // Only the rows xterm reports damaged are read: the fuzz checks no change escapes it.
+        const damage = new PaneDamage(a.term);
+        expect(damage.precise).toBe(true);
         // A blank the pane's size does not cover: what B shows there after painting blanks.
         const blank = cellKey(outerTerminal(1, 1).buffer.active.getLine(0)!.getCell(0));
         const before = outside(b, region);
@@ -128,11 +134,12 @@ describe('PanePainter', () => {
           for (const s of steps) {
             if (s.resize) a.resize(s.resize[0], s.resize[1]);
             await new Promise<void>((resolve) => a.write(s.output, resolve));
+            if (s.scroll) a.scrollLines(s.scroll);
             if (s.overdraw) {
               await write(b, `\x1b[${region.y + 2};${region.x + 1}H\x1b[31;47m${s.overdraw}\x1b[0m`);
               painter.invalidate();
             }
-            await write(b, painter.paint(a.term, region) + painter.cursor(a.term, region));
+            await write(b, painter.paint(a.term, region, damage.take()) + painter.cursor(a.term, region));
             expect(actual(b, region)).toEqual(expected(a.term, region, blank));
             expect(outside(b, region)).toBe(before);
             const ab = a.term.buffer.active;
@@ -145,6 +152,7 @@ describe('PanePainter', () => {
             }
           }
         } finally {
+          damage.dispose();
           a.dispose();
           b.dispose();
         }
@@ -160,12 +168,36 @@ describe('PanePainter', () => {
     await new Promise<void>((r) => a.write('$ ', r));
     painter.paint(a.term, region);
     painter.cursor(a.term, region);
+    const damage = new PaneDamage(a.term);
+    damage.take();
     await new Promise<void>((r) => a.write('l', r));
+    // xterm reports the one row the echo touched.
+    const rows = damage.take();
+    expect(rows).toEqual({ start: 0, end: 0 });
     // Row 3, column 13 (1-based), one plain character, pen already default.
-    expect(painter.paint(a.term, region)).toBe('\x1b[3;13H\x1b[0ml');
+    expect(painter.paint(a.term, region, rows)).toBe('\x1b[3;13H\x1b[0ml');
     expect(painter.cursor(a.term, region)).toBe('\x1b[3;14H');
+    expect(painter.paint(a.term, region, damage.take())).toBe('');
     expect(painter.paint(a.term, region)).toBe('');
+    damage.dispose();
     a.dispose();
+  });
+
+  test('moving the viewport (scroll mode) damages every row', async () => {
+    const a = new PaneTerminal({ cols: 12, rows: 4, scrollback: 50 });
+    const b = outerTerminal(12, 4);
+    const painter = new PanePainter();
+    const damage = new PaneDamage(a.term);
+    const region = { x: 0, y: 0, w: 12, h: 4 };
+    await new Promise<void>((r) => a.write(Array.from({ length: 20 }, (_, i) => `line ${i}`).join('\r\n'), r));
+    await write(b, painter.paint(a.term, region, damage.take()));
+    a.scrollLines(-3);
+    await write(b, painter.paint(a.term, region, damage.take()));
+    expect(actual(b, region)).toEqual(expected(a.term, region, ''));
+    expect(b.buffer.active.getLine(0)!.translateToString(true).trimEnd()).toBe('line 13');
+    damage.dispose();
+    a.dispose();
+    b.dispose();
   });
 
   test('wide glyphs take two columns; one that no longer fits the region shows as a blank', async () => {

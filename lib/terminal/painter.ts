@@ -11,6 +11,7 @@
  * `invalidate()` so the next paint redraws every cell.
  */
 import type { IBuffer, IBufferCell, Terminal } from '@xterm/headless';
+import type { RowRange } from './damage';
 import { cursorHidden, cursorShape } from './pane-terminal';
 
 export interface PaintRegion {
@@ -98,6 +99,8 @@ export class PanePainter {
   private fgs = new Int32Array(0);
   private bgs = new Int32Array(0);
   private lastVisible: boolean | null = null;
+  /** Every row must be compared on the next paint (new region, invalidated). */
+  private stale = true;
   private lastShape: number | null = null;
   private readonly cell: { v: IBufferCell | undefined } = { v: undefined };
   private readonly next: { v: IBufferCell | undefined } = { v: undefined };
@@ -105,6 +108,7 @@ export class PanePainter {
   /** Forget what was painted: the next paint writes every cell (someone else drew there). */
   invalidate(): void {
     this.widths.fill(UNKNOWN);
+    this.stale = true;
     this.lastVisible = null;
     this.lastShape = null;
   }
@@ -113,9 +117,14 @@ export class PanePainter {
    * The bytes that make `region` of the real terminal show `term`'s viewport (top-left
    * aligned; cells outside the pane's size are blank). Leaves the pen at defaults; the real
    * cursor is left wherever the last cell was written (see `cursor`).
+   * `damaged`: the viewport rows that may have changed since the last paint (PaneDamage.take());
+   * omitted, every row is compared; null, none (unless the painter was invalidated or moved).
    */
-  paint(term: Terminal, region: PaintRegion): string {
+  paint(term: Terminal, region: PaintRegion, damaged?: RowRange | null): string {
     this.fit(region);
+    const all = this.stale || damaged === undefined;
+    this.stale = false;
+    if (!all && !damaged) return '';
     const { x: ox, y: oy, w, h } = region;
     const buf = term.buffer.active;
     const out: string[] = [];
@@ -128,7 +137,9 @@ export class PanePainter {
     let cy = -1;
     const rows = Math.min(h, term.rows);
     const cols = Math.min(w, term.cols);
-    for (let row = 0; row < h; row++) {
+    const first = all ? 0 : Math.max(0, damaged!.start);
+    const last = all ? h - 1 : Math.min(h - 1, damaged!.end);
+    for (let row = first; row <= last; row++) {
       const line = row < rows ? buf.getLine(buf.viewportY + row) : undefined;
       let col = 0;
       while (col < w) {
@@ -148,9 +159,12 @@ export class PanePainter {
           } else {
             ch = cell.getChars() || ' ';
           }
-          f = flagsOf(cell);
-          fg = colour(cell.isFgDefault(), cell.isFgRGB(), cell.getFgColor());
-          bg = colour(cell.isBgDefault(), cell.isBgRGB(), cell.getBgColor());
+          // Most cells are plain: one check instead of eleven.
+          if (!cell.isAttributeDefault()) {
+            f = flagsOf(cell);
+            fg = colour(cell.isFgDefault(), cell.isFgRGB(), cell.getFgColor());
+            bg = colour(cell.isBgDefault(), cell.isBgRGB(), cell.getBgColor());
+          }
           // A wide glyph cut by the region's edge, or whose right half was overwritten (xterm keeps
           // such a cell after some resizes), cannot be shown: a blank instead.
           if (wd === 2 && (col + 1 >= cols || this.readCell(line!, col + 1, this.next)!.getWidth() !== 0)) {
@@ -236,6 +250,7 @@ export class PanePainter {
     this.flags = new Uint16Array(n);
     this.fgs = new Int32Array(n);
     this.bgs = new Int32Array(n);
+    this.stale = true;
   }
 
   private remember(i: number, ch: string, wd: number, f: number, fg: number, bg: number): void {
