@@ -29,7 +29,11 @@ export interface TestSshd {
 
 const SSHD = ['/usr/sbin/sshd', '/usr/local/sbin/sshd'].find((p) => fs.existsSync(p));
 
-/** Why no test sshd can run here (printed as a `SKIP:` line), or null. */
+/**
+ * Why no test sshd can run here (printed as a `SKIP:` line), or null. Checked synchronously
+ * before the tests are declared: the programs exist, and sshd accepts a config like the tests'
+ * (`sshd -t`: host key, privilege-separation folder).
+ */
 export function sshdUnavailable(): string | null {
   if (!SSHD) return 'SKIP: no sshd (install openssh-server; .ci/run does)';
   for (const tool of ['ssh', 'ssh-keygen']) {
@@ -39,7 +43,27 @@ export function sshdUnavailable(): string | null {
       return `SKIP: no ${tool} on PATH (install openssh-client)`;
     }
   }
-  return null;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-sshd-check-'));
+  try {
+    ensurePrivsepDir();
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', path.join(dir, 'host_key')], { stdio: 'ignore' });
+    fs.writeFileSync(path.join(dir, 'sshd_config'), `HostKey ${dir}/host_key\nUsePAM no\nPidFile none\n`);
+    execFileSync(SSHD, ['-t', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    return null;
+  } catch (e) {
+    const why = String((e as { stderr?: Buffer }).stderr ?? (e as Error).message).trim().split('\n')[0];
+    return `SKIP: sshd cannot run here (${why})`;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * sshd running as root refuses to start without its privilege-separation folder, which only
+ * the init system creates (absent in containers).
+ */
+function ensurePrivsepDir(): void {
+  if (process.getuid?.() === 0 && !fs.existsSync('/run/sshd')) fs.mkdirSync('/run/sshd', { mode: 0o755 });
 }
 
 function freePort(): Promise<number> {
@@ -142,9 +166,7 @@ export async function startSshd(): Promise<TestSshd> {
       '',
     ].join('\n'),
   );
-  // sshd running as root refuses to start without its privilege-separation folder, which
-  // only the init system creates (absent in containers).
-  if (process.getuid?.() === 0 && !fs.existsSync('/run/sshd')) fs.mkdirSync('/run/sshd', { mode: 0o755 });
+  ensurePrivsepDir();
   const child: ChildProcess = spawn(SSHD!, ['-D', '-e', '-f', path.join(dir, 'sshd_config')], { stdio: ['ignore', 'ignore', 'pipe'] });
   let errText = '';
   child.stderr!.on('data', (b: Buffer) => (errText += b.toString('utf8')));
