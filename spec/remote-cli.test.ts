@@ -177,16 +177,39 @@ withSshd('chatmux --host over a real sshd', () => {
     expect(sessions.stdout).toMatch(/running "sleep"/);
   });
 
-  test('no chatmux on the remote, connection refused, unknown host: one line each, exit 1, nothing run', async () => {
+  test('no chatmux on the remote, connection refused, unknown host, auth failure, host key mismatch: one line each, exit 1', async () => {
     const noChatmux = await cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
     expect([noChatmux.code, noChatmux.stdout]).toEqual([1, '']);
     expect(noChatmux.stderr).toMatch(/^chatmux: remote: no \/nonexistent\/h10\/chatmux on the remote: install chatmux there .*\n$/);
-    fs.appendFileSync(path.join(sshd.dir, 'ssh_config'), `Host refused\n  HostName 127.0.0.1\n  Port ${sshd.port === 1 ? 2 : 1}\n  BatchMode yes\nHost nohost\n  HostName h10-no-such-host.invalid\n  BatchMode yes\n`);
-    for (const [dest, want] of [['refused', /^chatmux: refused: connection refused \(.*\): is sshd running there, on that port\?\n$/], ['nohost', /^chatmux: nohost: unknown host \(.*\)\n$/]] as const) {
-      const r = await runProcess(process.execPath, [BIN, '--host', dest, 'chat', 'list'], { env });
-      expect([r.code, r.stdout]).toEqual([1, '']);
-      expect(r.stderr).toMatch(want);
-    }
+    const cfg = path.join(sshd.dir, 'ssh_config');
+    const base = fs.readFileSync(cfg, 'utf8');
+    const other = path.join(sshd.dir, 'cli_other_key');
+    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other], { stdio: 'ignore' });
+    const badHosts = path.join(sshd.dir, 'cli_bad_known_hosts');
+    fs.writeFileSync(badHosts, `[127.0.0.1]:${sshd.port} ${fs.readFileSync(other + '.pub', 'utf8').trim()}\n`);
+    const variant = (alias: string, edit: (s: string) => string) => edit(base.replace('Host remote', `Host ${alias}`));
+    fs.writeFileSync(
+      cfg,
+      base +
+        variant('refused', (s) => s.replace(/Port \d+/, `Port ${sshd.port === 1 ? 2 : 1}`)) +
+        variant('nohost', (s) => s.replace('HostName 127.0.0.1', 'HostName h10-no-such-host.invalid')) +
+        variant('badauth', (s) => s.replace(/IdentityFile \S+/, `IdentityFile ${other}`)) +
+        variant('badkey', (s) => s.replace(/UserKnownHostsFile \S+/, `UserKnownHostsFile ${badHosts}`)),
+    );
+    const cases: Array<[string, RegExp]> = [
+      ['refused', /^chatmux: refused: connection refused \(.*\): is sshd running there, on that port\?\n$/],
+      ['nohost', /^chatmux: nohost: unknown host \(.*\)\n$/],
+      ['badauth', /^chatmux: badauth: ssh authentication failed \(.*\): check your key or ssh-agent\n$/],
+      ['badkey', /^chatmux: badkey: the host key does not match known_hosts .*\n$/],
+    ];
+    const results = await Promise.all(
+      // Each its own sharing folder: a master already open to 127.0.0.1 would skip auth and host key checks.
+      cases.map(([dest]) => runProcess(process.execPath, [BIN, '--host', dest, 'chat', 'list'], { env: { ...env, CHATMUX_SSH_CONTROL_DIR: path.join(sshd.dir, `cli-cm-${dest}`) } })),
+    );
+    results.forEach((r, i) => {
+      expect([cases[i]![0], r.code, r.stdout]).toEqual([cases[i]![0], 1, '']);
+      expect(r.stderr).toMatch(cases[i]![1]);
+    });
   });
 
   test('a bad destination is a usage error (exit 2), before any ssh', async () => {
