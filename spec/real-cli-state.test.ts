@@ -12,7 +12,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startStub, type Stub } from '../fixtures/stub-server';
-import { agentClis, skipLine } from './support/agent-clis';
+import { agentClis, agentUserHome, skipLine } from './support/agent-clis';
 import { BIN, capture, chatFixture, cleanEnv, runChatmux } from './support/chatmux-cli';
 import { filesUnder } from './support/secrets';
 import { killAllTestServers, waitFor } from './support/tmux';
@@ -48,20 +48,13 @@ describe('agent state from the agents themselves', () => {
   beforeAll(async () => {
     stub = await startStub({ reply: 'Done from the stub', idleTimeoutMs: 180_000 });
     home = path.join(p.root, 'home');
-    fs.mkdirSync(path.join(home, '.codex'), { recursive: true });
-    fs.mkdirSync(path.join(home, '.claude'), { recursive: true });
-    fs.writeFileSync(path.join(home, '.codex', 'config.toml'), 'model = "gpt-users-own"\nnotify = ["/bin/true", "users-own"]\n');
-    fs.writeFileSync(path.join(home, '.claude', 'settings.json'), '{"model":"users-own-model","hooks":{}}\n');
-    fs.writeFileSync(path.join(home, '.claude.json'), '{"numStartups":7}\n');
+    const userEnv = agentUserHome(home, clis, {
+      '.codex/config.toml': 'model = "gpt-users-own"\nnotify = ["/bin/true", "users-own"]\n',
+      '.claude/settings.json': '{"model":"users-own-model","hooks":{}}\n',
+      '.claude.json': '{"numStartups":7}\n',
+    }, { [KEY_VAR]: KEY });
     userFilesBefore = snapshot(home);
-    env = cleanEnv({
-      HOME: home,
-      CODEX_HOME: path.join(home, '.codex'),
-      CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
-      CHATMUX_CODEX_BIN: clis.codex ?? '/nonexistent/codex',
-      CHATMUX_CLAUDE_BIN: clis.claude ?? '/nonexistent/claude',
-      [KEY_VAR]: KEY,
-    });
+    env = cleanEnv(userEnv);
     // A first chat starts the server; events then follows every change on one connection.
     expect((await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--name', 'anchor'], { env })).code).toBe(0);
     events = spawn(process.execPath, [BIN, ...g, 'events', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });

@@ -4,6 +4,7 @@
  * so a missing CLI turns its tests into `test.skip` with one `SKIP: <reason>` line.
  */
 import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export interface AgentClis {
@@ -45,4 +46,25 @@ export function agentClis(): AgentClis {
 /** `test` when the CLI is there, else `test.skip` after printing the SKIP line once. */
 export function skipLine(name: 'codex' | 'claude', clis: AgentClis): void {
   if (!clis[name]) process.stdout.write(`SKIP: real ${name} CLI tests: ${clis.skip[name]}\n`);
+}
+
+/**
+ * A fake "user" home for the real CLIs: their own codex and claude config files (which chatmux
+ * must never change) and the environment pointing the CLIs and chatmux at it.
+ */
+export function agentUserHome(home: string, clis: AgentClis, files: Record<string, string>, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  for (const [rel, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(home, rel)), { recursive: true });
+    fs.writeFileSync(path.join(home, rel), text);
+  }
+  fs.mkdirSync(path.join(home, '.codex'), { recursive: true });
+  fs.mkdirSync(path.join(home, '.claude'), { recursive: true });
+  return {
+    HOME: home,
+    CODEX_HOME: path.join(home, '.codex'),
+    CLAUDE_CONFIG_DIR: path.join(home, '.claude'),
+    CHATMUX_CODEX_BIN: clis.codex ?? '/nonexistent/codex',
+    CHATMUX_CLAUDE_BIN: clis.claude ?? '/nonexistent/claude',
+    ...extra,
+  };
 }
