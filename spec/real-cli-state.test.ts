@@ -98,9 +98,12 @@ describe('agent state from the agents themselves', () => {
   codexTest('codex: a turn goes working (Enter sent through chatmux: inferred) → idle (its notify program)', async () => {
     const chat = await newChat('codex');
     await waitFor(() => /Ask Codex|›/.test(capture(t, chat.session)), 30_000, 'codex prompt');
+    await new Promise((r) => setTimeout(r, 1000)); // its prompt draws before it reads keys
     stub.setDefault({ kind: 'reply', text: 'Done from the stub', delayMs: 300 });
     expect(await runChatmux([...g, 'chat', 'send', chat.ref, 'say hi'], { env })).toMatchObject({ code: 0, stderr: '' });
-    await waitFor(() => statesOf(chat.ref).at(-1) === 'idle', 30_000, `codex idle (events: ${statesOf(chat.ref).join(',')})`);
+    await waitFor(() => statesOf(chat.ref).at(-1) === 'idle', 30_000, 'codex idle').catch((e: Error) => {
+      throw new Error(`${e.message}; events: ${statesOf(chat.ref).join(',')}; pane:\n${capture(t, chat.session)}`);
+    });
     expect(statesOf(chat.ref)).toEqual(['working', 'idle']);
     expect(await listedState(chat.ref)).toBe('idle');
   }, 90_000);
