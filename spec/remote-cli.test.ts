@@ -14,7 +14,7 @@ import { apiKeyVar, explain, NO_CHATMUX, NO_TMUX, REMOTE_SCRIPT, splitHost } fro
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
 import { pidsWithArgvContaining } from './support/secrets';
-import { remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
 
 const GLOBAL_VALUE = new Set(['--socket', '--project', '--state-dir', '--host', '--prefix']);
@@ -181,21 +181,7 @@ withSshd('chatmux --host over a real sshd', () => {
     const noChatmux = await cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
     expect([noChatmux.code, noChatmux.stdout]).toEqual([1, '']);
     expect(noChatmux.stderr).toMatch(/^chatmux: remote: no \/nonexistent\/h10\/chatmux on the remote: install chatmux there .*\n$/);
-    const cfg = path.join(sshd.dir, 'ssh_config');
-    const base = fs.readFileSync(cfg, 'utf8');
-    const other = path.join(sshd.dir, 'cli_other_key');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other], { stdio: 'ignore' });
-    const badHosts = path.join(sshd.dir, 'cli_bad_known_hosts');
-    fs.writeFileSync(badHosts, `[127.0.0.1]:${sshd.port} ${fs.readFileSync(other + '.pub', 'utf8').trim()}\n`);
-    const variant = (alias: string, edit: (s: string) => string) => edit(base.replace('Host remote', `Host ${alias}`));
-    fs.writeFileSync(
-      cfg,
-      base +
-        variant('refused', (s) => s.replace(/Port \d+/, `Port ${sshd.port === 1 ? 2 : 1}`)) +
-        variant('nohost', (s) => s.replace('HostName 127.0.0.1', 'HostName h10-no-such-host.invalid')) +
-        variant('badauth', (s) => s.replace(/IdentityFile \S+/, `IdentityFile ${other}`)) +
-        variant('badkey', (s) => s.replace(/UserKnownHostsFile \S+/, `UserKnownHostsFile ${badHosts}`)),
-    );
+    addBrokenAliases(sshd);
     const cases: Array<[string, RegExp]> = [
       ['refused', /^chatmux: refused: connection refused \(.*\): is sshd running there, on that port\?\n$/],
       ['nohost', /^chatmux: nohost: unknown host \(.*\)\n$/],

@@ -15,7 +15,7 @@ import { listSessions, newSession, sendText, capturePane } from '../lib/control/
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { QUOTE_VECTORS } from './support/quote-vectors';
 import { pidsWithArgvContaining } from './support/secrets';
-import { remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
 
 /** Every hostile string we have: the corpus payloads and the tmux quoting vectors. */
@@ -146,22 +146,7 @@ withSshd('over a real sshd on 127.0.0.1', () => {
   });
 
   test('connection refused, unknown host, auth failure, host key mismatch: each one line', async () => {
-    const cfg = path.join(sshd.dir, 'ssh_config');
-    const base = fs.readFileSync(cfg, 'utf8');
-    const other = path.join(sshd.dir, 'other_key');
-    execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other], { stdio: 'ignore' });
-    const badHosts = path.join(sshd.dir, 'bad_known_hosts');
-    fs.writeFileSync(badHosts, `[127.0.0.1]:${sshd.port} ${fs.readFileSync(other + '.pub', 'utf8').trim()}\n`);
-    const variant = (alias: string, edit: (s: string) => string) => edit(base.replace('Host remote', `Host ${alias}`));
-    const closedPort = sshd.port === 1 ? 2 : 1;
-    fs.writeFileSync(
-      cfg,
-      base +
-        variant('refused', (s) => s.replace(/Port \d+/, `Port ${closedPort}`)) +
-        variant('nohost', (s) => s.replace('HostName 127.0.0.1', 'HostName h10-no-such-host.invalid')) +
-        variant('badauth', (s) => s.replace(/IdentityFile \S+/, `IdentityFile ${other}`)) +
-        variant('badkey', (s) => s.replace(/UserKnownHostsFile \S+/, `UserKnownHostsFile ${badHosts}`)),
-    );
+    addBrokenAliases(sshd);
     const cases: Array<[string, RegExp]> = [
       ['refused', /^refused: connection refused/],
       ['nohost', /^nohost: unknown host/],

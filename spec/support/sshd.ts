@@ -215,6 +215,29 @@ export async function startSshd(): Promise<TestSshd> {
   };
 }
 
+/**
+ * Adds ssh_config aliases that fail the ways users meet: `refused` (a closed port), `nohost`
+ * (a name that does not resolve), `badauth` (a key the server does not know), `badkey` (a
+ * known_hosts entry that does not match the server). Idempotent.
+ */
+export function addBrokenAliases(sshd: TestSshd): void {
+  const cfg = path.join(sshd.dir, 'ssh_config');
+  const base = fs.readFileSync(cfg, 'utf8');
+  if (base.includes('Host refused')) return;
+  const other = path.join(sshd.dir, 'other_key');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-f', other], { stdio: 'ignore' });
+  const badHosts = path.join(sshd.dir, 'bad_known_hosts');
+  fs.writeFileSync(badHosts, `[127.0.0.1]:${sshd.port} ${fs.readFileSync(other + '.pub', 'utf8').trim()}\n`);
+  const variant = (alias: string, edit: (s: string) => string) => edit(base.replace('Host remote', `Host ${alias}`));
+  fs.appendFileSync(
+    cfg,
+    variant('refused', (s) => s.replace(/Port \d+/, `Port ${sshd.port === 1 ? 2 : 1}`)) +
+      variant('nohost', (s) => s.replace('HostName 127.0.0.1', 'HostName h10-no-such-host.invalid')) +
+      variant('badauth', (s) => s.replace(/IdentityFile \S+/, `IdentityFile ${other}`)) +
+      variant('badkey', (s) => s.replace(/UserKnownHostsFile \S+/, `UserKnownHostsFile ${badHosts}`)),
+  );
+}
+
 /** A private tmux socket name for the "remote" tmux. */
 export function remoteSocketName(): string {
   return `chatmux-test-${randomBytes(5).toString('hex')}`;
