@@ -16,7 +16,7 @@ import { isMissingTarget, isNoServer } from '../control/errors';
 import { rebuildFromTmux } from './adopt';
 import { reportedResumeId } from './agent-report';
 import { highWaterMark, readServerMark, writeServerMark } from './refs';
-import { repairInterrupted, type Repair } from './repair';
+import { needsRepair, repairInterrupted, type Repair } from './repair';
 import { processRunning, processStart } from './state-lock';
 import { recordLaunchEnv, sessionEnvArgs, starterEnvFor, wantedEnv } from './chat-env';
 import { chatFiles, type ChatContext } from './context';
@@ -475,7 +475,10 @@ export interface ResumeReport {
 export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource = process.env): Promise<ResumeReport> {
   const report: ResumeReport = { resumed: [], skipped: [], repaired: [] };
   const snapshot = await readRegistry(ctx, rebuildFromTmux(r, ctx));
-  if (!snapshot.chats.some((c) => c.state === 'running' || c.state === 'starting' || c.stopperPid)) return report;
+  // Nothing lost and nothing half done (the usual case): no lock, no write (a read-only state
+  // dir still lists). Whatever changes after this look is the next listing's.
+  const seen = await liveSessionsByRecord(r, ctx, snapshot.chats);
+  if (!snapshot.chats.some((c) => needsRepair(c) || (c.state === 'running' && !seen.has(c.session)))) return report;
   await updateRegistry(ctx, async (reg) => {
     const live = await liveSessionsByRecord(r, ctx, reg.chats);
     report.repaired = await repairInterrupted(r, ctx, reg, live, (s) => killChatSession(r, live.get(s)?.id ?? s));

@@ -45,6 +45,13 @@ async function finishSetup(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, s:
   }
 }
 
+/** The process that was starting or stopping this chat is gone (or its pid now names another). */
+export function needsRepair(chat: ChatRecord): boolean {
+  const gone = (pid: number | null | undefined) => !!pid && !ownerAlive(pid, chat.pidStart ?? null);
+  if (chat.state === 'starting') return !chat.starterPid || gone(chat.starterPid);
+  return (chat.state === 'closed' || chat.state === 'archived') && gone(chat.stopperPid);
+}
+
 /**
  * Repair `reg` in place. `sessions`: the server's sessions by name. `kill`: how to end a
  * chat's session (lifecycle's killChatSession: it also unlinks it from UI views).
@@ -58,8 +65,8 @@ export async function repairInterrupted(
 ): Promise<Repair[]> {
   const done: Repair[] = [];
   for (const chat of reg.chats) {
-    const ownerGone = (pid: number | null | undefined) => !pid || !ownerAlive(pid, chat.pidStart ?? null);
-    if (chat.state === 'starting' && ownerGone(chat.starterPid)) {
+    if (!needsRepair(chat)) continue;
+    if (chat.state === 'starting') {
       const who = `chat new (pid ${chat.starterPid ?? '?'})`;
       const s = sessions.get(chat.session);
       if (s && (await finishSetup(r, ctx, chat, s))) {
@@ -70,7 +77,7 @@ export async function repairInterrupted(
         Object.assign(chat, { state: 'closed', starterPid: null, pidStart: null, stateReason: reason });
         done.push({ ref: chat.ref, what: `${reason}; marked closed` });
       }
-    } else if ((chat.state === 'closed' || chat.state === 'archived') && chat.stopperPid && ownerGone(chat.stopperPid)) {
+    } else {
       const verb = chat.state === 'closed' ? 'close' : 'archive';
       if (sessions.has(chat.session)) {
         await kill(chat.session);
