@@ -138,6 +138,11 @@ describe('shell chats, wait and events from the CLI', () => {
     }
     expect((await runChatmux([...g, 'wait', 'chat-1', 'chat-2', '--until', 'any', '--timeout', '5'], { env })).code).toBe(0);
 
+    // a cmd chat that is not an interactive shell is not judged by its foreground (exec cat is not work)
+    expect((await runChatmux([...g, 'chat', 'new', '--executor', 'cmd', '--name', 'catter', '--', 'sh', '-c', 'exec cat'], { env })).code).toBe(0);
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(await stateOf('chat-3')).toBe('idle');
+
     // closing: a closed event; events stops cleanly on SIGINT and leaves no view session behind
     expect((await runChatmux([...g, 'chat', 'close', 'chat-2'], { env })).code).toBe(0);
     await waitFor(() => lines().some((e) => e.event === 'closed' && e.ref === 'chat-2'), 5000, 'closed event');

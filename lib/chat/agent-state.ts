@@ -157,13 +157,20 @@ export async function writeState(r: TmuxRunner, session: string, state: Reported
 }
 
 /**
- * At session start: agents begin idle (at their prompt) until their first report; shell and
- * cmd chats get the command that means idle (the shell itself; cmd: its own program).
+ * At session start: agents begin idle (at their prompt) until their first report; a shell gets
+ * the command that means idle (the shell itself). A cmd chat is derived the same way only when
+ * it runs an interactive shell (`bash`, `zsh -l`, not `sh -c …`): any other program may hand
+ * the foreground to whatever it runs (`sh -c '…; exec cat'`), so it shows what it reports
+ * (`chatmux-hook state`), else idle.
  */
-export async function writeInitialState(r: TmuxRunner, session: string, executor: string, argv0: string): Promise<void> {
-  if (executor === 'shell' || executor === 'cmd') await setOption(r, { session }, IDLE_COMMAND_OPTION, commandName(argv0));
+export async function writeInitialState(r: TmuxRunner, session: string, executor: string, argv: readonly string[]): Promise<void> {
+  const name = commandName(argv[0] ?? '');
+  const interactiveShell = SHELLS.has(name) && !argv.slice(1).some((a) => a === '-c' || /^-[a-z]*c[a-z]*$/.test(a));
+  if (executor === 'shell' || (executor === 'cmd' && interactiveShell)) await setOption(r, { session }, IDLE_COMMAND_OPTION, name);
   await writeState(r, session, 'idle', Date.now(), false);
 }
+
+const SHELLS = new Set(['sh', 'bash', 'zsh', 'fish', 'dash', 'ksh', 'mksh', 'tcsh', 'csh', 'ash', 'nu', 'elvish', 'xonsh']);
 
 /** How tmux names a foreground command: the basename, without a login shell's '-'. */
 export function commandName(argv0: string): string {

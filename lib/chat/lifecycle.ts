@@ -180,7 +180,7 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
     await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
     await pipePane(r, pane.paneId, outputLogCommand(files.outputLog));
     // Before the agent starts: its first report must not be overwritten.
-    await writeInitialState(r, pane.sessionId, chat.executor, spec.argv[0] ?? '');
+    await writeInitialState(r, pane.sessionId, chat.executor, spec.argv);
   } finally {
     // Let the agent start even if the log could not be attached.
     await signalChannel(r, goChannel);
