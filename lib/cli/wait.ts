@@ -51,18 +51,18 @@ export function register(program: Command, context: () => CliContext): void {
       const sessions = refs.map((ref) => chatSessionName(rt.ctx.tag, ref));
       const conn = await openStateConnection(rt.ctx);
       try {
-        const ok = await new Promise<boolean>((resolve) => {
+        const outcome = await new Promise<'reached' | 'timeout' | string>((resolve) => {
           const check = (): void => {
-            if (sessions.every((s) => reached(until, conn.watch.state(s).state))) resolve(true);
+            if (sessions.every((s) => reached(until, conn.watch.state(s).state))) resolve('reached');
           };
           conn.watch.on('changed', check);
-          conn.client.once('closed', () => resolve(false));
-          if (timeoutMs !== null) setTimeout(() => resolve(false), timeoutMs).unref();
+          void conn.client.closed.then((reason) => resolve(`the tmux connection ended (${reason})`));
+          if (timeoutMs !== null) setTimeout(() => resolve('timeout'), timeoutMs).unref();
           check();
         });
-        if (!ok) {
+        if (outcome !== 'reached') {
           const now = sessions.map((s, i) => `${refs[i]} ${conn.watch.state(s).state}`).join(', ');
-          process.stderr.write(`chatmux: timed out waiting for ${until} (${now})\n`);
+          process.stderr.write(outcome === 'timeout' ? `chatmux: timed out waiting for ${until} (${now})\n` : `chatmux: ${outcome}\n`);
           process.exitCode = 1;
         }
       } finally {
