@@ -87,6 +87,7 @@ describe('shell chats, wait and events from the CLI', () => {
 
   const list = async (): Promise<Array<{ ref: string; agentState: string; stateSince: string | null }>> =>
     JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout);
+  const sessionOf = (ref: string): string => t.tmux('list-sessions', '-F', '#{session_name}').split('\n').find((n) => n.endsWith(`-${ref}`))!;
   const stateOf = async (ref: string): Promise<string | undefined> => (await list()).find((c) => c.ref === ref)?.agentState;
 
   test('sleep 2 → working → idle; wait returns when idle; events --json saw it; a flood that stops → stalled', async () => {
@@ -142,6 +143,13 @@ describe('shell chats, wait and events from the CLI', () => {
     expect((await runChatmux([...g, 'chat', 'new', '--executor', 'cmd', '--name', 'catter', '--', 'sh', '-c', 'exec cat'], { env })).code).toBe(0);
     await new Promise((r) => setTimeout(r, 1500));
     expect(await stateOf('chat-3')).toBe('idle');
+    // it ends: exited(status) for wait, list and events
+    const exitWait = runChatmux([...g, 'wait', 'chat-3', '--until', 'exited', '--timeout', '10'], { env });
+    await new Promise((r) => setTimeout(r, 1000));
+    t.tmux('send-keys', '-t', `=${sessionOf('chat-3')}:`, 'C-d');
+    expect(await exitWait).toMatchObject({ code: 0 });
+    expect((await list()).find((c) => c.ref === 'chat-3')!.agentState).toBe('exited');
+    await waitFor(() => lines().some((e) => e.event === 'exited' && e.ref === 'chat-3' && e.exitStatus === 0 && e.state === 'exited(0)'), 3000, 'exited event');
 
     // closing: a closed event; events stops cleanly on SIGINT and leaves no view session behind
     expect((await runChatmux([...g, 'chat', 'close', 'chat-2'], { env })).code).toBe(0);
