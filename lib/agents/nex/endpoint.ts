@@ -23,8 +23,9 @@ const VERSION_SEGMENT = /^v\d+[a-z0-9]*$/i;
 const CREDENTIALS_MESSAGE = 'endpoint URL must not contain a user or password: put the key in an environment variable and pass --api-key-env VAR';
 
 export function normaliseEndpoint(raw: string): Endpoint {
-  // Error messages never repeat a user or password the URL carries.
-  const redacted = raw.replace(/^([^:/?#]*:\/\/)[^@\s]*@/, '$1…@');
+  // Error messages never repeat a user or password the URL carries, nor its query or fragment
+  // (`?api_key=sk-…` is where a key pasted into a URL usually sits).
+  const redacted = raw.replace(/([?#])[^]*$/, '$1…').replace(/^([^:/?#]*:\/\/)[^@\s]*@/, '$1…@');
   const shown = JSON.stringify(redacted.length > 200 ? redacted.slice(0, 200) + '…' : redacted);
   const text = raw.trim();
   if (!text) throw new EndpointError('endpoint URL is empty: give -e http://HOST:PORT (with or without /v1)');
