@@ -108,8 +108,11 @@ const fragment = fc.oneof(
 
 const step = fc.record({
   output: fc.array(fragment, { minLength: 1, maxLength: 25 }).map((a) => a.join('')),
-  /** Someone else drew over the region (a dialog): the painter is told to forget. */
-  overdraw: fc.option(fc.stringMatching(/^[#@%=]{1,40}$/), { freq: 4 }),
+  /**
+   * Someone else drew over part of the region (a dialog): the painter is told to forget those
+   * cells (`forget`), or everything (`invalidate`).
+   */
+  overdraw: fc.option(fc.record({ text: fc.stringMatching(/^[#@%=]{1,24}$/), row: fc.integer({ min: 0, max: 9 }), col: fc.integer({ min: 0, max: 23 }), all: fc.boolean() }), { freq: 3 }),
   resize: fc.option(fc.tuple(fc.integer({ min: 4, max: 24 }), fc.integer({ min: 3, max: 10 })), { freq: 8 }),
   /** The user scrolls the viewport (scroll mode) by this many lines. */
   scroll: fc.option(fc.integer({ min: -6, max: 6 }), { freq: 6 }),
@@ -136,8 +139,11 @@ describe('PanePainter', () => {
             await new Promise<void>((resolve) => a.write(s.output, resolve));
             if (s.scroll) a.scrollLines(s.scroll);
             if (s.overdraw) {
-              await write(b, `\x1b[${region.y + 2};${region.x + 1}H\x1b[31;47m${s.overdraw}\x1b[0m`);
-              painter.invalidate();
+              const o = s.overdraw;
+              const text = o.text.slice(0, region.w - o.col);
+              await write(b, `\x1b[${region.y + o.row + 1};${region.x + o.col + 1}H\x1b[31;47m${text}\x1b[0m`);
+              if (o.all) painter.invalidate();
+              else painter.forget(region.x + o.col, region.y + o.row, text.length, 1);
             }
             await write(b, painter.paint(a.term, region, damage.take()) + painter.cursor(a.term, region));
             expect(actual(b, region)).toEqual(expected(a.term, region, blank));
@@ -157,9 +163,9 @@ describe('PanePainter', () => {
           b.dispose();
         }
       }),
-      { numRuns: 80 },
+      { numRuns: Number(process.env.PAINTER_RUNS ?? 80) },
     );
-  }, 60000);
+  }, 90000);
 
   test('an echo writes only the changed cell and its cursor move', async () => {
     const a = new PaneTerminal({ cols: 20, rows: 5 });

@@ -101,6 +101,8 @@ export class PanePainter {
   private lastVisible: boolean | null = null;
   /** Every row must be compared on the next paint (new region, invalidated). */
   private stale = true;
+  /** Region rows holding cells forgotten since the last paint. */
+  private forgotten: RowRange | null = null;
   private lastShape: number | null = null;
   private readonly cell: { v: IBufferCell | undefined } = { v: undefined };
   private readonly next: { v: IBufferCell | undefined } = { v: undefined };
@@ -114,6 +116,21 @@ export class PanePainter {
   }
 
   /**
+   * Forget the cells of a rectangle in real-terminal coordinates (someone else drew there: a
+   * dialog over the pane, blessed's own cells): the next paint rewrites them, whatever the damage.
+   */
+  forget(x: number, y: number, w: number, h: number): void {
+    const r = this.region;
+    const x0 = Math.max(x, r.x) - r.x;
+    const x1 = Math.min(x + w, r.x + r.w) - r.x;
+    const y0 = Math.max(y, r.y) - r.y;
+    const y1 = Math.min(y + h, r.y + r.h) - r.y;
+    if (x0 >= x1 || y0 >= y1) return;
+    for (let row = y0; row < y1; row++) this.widths.fill(UNKNOWN, row * r.w + x0, row * r.w + x1);
+    this.forgotten = this.forgotten ? { start: Math.min(this.forgotten.start, y0), end: Math.max(this.forgotten.end, y1 - 1) } : { start: y0, end: y1 - 1 };
+  }
+
+  /**
    * The bytes that make `region` of the real terminal show `term`'s viewport (top-left
    * aligned; cells outside the pane's size are blank). Leaves the pen at defaults; the real
    * cursor is left wherever the last cell was written (see `cursor`).
@@ -124,6 +141,9 @@ export class PanePainter {
     this.fit(region);
     const all = this.stale || damaged === undefined;
     this.stale = false;
+    const lost = this.forgotten;
+    this.forgotten = null;
+    if (lost) damaged = damaged ? { start: Math.min(damaged.start, lost.start), end: Math.max(damaged.end, lost.end) } : lost;
     if (!all && !damaged) return '';
     const { x: ox, y: oy, w, h } = region;
     const buf = term.buffer.active;
@@ -173,7 +193,9 @@ export class PanePainter {
           }
         }
         if (
-          this.widths[i] === wd && this.chars[i] === ch && this.flags[i] === f && this.fgs[i] === fg && this.bgs[i] === bg
+          this.widths[i] === wd && this.chars[i] === ch && this.flags[i] === f && this.fgs[i] === fg && this.bgs[i] === bg &&
+          // A wide glyph whose right half was forgotten (drawn over) is written again.
+          (wd === 1 || this.widths[i + 1] === 0)
         ) {
           col += wd;
           continue;
