@@ -49,12 +49,10 @@ describe('issue 10.7: any project folder name', () => {
         { argv: [...g, 'chat', 'new', '--name', f.id, '--json', '--', FAKE_AGENT], cwd: f.dir, registry },
         { argv: [...g, 'chat', 'send', '{ref}', `hello ${f.id}`], cwd: f.dir, refFrom: b, registry },
         { argv: [...g, 'chat', 'list', '--json'], cwd: f.dir, registry },
-        { argv: [...g, 'chat', 'new', '--json', '--', FAKE_AGENT], cwd: f.dir, registry },
-        { argv: [...g, 'chat', 'archive', '{ref}'], cwd: f.dir, refFrom: b + 3, registry },
-        { argv: [...g, 'chat', 'new', '--json', '--', FAKE_AGENT], cwd: f.dir, registry },
+        { argv: [...g, 'chat', 'new', '--json', '--', 'sleep', '600'], cwd: f.dir, registry },
       );
     }
-    const r1 = await runBatch(phase1, { timeoutMs: 200000 });
+    const r1 = await runBatch(phase1, { timeoutMs: 400000 });
     const failures: string[] = [];
     const check = (ok: boolean, what: string): void => {
       if (!ok) failures.push(what);
@@ -62,7 +60,7 @@ describe('issue 10.7: any project folder name', () => {
     const live = new Set(sessionsOf(t));
     folders.forEach((f, i) => {
       const at = (k: number) => r1[base[i]! + k]!;
-      for (let k = 0; k < 6; k++) check(at(k).code === 0 && at(k).registryValid === true, `${f.id} step ${k}: exit ${at(k).code} ${at(k).stderr}`);
+      for (let k = 0; k < 4; k++) check(at(k).code === 0 && at(k).registryValid === true, `${f.id} step ${k}: exit ${at(k).code} ${at(k).stderr}`);
       if (at(0).code !== 0) return;
       const tag = projectTag(f.dir, path.join(f.dir, '.chatmux'));
       const rec = JSON.parse(at(0).stdout);
@@ -72,46 +70,47 @@ describe('issue 10.7: any project folder name', () => {
       const one = listed.find((c: { ref: string }) => c.ref === 'chat-1');
       check(one?.state === 'running' && one?.live === true && one?.session === rec.session, `${f.id}: listed ${JSON.stringify(one)}`);
       // tmux kept the name as given (it rewrites names it finds unprintable).
-      check(live.has(chatSessionName(tag, 'chat-3')), `${f.id}: chat-3's session is not named ${chatSessionName(tag, 'chat-3')}`);
-      check(!live.has(chatSessionName(tag, 'chat-2')), `${f.id}: archived chat-2 still runs`);
+      check(live.has(chatSessionName(tag, 'chat-2')), `${f.id}: chat-2's session is not named ${chatSessionName(tag, 'chat-2')}`);
       // The agent runs in the folder itself.
       if (one?.pid) check(fs.readlinkSync(`/proc/${one.pid}/cwd`) === f.dir, `${f.id}: agent cwd ${fs.readlinkSync(`/proc/${one.pid}/cwd`)}`);
     });
     expect(failures).toEqual([]);
 
-    // Text typed into chat-1 arrived; then chat-3 is marked archived behind chatmux's back
+    // Text typed into chat-1 arrived; then chat-2 is marked archived behind chatmux's back
     // (as a crash between the two steps of archive would leave it): sweep must stop it.
     for (const f of folders) {
       const log = path.join(f.dir, '.chatmux', 'chats', 'chat-1', 'output.log');
       await waitFor(() => fs.existsSync(log) && fs.readFileSync(log, 'utf8').includes(`GOT[hello ${f.id}]`), 10000, `${f.id}: the sent text`);
       const reg = path.join(f.dir, '.chatmux', 'chats.json');
       const data = readJson(reg);
-      data.chats.find((c: { ref: string }) => c.ref === 'chat-3').state = 'archived';
+      data.chats.find((c: { ref: string }) => c.ref === 'chat-2').state = 'archived';
       fs.writeFileSync(reg, JSON.stringify(data, null, 2));
     }
     const phase2: Step[] = [];
-    for (const f of folders) {
+    // Half the folders close chat-1, the other half archive it (both stop its session).
+    const stop = (i: number) => (i % 2 === 0 ? 'close' : 'archive');
+    folders.forEach((f, i) => {
       const registry = path.join(f.dir, '.chatmux', 'chats.json');
       phase2.push(
-        { argv: [...g, 'chat', 'close', 'chat-1'], cwd: f.dir, registry },
+        { argv: [...g, 'chat', stop(i), 'chat-1'], cwd: f.dir, registry },
         { argv: [...g, 'sweep', '--json'], cwd: f.dir, registry },
         { argv: [...g, 'chat', 'list', '--all', '--json'], cwd: f.dir, registry },
       );
-    }
-    const r2 = await runBatch(phase2);
+    });
+    const r2 = await runBatch(phase2, { timeoutMs: 400000 });
     folders.forEach((f, i) => {
       const [close, sw, list] = [r2[i * 3]!, r2[i * 3 + 1]!, r2[i * 3 + 2]!];
-      check(close.code === 0 && sw.code === 0 && list.code === 0, `${f.id}: close/sweep/list exit ${close.code}/${sw.code}/${list.code}: ${close.stderr}${sw.stderr}${list.stderr}`);
-      if (sw.code === 0) check(JSON.parse(sw.stdout).killed.some((k: { ref?: string }) => k.ref === 'chat-3'), `${f.id}: sweep did not stop chat-3: ${sw.stdout}`);
+      check(close.code === 0 && sw.code === 0 && list.code === 0, `${f.id}: ${stop(i)}/sweep/list exit ${close.code}/${sw.code}/${list.code}: ${close.stderr}${sw.stderr}${list.stderr}`);
+      if (sw.code === 0) check(JSON.parse(sw.stdout).killed.some((k: { ref?: string }) => k.ref === 'chat-2'), `${f.id}: sweep did not stop chat-2: ${sw.stdout}`);
       if (list.code === 0) {
         const states = JSON.parse(list.stdout).map((c: { ref: string; state: string; live: boolean }) => `${c.ref}:${c.state}:${c.live}`);
-        check(JSON.stringify(states) === JSON.stringify(['chat-1:closed:false', 'chat-2:archived:false', 'chat-3:archived:false']), `${f.id}: ${states}`);
+        check(JSON.stringify(states) === JSON.stringify([`chat-1:${stop(i)}d:false`, 'chat-2:archived:false']), `${f.id}: ${states}`);
       }
     });
     expect(failures).toEqual([]);
     expect(sessionsOf(t).filter((s) => s.startsWith('wg-chat-'))).toEqual([]);
     expect(canaries()).toEqual([]);
-  }, 240000);
+  }, 600000);
 
   test('the real bin/chatmux in a folder named with a backslash, U+0378 and a newline: create, list, archive', async () => {
     const dir = path.join(root, 'real', 'back\\slash\u0378\nnewline');

@@ -79,7 +79,7 @@ describe('escaping (issue 10.9)', () => {
     // An invisible text-direction override would reorder the rest of a `chat list` row.
     const rlo = await runChatmux(['--socket', 'chatmux-test-unused', 'chat', 'new', '--role', 'x\u202eevil', '--', FAKE_AGENT]);
     expect(rlo).toMatchObject({ code: 2, stderr: 'chatmux: role "x\\u{202e}evil" contains a control character (U+202E); use plain printable text\n' });
-  });
+   }, 60000);
 });
 
 describe('two state dirs on one socket (issue 10.8)', () => {
@@ -104,7 +104,7 @@ describe('two state dirs on one socket (issue 10.8)', () => {
     expect(listB.map((c: { ref: string; state: string; live: boolean }) => [c.ref, c.state, c.live])).toEqual([['chat-1', 'archived', false], ['chat-2', 'closed', false]]);
     expect(await runChatmux([...ga, 'chat', 'archive', 'chat-1'])).toMatchObject({ code: 0 });
     expect(sessionsOf(t)).toEqual([]);
-  });
+   }, 90000);
 });
 
 describe('chats made before the owner option (migration)', () => {
@@ -135,5 +135,5 @@ describe('chats made before the owner option (migration)', () => {
     await waitFor(() => capture(t, oldName.replace('\\', '\\\\')).includes('GOT[still here]'), 5000, 'the sent line');
     expect(await runChatmux([...g, 'chat', 'close', 'chat-1'])).toMatchObject({ code: 0 });
     expect(sessionsOf(t)).toEqual([]);
-  });
+   }, 90000);
 });

@@ -3,11 +3,12 @@
  * many projects and state dirs, and sessions made by chatmux ≤ 0.1 carry an older tag (which
  * tmux may even have rewritten). So a session is judged by what it carries:
  *  - `@chatmux-owner` set: ours iff it is `ctx.owner` (hash of project + state dir);
- *  - no owner but chat metadata (made before the option existed): ours iff its
+ *  - no owner, named exactly as one of our sessions (the tag hashes project + state dir, so
+ *    only this context makes such a name), with no other ref in its options: ours (its options
+ *    may still be being written);
+ *  - no owner, another name, chat metadata (made before the option existed): ours iff its
  *    `@chatmux-project` is ours and its session environment's CHATMUX_STATE_DIR is our state
- *    dir;
- *  - no options yet (new-session ran, its options are being written): ours iff its name is
- *    exactly one of our session names (the tag hashes project + state dir).
+ *    dir.
  * Every list, send, attach and kill of a chat goes through here.
  */
 import type { TmuxRunner } from '../control/exec';
@@ -45,14 +46,16 @@ export async function ownSessions(r: TmuxRunner, ctx: ChatContext, sessions: rea
   for (const s of sessions) {
     const owner = s.options[OWNER_OPTION] ?? '';
     const meta = metaOf(s);
+    const named = refFromSessionName(ctx.tag, s.name);
+    const refOption = s.options['@chatmux-ref'] ?? '';
     let ref: string | null = null;
     if (owner !== '') {
-      if (owner === ctx.owner) ref = meta?.ref ?? refFromSessionName(ctx.tag, s.name);
+      if (owner === ctx.owner) ref = meta?.ref ?? named;
+    } else if (named && (refOption === '' || refOption === named)) {
+      ref = named;
     } else if (meta) {
       const legacyName = s.name.startsWith(SESSION_PREFIX) && s.name.endsWith(`-${meta.ref}`);
       if (legacyName && meta.project === ctx.project && (await legacyStateDirIsOurs(r, ctx, s))) ref = meta.ref;
-    } else if (s.options['@chatmux-ref'] === '' || s.options['@chatmux-ref'] === undefined) {
-      ref = refFromSessionName(ctx.tag, s.name);
     }
     if (!ref) continue;
     // Two sessions claiming one ref (a copy made by hand): the one with our own name wins.
