@@ -40,3 +40,7 @@ export { StateWatch, type StateChange, type StateWatchEvents } from './chat/stat
 // ---- live: every chat over one control connection
 export { LiveChats, type LiveChat, type LiveEvents, type LiveOptions } from './chat/live';
 export { PaneTerminal, type PaneTerminalOptions } from './terminal/pane-terminal';
+
+// ---- painting a pane into your own terminal UI (only the cells that changed)
+export { PanePainter, type PaintRegion } from './terminal/painter';
+export { PaneDamage, type RowRange } from './terminal/damage';

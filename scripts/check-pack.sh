@@ -26,4 +26,16 @@ require.resolve('chatmux/package.json');
 console.log('library entry: ok (' + Object.keys(lib).length + ' exports)');
 "
 test -f node_modules/chatmux/dist/lib/index.d.ts
+# A TypeScript consumer type-checks against the shipped declarations (the repo's own tsc and @types/node).
+cat >use.ts <<'TS'
+import { LiveChats, makeChatContext, type LiveChat } from 'chatmux';
+export async function names(): Promise<string[]> {
+  const live = await LiveChats.start(makeChatContext({ project: '.', stateDir: '.chatmux', socket: 'chatmux' }), { width: 80, height: 24 });
+  live.on('output', (ref: string) => void ref);
+  return live.list().map((c: LiveChat) => c.record.name);
+}
+TS
+node "$root/node_modules/typescript/bin/tsc" --noEmit --strict --module nodenext --moduleResolution nodenext --target es2022 \
+  --skipLibCheck --types node --typeRoots "$root/node_modules/@types" use.ts
+echo "typed import: ok"
 echo "check-pack: ok"

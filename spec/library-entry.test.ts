@@ -23,7 +23,7 @@ describe('library entry', () => {
     expect(resolved).toBe(path.join(ROOT, entry.default));
     const lib = require(resolved);
     for (const name of ['ControlClient', 'TmuxCli', 'newSession', 'sendText', 'makeChatContext', 'readRegistry', 'listChats',
-      'createChat', 'closeChat', 'archiveChat', 'renameChat', 'sendToChat', 'LiveChats']) {
+      'createChat', 'closeChat', 'archiveChat', 'renameChat', 'sendToChat', 'LiveChats', 'PanePainter', 'PaneDamage']) {
       expect([name, typeof lib[name]]).toEqual([name, 'function']);
     }
     const dts = fs.readFileSync(path.join(ROOT, entry.types), 'utf8');
