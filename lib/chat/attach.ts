@@ -11,7 +11,7 @@ import type { ChatContext } from './context';
 import { chatPane } from './lifecycle';
 import type { ChatRecord } from './registry';
 import { ATTACH_STATUS_LEFT, ATTACH_STATUS_STYLE, DETACH_KEY } from './tmux-server';
-import { SIZE_OWNER_OPTION } from './window-sizes';
+import { ownerName, SIZE_OWNER_OPTION } from './window-sizes';
 
 /** The terminal on our stdin as tmux names its client (`/dev/pts/3`), or null. */
 export function ownTty(): string | null {
@@ -42,6 +42,6 @@ export async function prepareAttach(r: TmuxRunner, ctx: ChatContext, chat: ChatR
   await setOption(r, window, SIZE_OWNER_OPTION, tty);
   return async () => {
     // Still ours: nobody owns it now; a UI showing the chat takes it (WindowSizes).
-    if ((await showOptionValue(r, window, SIZE_OWNER_OPTION).catch(() => null)) === tty) await unsetOption(r, window, SIZE_OWNER_OPTION).catch(() => {});
+    if (ownerName((await showOptionValue(r, window, SIZE_OWNER_OPTION).catch(() => null)) ?? '') === tty) await unsetOption(r, window, SIZE_OWNER_OPTION).catch(() => {});
   };
 }

@@ -12,6 +12,15 @@ import { isMissingTarget } from '../control/errors';
 
 export const SIZE_OWNER_OPTION = '@chatmux-size-owner';
 
+/**
+ * The owner's name: the option's first word. A terminal's focus hook appends its activity
+ * time, so that taking a window back always changes the value (a subscription reports a value
+ * only when it differs from the last one it sent, once a second).
+ */
+export function ownerName(value: string): string {
+  return value.split(' ')[0] ?? '';
+}
+
 type Size = { cols: number; rows: number };
 
 export class WindowSizes {
@@ -47,7 +56,8 @@ export class WindowSizes {
     if (!this.wanted.has(windowId)) return;
     this.owners.set(windowId, this.me);
     try {
-      await setOption(this.client, { window: windowId }, SIZE_OWNER_OPTION, this.me);
+      // A fresh value each time (see ownerName): the other UIs hear of every claim.
+      await setOption(this.client, { window: windowId }, SIZE_OWNER_OPTION, `${this.me} ${Date.now()}`);
     } catch (e) {
       if (!isMissingTarget(e)) this.warn(`resize failed: ${(e as Error).message}`);
       return;
@@ -61,7 +71,8 @@ export class WindowSizes {
   }
 
   /** tmux said who owns the window now. */
-  async ownerIs(windowId: string, owner: string): Promise<void> {
+  async ownerIs(windowId: string, value: string): Promise<void> {
+    const owner = ownerName(value);
     this.owners.set(windowId, owner);
     if (owner === this.me) return;
     if (!owner && this.wanted.has(windowId)) return this.claim(windowId);
@@ -89,6 +100,7 @@ export class WindowSizes {
     } catch (e) {
       if (!isMissingTarget(e)) throw e;
     }
+    owner = ownerName(owner);
     this.owners.set(windowId, owner);
     return owner;
   }
