@@ -5,8 +5,7 @@
  */
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { disposeUi, makeUiDriver, type UiDriver } from './support/ui-driver';
-import { systemTmuxVersion, waitFor } from './support/tmux';
-import { versionAtLeast } from '../lib/control/version';
+import { waitFor } from './support/tmux';
 
 let uis: UiDriver[] = [];
 afterEach(() => {
@@ -14,12 +13,10 @@ afterEach(() => {
   uis = [];
 });
 
-// Per-window sizes (refresh-client -C @id:WxH) need tmux 3.3; 3.2 sizes a window by whole clients.
-const perWindow = versionAtLeast(systemTmuxVersion(), 3, 3);
-if (!perWindow) process.stdout.write('SKIP: two UIs with their own chat sizes need tmux >= 3.3\n');
+// tmux 3.3+: per-window sizes (refresh-client -C @id:WxH); 3.2: the owning UI resizes the window.
 
 describe('two UIs', () => {
-  (perWindow ? test : test.skip)('the chat follows the UI last typed into, and gets the first UI size back when the second quits', async () => {
+  test('the chat follows the UI last typed into, and gets the first UI size back when the second quits', async () => {
     const a = makeUiDriver({ width: 160, height: 45 });
     uis.push(a);
     expect(a.cli('chat', 'new', '--executor', 'cmd', '--name', 'shared', '--', 'cat').code).toBe(0);

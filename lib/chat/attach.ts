@@ -40,6 +40,8 @@ export async function prepareAttach(r: TmuxRunner, ctx: ChatContext, chat: ChatR
   if (!pane || !tty) return async () => {};
   const window = { window: pane.windowId };
   await setOption(r, window, SIZE_OWNER_OPTION, tty);
+  // On tmux 3.2 a UI sized the window with resize-window (window-size manual): follow this terminal.
+  await unsetOption(r, window, 'window-size').catch(() => {});
   return async () => {
     // Still ours: nobody owns it now; a UI showing the chat takes it (WindowSizes).
     if (ownerName((await showOptionValue(r, window, SIZE_OWNER_OPTION).catch(() => null)) ?? '') === tty) await unsetOption(r, window, SIZE_OWNER_OPTION).catch(() => {});

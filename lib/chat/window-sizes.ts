@@ -6,7 +6,7 @@
  * subscription, and at once on a layout change it did not ask for) and drops its own size
  * for a window another owns; when the owner goes away, a UI still showing the chat takes it.
  */
-import { clearWindowSize, listClients, listSessions, refreshClientSize, setOption, showOptionValue } from '../control/commands';
+import { clearWindowSize, listClients, listSessions, refreshClientSize, resizeWindow, setOption, showOptionValue } from '../control/commands';
 import type { ControlClient } from '../control/client';
 import { isMissingTarget } from '../control/errors';
 
@@ -119,7 +119,9 @@ export class WindowSizes {
     this.applied.set(windowId, key);
     try {
       if (this.client.features.perWindowSize) await refreshClientSize(this.client, { windowId, width: size.cols, height: size.rows });
-      else await refreshClientSize(this.client, { width: size.cols, height: size.rows });
+      // tmux 3.2: no per-window size, and a control client never becomes a window's "latest"
+      // client (only a real terminal's keys do), so the owner sets the window's size itself.
+      else await resizeWindow(this.client, windowId, size.cols, size.rows);
     } catch (e) {
       this.applied.delete(windowId);
       if (!isMissingTarget(e)) this.warn(`resize failed: ${(e as Error).message}`);

@@ -95,8 +95,13 @@ export async function newSession(r: TmuxRunner, o: NewSessionOptions): Promise<C
  * again lets the window follow its clients (the UI's view) as before.
  */
 async function forceWindowSize(r: TmuxRunner, windowId: string, width: number, height: number): Promise<void> {
-  await r.run(['resize-window', '-t', windowId, '-x', String(width), '-y', String(height)]);
+  await resizeWindow(r, windowId, width, height);
   await r.run(['set-option', '-q', '-w', '-u', '-t', windowId, 'window-size']);
+}
+
+/** `resize-window`: this size whatever clients view it (tmux sets the window's window-size to manual). */
+export async function resizeWindow(r: TmuxRunner, windowId: string, width: number, height: number): Promise<void> {
+  await r.run(['resize-window', '-t', windowId, '-x', String(Math.max(1, Math.floor(width))), '-y', String(Math.max(1, Math.floor(height)))]);
 }
 
 export async function killSession(r: TmuxRunner, target: string): Promise<void> {
