@@ -34,7 +34,10 @@ describe('library entry', () => {
   const { t, p, g } = chatFixture('lib-proj');
   test('the README example lists chats and prints a chat\'s output as it arrives', async () => {
     expect(fs.existsSync(EXAMPLE)).toBe(true);
-    expect((await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--name', 'watched'])).code).toBe(0);
+    // A tiny program, not a shell: an interactive shell runs the user's rc files (pyenv's rehash
+    // there waited seconds on a lock shared by every shell on this machine).
+    const program = ['sh', '-c', 'while read -r l; do echo "got $l"; done'];
+    expect((await runChatmux([...g, 'chat', 'new', '--executor', 'cmd', '--name', 'watched', '--', ...program])).code).toBe(0);
     const env = cleanEnv({ CHATMUX_SOCKET: t.socket, CHATMUX_STATE_DIR: p.stateDir });
     const child = spawn(process.execPath, [EXAMPLE], { cwd: p.project, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
@@ -43,9 +46,9 @@ describe('library entry', () => {
     child.stderr.on('data', (b: Buffer) => (err += b.toString('utf8')));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
     try {
-      await waitFor(() => out.includes('chat-1\twatched\tshell\trunning'), 15000, `the chat list (stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)})`);
-      expect((await runChatmux([...g, 'chat', 'send', 'chat-1', 'echo lib-$((6*7))'])).code).toBe(0);
-      await waitFor(() => /\[watched\][^]*lib-42/.test(out), 15000, `the echo in the output (stdout ${JSON.stringify(out)})`);
+      await waitFor(() => out.includes('chat-1\twatched\tcmd\trunning'), 15000, `the chat list (stdout ${JSON.stringify(out)}, stderr ${JSON.stringify(err)})`);
+      expect((await runChatmux([...g, 'chat', 'send', 'chat-1', 'lib-42'])).code).toBe(0);
+      await waitFor(() => /\[watched\][^]*got lib-42/.test(out), 15000, `the echo in the output (stdout ${JSON.stringify(out)})`);
     } finally {
       child.kill('SIGINT');
     }
