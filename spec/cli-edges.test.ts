@@ -76,6 +76,23 @@ describe('the state folder in a git project', () => {
   });
 });
 
+describe('an existing folder given as --state-dir', () => {
+  const { t, p } = chatFixture();
+
+  test("keeps its mode when it holds the user's own files (a --state-dir ~ never makes a home private)", async () => {
+    const home = path.join(p.root, 'home');
+    fs.mkdirSync(home, { mode: 0o755 });
+    fs.chmodSync(home, 0o755);
+    fs.writeFileSync(path.join(home, 'notes.txt'), 'mine\n');
+    const made = await runChatmux(['--socket', t.socket, '--project', p.project, '--state-dir', home, 'chat', 'new', '--', FAKE_AGENT]);
+    expect(made).toMatchObject({ code: 0 });
+    expect(fs.statSync(home).mode & 0o777).toBe(0o755);
+    // What chatmux writes there is still private.
+    expect(fs.statSync(path.join(home, 'chats.json')).mode & 0o077).toBe(0);
+    expect(fs.statSync(path.join(home, 'chats')).mode & 0o077).toBe(0);
+  });
+});
+
 describe('commands after the tmux server was lost', () => {
   const { t, g } = chatFixture();
   const env = cleanEnv();

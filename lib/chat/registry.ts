@@ -85,12 +85,21 @@ export function emptyRegistry(ctx: ChatContext): Registry {
 export function ensureStateDir(ctx: ChatContext): void {
   // mkdirSync returns the first folder it made, undefined when the state dir existed.
   if (fs.mkdirSync(ctx.stateDir, { recursive: true, mode: 0o700 }) !== undefined) fs.writeFileSync(path.join(ctx.stateDir, '.gitignore'), '# written by chatmux: chat logs and state stay out of git\n*\n', { mode: 0o600, flag: 'wx' });
+  // Tighten an existing folder only when it holds nothing but chatmux's own files: a
+  // `--state-dir ~` or `..` must never make the user's home or project private.
   try {
     const st = fs.statSync(ctx.stateDir);
-    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(ctx.stateDir, 0o700);
+    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.() && holdsOnlyOurFiles(ctx.stateDir)) fs.chmodSync(ctx.stateDir, 0o700);
   } catch {
     /* best effort */
   }
+}
+
+/** chats.json and its backup, lock and temps, chats/, tmux.conf, ui.log, .gitignore. */
+const OUR_FILE = /^(chats\.json(\..*)?|chats|tmux\.conf|ui\.log(\..*)?|\.gitignore)$/;
+
+function holdsOnlyOurFiles(dir: string): boolean {
+  return fs.readdirSync(dir).every((name) => OUR_FILE.test(name));
 }
 
 /** Called when the file is corrupt: returns chats recovered from elsewhere (tmux user options). */
