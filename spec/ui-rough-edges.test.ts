@@ -85,15 +85,17 @@ describe('rough edges', () => {
     await d.waitScreen(/dd • cmd • running/);
     const labels = (): string[] => [...d.screen().matchAll(/(\w\w) • cmd • running/g)].map((m) => m[1]!);
     expect(labels()).toEqual(['aa', 'bb', 'cc', 'dd']);
+    const bbColumn = d.screen().split('\n').find((l) => l.includes('bb • cmd'))!.indexOf('bb • cmd');
     d.keys('M-Right');
-    await new Promise((r) => setTimeout(r, 300));
+    // The terminal's cursor moves into bb's pane (the right one) once the focus is there.
+    const cursorX = () => Number(execFileSync('tmux', ['-L', d.outer, 'display-message', '-p', '-t', '=ui:', '#{cursor_x}'], { env: tmuxEnv(), encoding: 'utf8' }).trim());
+    await waitFor(() => cursorX() > bbColumn - 5, 5000, 'the focus on bb');
     expect(labels()).toEqual(['aa', 'bb', 'cc', 'dd']);
     // The focus is on bb: typing goes there.
     d.type('typed-into-bb');
     d.keys('Enter');
     await d.waitScreen(/typed-into-bb/);
     const inBb = d.screen().split('\n').find((l) => l.includes('typed-into-bb'))!;
-    const bbColumn = d.screen().split('\n').find((l) => l.includes('bb • cmd'))!.indexOf('bb • cmd');
     expect(inBb.indexOf('typed-into-bb')).toBeGreaterThan(bbColumn - 5);
     d.keys('M-Right', 'M-Right', 'M-Right'); // cc, dd, then ee (not shown): it takes dd's pane
     await d.waitScreen(/ee • cmd • running/);
