@@ -178,7 +178,8 @@ export async function startChatSession(r: TmuxRunner, ctx: ChatContext, chat: Ch
   try {
     // Our config sets this globally; on the user's own server (--socket default) set it here.
     await setOption(r, { window: pane.windowId }, 'remain-on-exit', 'on');
-    await pipePane(r, pane.paneId, outputLogCommand(files.outputLog));
+    // Not -o (a toggle): a concurrent list may have piped this new pane already (repipeIfUnpiped).
+    await pipePane(r, pane.paneId, outputLogCommand(files.outputLog), false);
     // Before the agent starts: its first report must not be overwritten.
     await writeInitialState(r, pane.sessionId, chat.executor, spec.argv);
   } finally {
@@ -483,6 +484,7 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
     const live = await liveSessionsByRecord(r, ctx, reg.chats);
     report.repaired = await repairInterrupted(r, ctx, reg, live, (s) => killChatSession(r, live.get(s)?.id ?? s));
     for (const chat of reg.chats) {
+      if (chat.state === 'running') await repipeIfUnpiped(r, ctx, chat, live.get(chat.session));
       if (chat.state !== 'running' || live.has(chat.session)) continue;
       try {
         learnResumeIdOffline(ctx, chat);
@@ -497,6 +499,16 @@ export async function resumeLost(r: TmuxRunner, ctx: ChatContext, env: EnvSource
   }, rebuildFromTmux(r, ctx));
   for (const x of report.repaired) ctx.warn(`${x.ref}: ${x.what}`);
   return report;
+}
+
+/**
+ * A live chat pane without its output pipe: the process that started or resumed it died
+ * between new-session and pipe-pane (kill -9 of a resuming `chat list` left one chat logging
+ * nothing for as long as it ran). The listing carries pane_pipe, so this costs no tmux call.
+ */
+async function repipeIfUnpiped(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, s: SessionInfo | undefined): Promise<void> {
+  if (!s || s.options.pane_pipe !== '0' || s.options.pane_dead !== '0') return;
+  await pipePane(r, s.id, outputLogCommand(chatFiles(ctx, chat.ref).outputLog), false).catch(() => undefined);
 }
 
 /**

@@ -77,7 +77,8 @@ export function metaOf(s: SessionInfo): SessionMeta | null {
 }
 
 export async function listSessionsWithMeta(r: TmuxRunner): Promise<SessionInfo[]> {
-  return listSessions(r, [...LISTED_OPTIONS]);
+  // With the session's (single) pane's pipe and death: resumeLost re-pipes an unpiped chat.
+  return listSessions(r, [...LISTED_OPTIONS, 'pane_pipe', 'pane_dead']);
 }
 
 /** Rebuild a full registry record from a session's options (adoption / corrupt registry). */
