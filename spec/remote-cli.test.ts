@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { apiKeyVar, explain, NO_CHATMUX, NO_TMUX, REMOTE_SCRIPT, splitHost } from '../lib/cli/remote';
+import { apiKeyVar, explain, NO_CHATMUX, NO_TMUX, planRemote, REMOTE_SCRIPT, splitHost } from '../lib/cli/remote';
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
 import { pidsWithArgvContaining } from './support/secrets';
@@ -42,6 +42,27 @@ test('--host after the command word is refused (exit 2), not silently run here',
   const r = await runProcess(process.execPath, [BIN, 'chat', 'list', '--host', 'box'], { env: cleanEnv({ CHATMUX_STATE_DIR: '/nonexistent/h10' }) });
   expect(r.code).toBe(2);
   expect(r.stderr).toBe('chatmux: --host goes before the command (chatmux --host DEST chat list)\n');
+});
+
+describe('planRemote', () => {
+  const dir = fs.mkdtempSync('/tmp/chatmux-spec-plan-');
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const env = { CHATMUX_SSH_CONTROL_DIR: path.join(dir, 'cm'), K: 'v@l ue', NL: 'a\nb' };
+  const tty = { stdin: true, stdout: true };
+  test('a terminal on the remote for the UI, nex and chat attach only, and only when we have one', () => {
+    expect(planRemote('box', [], null, env, tty).tty).toBe(true);
+    expect(planRemote('box', ['tui'], 'tui', env, tty).tty).toBe(true);
+    expect(planRemote('box', ['chat', 'attach', 'c'], 'chat', env, tty).tty).toBe(true);
+    expect(planRemote('box', ['chat', 'attach', 'c'], 'chat', env, { stdin: false, stdout: true }).tty).toBe(false);
+    expect(planRemote('box', ['chat', 'send', 'c', 'attach'], 'chat', env, tty).tty).toBe(false);
+    expect(planRemote('box', ['chat', 'list'], 'chat', env, tty).tty).toBe(false);
+  });
+  test('--api-key-env: the value read here; one with a line break is refused (exit 2)', () => {
+    expect(planRemote('box', ['chat', 'new', '--api-key-env', 'K'], 'chat', env, tty).secret).toEqual({ name: 'K', value: 'v@l ue' });
+    expect(planRemote('box', ['chat', 'new', '--api-key-env', 'UNSET_H10'], 'chat', env, tty).secret).toBeNull();
+    expect(() => planRemote('box', ['chat', 'new', '--api-key-env', 'NL'], 'chat', env, tty)).toThrow(/line break/);
+    expect(planRemote('box', ['doctor'], 'doctor', env, tty).checkTmux).toBe(false);
+  });
 });
 
 describe('the remote script', () => {

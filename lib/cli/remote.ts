@@ -104,7 +104,9 @@ export function planRemote(dest: string, args: string[], word: string | null, en
     throw err;
   }
   if (program.length === 0) throw new UsageError('CHATMUX_REMOTE_CHATMUX is empty');
-  const interactive = word === null || word === 'tui' || (word === 'chat' && args.includes('attach'));
+  // The UI, nex's prompt and chat attach need a terminal on the remote too.
+  const sub = word === 'chat' ? args[args.indexOf('chat') + 1] : undefined;
+  const interactive = word === null || word === 'tui' || word === 'nex' || sub === 'attach';
   let secret: RemoteRun['secret'] = null;
   const name = apiKeyVar(args);
   if (name !== null && /^[A-Za-z_][A-Za-z0-9_]*$/.test(name) && env[name] !== undefined) {
