@@ -126,6 +126,7 @@ export async function startSshd(): Promise<TestSshd> {
   const port = await freePort();
   const user = os.userInfo().username;
   const controlDir = path.join(dir, 'cm');
+  fs.mkdirSync(path.join(dir, 'home'), { mode: 0o700 });
   fs.mkdirSync(controlDir, { mode: 0o700 });
   fs.writeFileSync(
     path.join(dir, 'sshd_config'),
@@ -144,6 +145,10 @@ export async function startSshd(): Promise<TestSshd> {
       `AllowUsers ${user}`,
       'LogLevel ERROR',
       'Subsystem sftp internal-sftp',
+      // The remote shell (bash -c, which reads ~/.bashrc under sshd) gets an empty home: the
+      // machine's own rc files are no part of the test (and a slow one, like pyenv's rehash lock,
+      // would stall every command).
+      `SetEnv HOME=${dir}/home`,
       '',
     ].join('\n'),
   );
