@@ -234,7 +234,7 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
   try {
     await startChatSession(r, ctx, chat, { mode: 'fresh', env, width: input.width, height: input.height });
   } catch (err) {
-    await setRecord(ctx, chat.ref, { state: 'closed', starterPid: null, stateReason: `could not start: ${(err as Error).message}` }).catch(() => undefined);
+    await markStartFailed(ctx, chat.ref, `could not start: ${(err as Error).message}`);
     throw err;
   }
   let stoppedMeanwhile = false;
@@ -253,11 +253,25 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
     // registry agree. If the entry cannot say closed either, it stays `starting` with this
     // pid and the first list after this process ends marks it closed (repair.ts).
     await killChatSession(r, chat.session).catch(() => undefined);
-    await setRecord(ctx, chat.ref, { state: 'closed', starterPid: null, stateReason: `could not record its start: ${(err as Error).message}` }).catch(() => undefined);
+    await markStartFailed(ctx, chat.ref, `could not record its start: ${(err as Error).message}`);
     throw err;
   }
   if (stoppedMeanwhile) await killChatSession(r, chat.session);
   return out;
+}
+
+/**
+ * chat new failed: the entry says closed and why (best effort: a full disk may refuse even
+ * that; repair.ts then finishes it). A close or archive that landed while the chat was
+ * starting wins: an archived chat was put back to closed ("could not start") before.
+ */
+async function markStartFailed(ctx: ChatContext, ref: string, reason: string): Promise<void> {
+  await updateRegistry(ctx, (reg) => {
+    const c = findChat(reg, ref);
+    if (!c) return;
+    c.starterPid = null;
+    if (c.state === 'starting') Object.assign(c, { state: 'closed', stateReason: reason });
+  }).catch(() => undefined);
 }
 
 /** Update fields of one record under the lock; returns the updated record. */
