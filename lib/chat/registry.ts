@@ -205,14 +205,24 @@ async function loadLocked(ctx: ChatContext, rebuild?: RegistryRebuilder): Promis
     if (parsed.ok) return { reg: parsed.registry, text };
   }
   const backup = readBackup(ctx);
-  if (text === null && backup === null) return { reg: emptyRegistry(ctx), text };
+  // A backup that is there but unreadable is no reason to start empty: the chats tmux still
+  // runs must be rebuilt (a missing chats.json + a corrupt backup listed "no chats" and wrote
+  // an empty registry over both, leaving every running chat's session an orphan).
+  const badBackup = backup === null && fs.existsSync(backupPath(ctx));
+  if (text === null && backup === null && !badBackup) return { reg: emptyRegistry(ctx), text };
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   let what: string;
   if (text === null) {
     what = `${file} was missing`;
   } else {
-    const kept = `${file}.corrupt-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+    const kept = `${file}.corrupt-${stamp}`;
     fs.renameSync(file, kept);
     what = `${file} was unreadable (${(parseRegistry(text) as { reason: string }).reason}); kept as ${path.basename(kept)}`;
+  }
+  if (badBackup) {
+    const kept = `${backupPath(ctx)}.corrupt-${stamp}`;
+    fs.renameSync(backupPath(ctx), kept);
+    what += `; its backup was unreadable too (kept as ${path.basename(kept)})`;
   }
   let reg = emptyRegistry(ctx);
   if (backup) {
