@@ -13,10 +13,8 @@ afterAll(() => killAllTestServers());
 
 const { t, p, g } = chatFixture();
 
-test.each([
-  ['missing', (f: string) => fs.rmSync(f)],
-  ['corrupt', (f: string) => fs.writeFileSync(f, '{"version": 1, "chats": [ oops')],
-])('chats.json %s and its backup corrupt: running chats are rebuilt from tmux, both bad files kept', async (_what, damage) => {
+/** Fresh chats in a fresh state dir (the server of an earlier case killed). */
+async function twoChats(): Promise<string[]> {
   try {
     t.tmux('kill-server');
   } catch {
@@ -29,6 +27,22 @@ test.each([
     expect(res).toMatchObject({ code: 0 });
     refs.push(res.stdout.trim());
   }
+  return refs;
+}
+
+test('chats.json and its backup both deleted: chat list rebuilds the running chats from tmux (it said "no chats")', async () => {
+  const refs = await twoChats();
+  for (const f of ['chats.json', 'chats.json.bak']) fs.rmSync(path.join(p.stateDir, f));
+  const listed = await runChatmux([...g, 'chat', 'list', '--all', '--json']);
+  expect(listed).toMatchObject({ code: 0 });
+  expect((JSON.parse(listed.stdout) as { ref: string; state: string }[]).map((c) => [c.ref, c.state])).toEqual(refs.map((r) => [r, 'running']));
+}, 60_000);
+
+test.each([
+  ['missing', (f: string) => fs.rmSync(f)],
+  ['corrupt', (f: string) => fs.writeFileSync(f, '{"version": 1, "chats": [ oops')],
+])('chats.json %s and its backup corrupt: running chats are rebuilt from tmux, both bad files kept', async (_what, damage) => {
+  const refs = await twoChats();
   damage(path.join(p.stateDir, 'chats.json'));
   fs.writeFileSync(path.join(p.stateDir, 'chats.json.bak'), 'garbage\n');
   const listed = await runChatmux([...g, 'chat', 'list', '--all', '--json']);

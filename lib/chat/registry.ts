@@ -132,6 +132,18 @@ function readText(file: string): string | null {
   }
 }
 
+/**
+ * The state dir has chat log folders: it had a registry. With chats.json and its backup both
+ * gone, `chat list` said "no chats" while tmux ran them (only a sweep adopted them back).
+ */
+function hadChats(ctx: ChatContext): boolean {
+  try {
+    return fs.readdirSync(path.join(ctx.stateDir, 'chats')).length > 0;
+  } catch {
+    return false;
+  }
+}
+
 /** The last good copy, or null when there is none (or it is unreadable too). */
 export function readBackup(ctx: ChatContext): Registry | null {
   let text: string | null;
@@ -149,8 +161,9 @@ export function readBackup(ctx: ChatContext): Registry | null {
 export async function readRegistry(ctx: ChatContext, rebuild?: RegistryRebuilder): Promise<Registry> {
   const text = readText(registryPath(ctx));
   if (text === null) {
-    // Gone, but a backup is there: restore it (under the lock, through update()).
-    if (readText(backupPath(ctx)) === null) return emptyRegistry(ctx);
+    // Gone, but a backup is there (or log folders say chats existed): restore or rebuild it
+    // (under the lock, through update()). A new state dir has neither: nothing is written.
+    if (readText(backupPath(ctx)) === null && !(rebuild && hadChats(ctx))) return emptyRegistry(ctx);
     return updateRegistry(ctx, (r) => r, rebuild);
   }
   const parsed = parseRegistry(text);
@@ -209,7 +222,7 @@ async function loadLocked(ctx: ChatContext, rebuild?: RegistryRebuilder): Promis
   // runs must be rebuilt (a missing chats.json + a corrupt backup listed "no chats" and wrote
   // an empty registry over both, leaving every running chat's session an orphan).
   const badBackup = backup === null && fs.existsSync(backupPath(ctx));
-  if (text === null && backup === null && !badBackup) return { reg: emptyRegistry(ctx), text };
+  if (text === null && backup === null && !badBackup && !(rebuild && hadChats(ctx))) return { reg: emptyRegistry(ctx), text };
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   let what: string;
   if (text === null) {
