@@ -234,8 +234,7 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
   try {
     await startChatSession(r, ctx, chat, { mode: 'fresh', env, width: input.width, height: input.height });
   } catch (err) {
-    await markStartFailed(ctx, chat.ref, `could not start: ${(err as Error).message}`);
-    throw err;
+    throw await markStartFailed(ctx, chat.ref, `could not start: ${(err as Error).message}`, err as Error);
   }
   let stoppedMeanwhile = false;
   let out!: ChatRecord;
@@ -253,8 +252,7 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
     // registry agree. If the entry cannot say closed either, it stays `starting` with this
     // pid and the first list after this process ends marks it closed (repair.ts).
     await killChatSession(r, chat.session).catch(() => undefined);
-    await markStartFailed(ctx, chat.ref, `could not record its start: ${(err as Error).message}`);
-    throw err;
+    throw await markStartFailed(ctx, chat.ref, `could not record its start: ${(err as Error).message}`, err as Error);
   }
   if (stoppedMeanwhile) await killChatSession(r, chat.session);
   return out;
@@ -265,13 +263,20 @@ export async function createChat(r: TmuxRunner, ctx: ChatContext, input: NewChat
  * that; repair.ts then finishes it). A close or archive that landed while the chat was
  * starting wins: an archived chat was put back to closed ("could not start") before.
  */
-async function markStartFailed(ctx: ChatContext, ref: string, reason: string): Promise<void> {
-  await updateRegistry(ctx, (reg) => {
-    const c = findChat(reg, ref);
-    if (!c) return;
-    c.starterPid = null;
-    if (c.state === 'starting') Object.assign(c, { state: 'closed', stateReason: reason });
-  }).catch(() => undefined);
+async function markStartFailed(ctx: ChatContext, ref: string, reason: string, err: Error): Promise<Error> {
+  try {
+    await updateRegistry(ctx, (reg) => {
+      const c = findChat(reg, ref);
+      if (!c) return;
+      c.starterPid = null;
+      if (c.state === 'starting') Object.assign(c, { state: 'closed', stateReason: reason });
+    });
+    return err;
+  } catch {
+    // The entry stays as the draft wrote it: "nothing was changed" (the lock's or writer's
+    // words for this last step) would be untrue for the command as a whole.
+    return new Error(`${err.message.replace(/; (nothing was changed|the previous contents were kept)$/, '')}; ${ref} stays recorded as starting until the next chat list marks it closed`);
+  }
 }
 
 /** Update fields of one record under the lock; returns the updated record. */
