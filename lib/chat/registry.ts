@@ -202,9 +202,11 @@ function removeStaleTemps(ctx: ChatContext): void {
   const ours = `${TEMP_INFIX}${process.pid}-`;
   for (const n of names) {
     if (!n.startsWith(base + '.')) continue;
-    const rest = n.slice(base.length);
-    const legacy = /^\.\d+$/.test(rest);
-    const temp = rest.startsWith(TEMP_INFIX) && !rest.startsWith(ours) && !rest.startsWith('.bak');
+    const whole = n.slice(base.length);
+    // The backup's temps too (`chats.json.bak.tmp-…`): a write killed there was never cleaned.
+    const rest = whole.startsWith('.bak.') ? whole.slice('.bak'.length) : whole;
+    const legacy = /^\.\d+$/.test(whole);
+    const temp = rest.startsWith(TEMP_INFIX) && !rest.startsWith(ours);
     if (legacy || temp) fs.rmSync(path.join(ctx.stateDir, n), { force: true });
   }
 }
