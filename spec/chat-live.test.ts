@@ -85,10 +85,16 @@ describe('LiveChats over one control connection', () => {
       process.kill(pid, 'SIGTERM');
       await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
       const x = live.get(c.ref)!;
-      if (versionAtLeast(systemTmuxVersion(), 3, 3)) {
+      const v = systemTmuxVersion();
+      if (versionAtLeast(v, 3, 4)) {
         await waitFor(() => live.get(c.ref)!.exitSignal === 15, 3000, 'the signal');
         expect(endedText(x.exitStatus, x.exitSignal)).toBe('killed by signal 15 (SIGTERM)');
         expect(endedWord('dead', x.exitStatus, x.exitSignal)).toBe('dead(SIGTERM)');
+      } else if (versionAtLeast(v, 3, 3)) {
+        // 3.3 has pane_dead_signal but, like its exit status, sometimes never records it
+        // (measured 4 of 30 for the status): the signal when known, else plain "exited".
+        await waitFor(() => live.get(c.ref)!.exitSignal === 15, 3000, 'the signal').catch(() => undefined);
+        expect(endedText(x.exitStatus, x.exitSignal)).toBe(x.exitSignal === 15 ? 'killed by signal 15 (SIGTERM)' : 'exited');
       } else {
         // tmux 3.2 records neither a status nor the signal.
         expect(endedText(x.exitStatus, x.exitSignal)).toBe('exited');
