@@ -88,7 +88,13 @@ describe('agent state from the agents themselves', () => {
     expect(await listedState(chat.ref)).toBe('waiting');
     expect(capture(t, chat.session)).toMatch(/Do you want to proceed/);
     // the user answers in the pane: yes (the first choice)
+    // (the dialog draws before it reads keys, as codex's prompt does: a key sent at once can be
+    // lost, so press again if the chat still waits a few seconds later)
+    await new Promise((r) => setTimeout(r, 1000));
     t.tmux('send-keys', '-t', `=${chat.session}:`, 'Enter');
+    await waitFor(() => statesOf(chat.ref).at(-1) !== 'waiting', 5_000, 'the answer taken').catch(() => {
+      t.tmux('send-keys', '-t', `=${chat.session}:`, 'Enter');
+    });
     await waitFor(() => statesOf(chat.ref).at(-1) === 'idle', 30_000, `claude idle (events: ${statesOf(chat.ref).join(',')})`);
     expect(statesOf(chat.ref)).toEqual(['working', 'waiting', 'working', 'idle']);
     await waitFor(() => capture(t, chat.session).includes('Done from the stub'), 10_000, 'the final reply');
