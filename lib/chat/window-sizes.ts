@@ -108,7 +108,8 @@ export class WindowSizes {
   /** A UI (its view session) or a terminal attached with `chatmux chat attach` (its tty). */
   private async alive(owner: string): Promise<boolean> {
     if (owner.startsWith('/')) return (await listClients(this.client)).some((c) => c.name === owner);
-    return (await listSessions(this.client)).some((s) => s.name === owner);
+    // The view session of a UI that was killed stays until a sweep, with no client: not an owner.
+    return (await listSessions(this.client)).some((s) => s.name === owner && s.attached > 0);
   }
 
   private async apply(windowId: string): Promise<void> {
