@@ -122,16 +122,16 @@ export class Harness {
     const win = o.window ?? 'ui';
     const cmd = this.paneCommand(o, project);
     if (!this.outerStarted) {
-      this.outerTmux('new-session', '-d', '-s', 'smoke', '-n', win, '-x', '160', '-y', '45', cmd);
+      this.outerTmux('new-session', '-d', '-s', 'smoke', '-n', win, '-x', '160', '-y', '45', 'exec sleep 600');
       this.outerStarted = true;
       this.outerTmux('set-option', '-g', 'remain-on-exit', 'on');
-      return;
+    } else if (!this.outerTmux('list-windows', '-t', '=smoke', '-F', '#{window_name}').split('\n').includes(win)) {
+      this.outerTmux('new-window', '-d', '-t', '=smoke:', '-n', win, 'exec sleep 600');
     }
-    try {
-      this.outerTmux('respawn-pane', '-k', '-t', this.target(win), cmd);
-    } catch {
-      this.outerTmux('new-window', '-d', '-t', '=smoke:', '-n', win, cmd);
-    }
+    // tmux 3.2 gives a detached session's windows 80x24 whatever -x/-y say: size the window
+    // before the UI starts in it (a no-op on 3.3+).
+    this.outerTmux('resize-window', '-t', this.target(win), '-x', '160', '-y', '45');
+    this.outerTmux('respawn-pane', '-k', '-t', this.target(win), cmd);
   }
 
   private target(win = 'ui'): string {
