@@ -58,10 +58,10 @@ describe('LiveChats over one control connection', () => {
       // A chat whose agent exits is marked dead with its status.
       await live.sendKeys(c.ref, Buffer.from([0x04])); // EOF to cat
       await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
-      // The status follows a moment later (tmux reaps the process after the pty closed); tmux < 3.4
-      // sometimes never records it (measured: 4 of 30 on 3.3a), and then the chat just says "exited".
+      // The status follows a moment later (tmux reaps the process after the pty closed); tmux
+      // sometimes never records it (measured: 4 of 30 on 3.3a; seen once on 3.5a in the matrix),
+      // and then the chat just says "exited" — what matters is that nothing waits for it.
       const known = await waitFor(() => live.get(c.ref)!.exitStatus !== null, 3000, 'exit status').then(() => true, () => false);
-      if (versionAtLeast(systemTmuxVersion(), 3, 4)) expect(known).toBe(true);
       expect(endedText(live.get(c.ref)!.exitStatus, live.get(c.ref)!.exitSignal)).toBe(known ? 'exited with status 0' : 'exited');
     } finally {
       await live.leaveAll();
@@ -85,16 +85,12 @@ describe('LiveChats over one control connection', () => {
       process.kill(pid, 'SIGTERM');
       await waitFor(() => live.get(c.ref)?.dead, 5000, 'dead mark');
       const x = live.get(c.ref)!;
-      const v = systemTmuxVersion();
-      if (versionAtLeast(v, 3, 4)) {
-        await waitFor(() => live.get(c.ref)!.exitSignal === 15, 3000, 'the signal');
-        expect(endedText(x.exitStatus, x.exitSignal)).toBe('killed by signal 15 (SIGTERM)');
-        expect(endedWord('dead', x.exitStatus, x.exitSignal)).toBe('dead(SIGTERM)');
-      } else if (versionAtLeast(v, 3, 3)) {
-        // 3.3 has pane_dead_signal but, like its exit status, sometimes never records it
-        // (measured 4 of 30 for the status): the signal when known, else plain "exited".
-        await waitFor(() => live.get(c.ref)!.exitSignal === 15, 3000, 'the signal').catch(() => undefined);
-        expect(endedText(x.exitStatus, x.exitSignal)).toBe(x.exitSignal === 15 ? 'killed by signal 15 (SIGTERM)' : 'exited');
+      if (versionAtLeast(systemTmuxVersion(), 3, 3)) {
+        // pane_dead_signal exists from 3.3, but tmux, as with the exit status, sometimes never
+        // records it: the signal when known, else plain "exited" — and nothing waits for it.
+        const known = await waitFor(() => live.get(c.ref)!.exitSignal === 15, 3000, 'the signal').then(() => true, () => false);
+        expect(endedText(x.exitStatus, x.exitSignal)).toBe(known ? 'killed by signal 15 (SIGTERM)' : 'exited');
+        if (known) expect(endedWord('dead', x.exitStatus, x.exitSignal)).toBe('dead(SIGTERM)');
       } else {
         // tmux 3.2 records neither a status nor the signal.
         expect(endedText(x.exitStatus, x.exitSignal)).toBe('exited');
