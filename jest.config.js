@@ -8,6 +8,7 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
+  setupFilesAfterEnv: ['<rootDir>/spec/support/retry.ts'],
   maxWorkers: 2,
   reporters: ['default', '<rootDir>/spec/support/summary-reporter.js'],
 };

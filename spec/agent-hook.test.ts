@@ -12,7 +12,7 @@ import { claudeHookSettings, codexNotifyConfig, hookProgram, reportedResumeId, r
 import { makeChatContext } from '../lib/chat/context';
 import { chatSessionName } from '../lib/chat/naming';
 import { tmuxEnv } from '../lib/control/server';
-import { killAllTestServers, makeTestServer, waitFor, type TestServer } from './support/tmux';
+import { killAllTestServers, makeTestServer, type TestServer } from './support/tmux';
 
 const root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), "chatmux-hook-it's here-")));
 let t: TestServer;
@@ -23,13 +23,11 @@ const codexHome = path.join(root, 'codex home');
 const ID = '01a22dab-7bc8-7d33-aa27-e010ad819af1';
 const OTHER = '01a22dab-94da-7a33-a6c5-75897bdf1a47';
 
-beforeAll(async () => {
+beforeAll(() => {
   t = makeTestServer();
-  t.tmux('new-session', '-d', '-s', session(), 'sleep 60');
+  // Named explicitly: tmux would name it after the shell running `sleep 60` until that execs it.
+  t.tmux('new-session', '-d', '-s', session(), '-n', 'sleep', 'sleep 60');
   fs.mkdirSync(dir(), { recursive: true });
-  // The window is named after the shell that runs `sleep 60` until it execs sleep; the hook
-  // renames the window to its current name, so let that name settle first.
-  await waitFor(() => t.tmux('display-message', '-p', '-t', `=${session()}:`, '#{window_name}').trim() === 'sleep', 5000, 'window name sleep');
 });
 afterAll(() => {
   killAllTestServers();
