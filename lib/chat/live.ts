@@ -35,6 +35,7 @@ import { sweep } from './sweep';
 import { SIZE_OWNER_OPTION, WindowSizes } from './window-sizes';
 import { chatServerOptions, cleanGlobalEnvironment } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
+import { coalesced } from './coalesce';
 
 export interface LiveChat {
   ref: string;
@@ -90,8 +91,6 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private ownerTimer: NodeJS.Timeout | null = null;
   private readonly ownSizes: WindowSizes;
   private readonly unwatch: () => void;
-  private backfilling: Promise<void> | null = null;
-  private backfillAgain = false;
   private inspectorCache: Inspection | null = null;
   private inspectorTimer: NodeJS.Timeout | null = null;
   private visible = new Set<string>();
@@ -414,23 +413,13 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   // ------------------------------------------------------------------ tmux → model
 
   /** Re-read the chat list from the registry and tmux; link new chat windows into the view. */
-  backfill(): Promise<void> {
-    if (this.backfilling) {
-      this.backfillAgain = true;
-      return this.backfilling;
+  readonly backfill = coalesced(async () => {
+    try {
+      await this.doBackfill();
+    } catch (e) {
+      if (!this.stopped) this.emit('warning', `could not list chats: ${(e as Error).message}`);
     }
-    this.backfilling = (async () => {
-      do {
-        this.backfillAgain = false;
-        try {
-          await this.doBackfill();
-        } catch (e) {
-          if (!this.stopped) this.emit('warning', `could not list chats: ${(e as Error).message}`);
-        }
-      } while (this.backfillAgain && !this.stopped);
-    })().finally(() => (this.backfilling = null));
-    return this.backfilling;
-  }
+  }, () => !this.stopped);
 
   private async doBackfill(): Promise<void> {
     if (this.stopped) return;

@@ -16,6 +16,7 @@ import type { Notification } from '../control/events';
 import {
   ALL_STATES_FORMAT, derivedReport, nextStallAt, parseStates, readStates, stateAt, writeState, type AgentState, type RawChatState,
 } from './agent-state';
+import { coalesced } from './coalesce';
 
 export const STATE_SUBSCRIPTION = 'chatmux-states';
 
@@ -43,8 +44,6 @@ export class StateWatch extends EventEmitter<StateWatchEvents> {
   private raw = new Map<string, RawChatState>();
   private readonly shown = new Map<string, AgentState>();
   private stallTimer: NodeJS.Timeout | null = null;
-  private reading: Promise<void> | null = null;
-  private readAgain = false;
   private stopped = false;
   private readonly writing = new Set<string>();
   private readonly onNote = (n: Notification): void => this.onNotification(n);
@@ -81,23 +80,13 @@ export class StateWatch extends EventEmitter<StateWatchEvents> {
   }
 
   /** Re-read every session's state now (one list-sessions); calls made meanwhile coalesce. */
-  refresh(): Promise<void> {
-    if (this.reading) {
-      this.readAgain = true;
-      return this.reading;
+  readonly refresh = coalesced(async () => {
+    try {
+      this.apply(await readStates(this.client));
+    } catch {
+      /* the connection is closing; the subscription still speaks if it is not */
     }
-    this.reading = (async () => {
-      do {
-        this.readAgain = false;
-        try {
-          this.apply(await readStates(this.client));
-        } catch {
-          /* the connection is closing; the subscription still speaks if it is not */
-        }
-      } while (this.readAgain && !this.stopped);
-    })().finally(() => (this.reading = null));
-    return this.reading;
-  }
+  }, () => !this.stopped);
 
   private onNotification(n: Notification): void {
     if (this.stopped) return;
