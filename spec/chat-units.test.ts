@@ -99,9 +99,27 @@ describe('executors', () => {
     const fresh = executorFor('nex').fresh({ chat, ctx, apiKey: 'k', env });
     expect(fresh.argv[0]).toBe(process.execPath);
     expect(fresh.argv[1]).toMatch(/bin\/chatmux$/);
-    expect(fresh.argv.slice(2)).toEqual(['nex', '-m', 'm', '-e', 'http://h:3/v1', '--transcript', '/p/.chatmux/chats/chat-3/transcript.jsonl', '--log', '/p/.chatmux/chats/chat-3/stderr.log', '--log-max-bytes', String(4 * 1024 * 1024), '--api-key-env', 'NK']);
+    expect(fresh.argv.slice(2)).toEqual(['nex', '-m', 'm', '-e', 'http://h:3/v1', '--transcript', '/p/.chatmux/chats/chat-3/transcript.jsonl', '--log', '/p/.chatmux/chats/chat-3/stderr.log', '--log-max-bytes', String(4 * 1024 * 1024), '--api-key-env', 'NK', '--continue']);
     expect(fresh.env).toEqual({ NK: 'k' });
-    expect(executorFor('nex').resume({ chat, ctx, apiKey: 'k', env })!.argv).toContain('--resume');
+    const resumed = executorFor('nex').resume({ chat, ctx, apiKey: 'k', env })!;
+    expect(resumed.argv).toContain('--resume');
+    expect(resumed.prepare).toBeUndefined();
+  });
+
+  test('nex: a fresh start clears the transcript before the pane exists (nex itself only continues it)', () => {
+    const c = makeChatContext({ project: root, stateDir: path.join(root, 'nex-state'), socket: 'chatmux' });
+    const chat = record({ executor: 'nex', model: 'm', endpoint: 'http://h:3/v1' });
+    const file = path.join(root, 'nex-state', 'chats', 'chat-3', 'transcript.jsonl');
+    const fresh = () => executorFor('nex').fresh({ chat, ctx: c, apiKey: null, env });
+    fresh().prepare!(); // no transcript yet: nothing written
+    expect(fs.existsSync(file)).toBe(false);
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, JSON.stringify({ v: 1, type: 'turn', ts: 't', model: 'm', user: 'u', assistant: 'a' }) + '\n');
+    fresh().prepare!();
+    const lines = fs.readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l).type);
+    expect(lines).toEqual(['turn', 'clear']);
+    fresh().prepare!(); // already cleared: no second clear line
+    expect(fs.readFileSync(file, 'utf8').trim().split('\n')).toHaveLength(2);
   });
 
   test('the agent argv reaches exec unchanged through the wrapper', () => {

@@ -104,6 +104,28 @@ test('kill -9 mid-reply leaves no half turn; --resume carries the earlier turns 
   expect(a.out() + a.err() + b.out() + b.err()).not.toContain('SECRETKEY');
 });
 
+test('a chat\'s first launch (--continue) keeps a turn `chatmux ask` recorded before nex started; the executor clears only on a fresh start', async () => {
+  const transcript = path.join(dir, 'chat-3', 'transcript.jsonl');
+  fs.mkdirSync(path.dirname(transcript), { recursive: true });
+  // What `chatmux ask` wrote while the pane's nex was still starting (2 loaded cores: it happened in CI).
+  fs.writeFileSync(transcript, JSON.stringify({ v: 1, type: 'turn', ts: 'x', model: 'stub-model', user: 'asked early', assistant: 'echo: asked early (messages: 1)' }) + '\n');
+  const p = nex(['-e', stub.url, '--transcript', transcript, '--continue']);
+  await waitFor(() => p.out().includes('resumed 1 earlier turn(s)'), 10_000, 'the early turn shown');
+  p.send('then typed');
+  await waitFor(() => p.out().includes('echo: then typed (messages: 3)'), 10_000, 'reply with the early turn as history');
+  p.send('/exit');
+  expect(await p.exited).toBe(0);
+  expect(lines(transcript).map((t) => t.user)).toEqual(['asked early', 'then typed']);
+  // An empty transcript: no banner at all.
+  const empty = path.join(dir, 'chat-3', 'empty.jsonl');
+  const q = nex(['-e', stub.url, '--transcript', empty, '--continue']);
+  q.send('hi');
+  await waitFor(() => q.out().includes('echo: hi (messages: 1)'), 10_000, 'first reply');
+  expect(q.out()).not.toMatch(/resumed|no earlier turns/);
+  q.send('/exit');
+  expect(await q.exited).toBe(0);
+});
+
 test('SIGINT cancels the reply, not the chat; errors are logged; end of input exits 0', async () => {
   const transcript = path.join(dir, 'chat-2', 'transcript.jsonl');
   const log = path.join(dir, 'chat-2', 'stderr.log');

@@ -34,6 +34,7 @@ export function register(program: Command, _context: () => CliContext): void {
     .requiredOption('-m, --model <model>', 'model name as the server knows it')
     .requiredOption('-e, --endpoint <url>', 'server URL, with or without /v1 (e.g. http://gpu-box:8000)')
     .option('--resume', 'reload the transcript, show the last turns and continue that conversation')
+    .option('--continue', 'continue the transcript as it is (no clearing; earlier turns shown only if there are any)')
     .option('--transcript <file>', 'append every completed turn to this JSONL file')
     .option('--system <text>', 'system prompt')
     .option('--api-key-env <var>', 'environment variable holding the API key (default: none; no other variable is ever read)')
@@ -61,6 +62,7 @@ export function register(program: Command, _context: () => CliContext): void {
       }
       const model = checkModel(opts.model);
       if (opts.resume && !opts.transcript) throw new UsageError('--resume needs --transcript FILE (the conversation to continue)');
+      if (opts.continue && !opts.transcript) throw new UsageError('--continue needs --transcript FILE');
       const logMaxBytes = opts.logMaxBytes !== undefined ? parseBytes(opts.logMaxBytes) : undefined;
       const timeoutMs = opts.timeout !== undefined ? parseTimeout(opts.timeout) : undefined;
       let key;
@@ -80,6 +82,7 @@ export function register(program: Command, _context: () => CliContext): void {
         transcriptPath: opts.transcript ? path.resolve(opts.transcript) : undefined,
         system: opts.system,
         resume: opts.resume === true,
+        continueTranscript: opts.continue === true,
         logFile: opts.log ? path.resolve(opts.log) : undefined,
         logMaxBytes,
         timeoutMs,

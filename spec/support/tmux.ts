@@ -5,6 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { TmuxCli } from '../../lib/control/exec';
 import { tmuxEnv, type TmuxServerOptions } from '../../lib/control/server';
 import { parseTmuxVersion, type TmuxVersion } from '../../lib/control/version';
@@ -34,10 +35,40 @@ export function makeTestServer(configFile = '/dev/null'): TestServer {
     socket,
     server,
     cli: new TmuxCli(server),
-    tmux: (...args: string[]) =>
-      execFileSync('tmux', ['-u', '-L', socket, '-f', configFile, ...args], { env: tmuxEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }),
+    tmux: (...args: string[]) => {
+      const run = (a: string[]): string =>
+        execFileSync('tmux', ['-u', '-L', socket, '-f', configFile, ...a], { env: tmuxEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+      if (args[0] !== 'kill-server') return run(args);
+      // tmux's kill-server only signals the server and returns: wait until it is gone, or the
+      // next command may still meet the dying server and its sessions (seen on loaded CI).
+      let pid = 0;
+      try {
+        pid = Number(run(['display-message', '-p', '#{pid}']).trim());
+      } catch {
+        /* no server */
+      }
+      const out = run(args);
+      if (pid > 0) waitForExitSync(pid, 10_000);
+      return out;
+    },
     kill: () => killTestServer(socket),
   };
+}
+
+/** Block until process `pid` has exited (or the time is up). */
+export function waitForExitSync(pid: number, timeoutMs: number): void {
+  const end = Date.now() + timeoutMs;
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  while (Date.now() < end) {
+    try {
+      process.kill(pid, 0);
+      // a zombie nobody reaps yet (a container's init) has exited too
+      if (/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'))) return;
+    } catch {
+      return;
+    }
+    Atomics.wait(nap, 0, 0, 20);
+  }
 }
 
 export function killTestServer(socket: string): void {

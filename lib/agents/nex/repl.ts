@@ -24,6 +24,12 @@ export interface ReplOptions {
   transcriptPath?: string;
   system?: string;
   resume?: boolean;
+  /**
+   * Continue the transcript's conversation as it is, without clearing it and without a banner
+   * when it is empty (a chat's first launch: a turn `chatmux ask` recorded before this process
+   * started must not be wiped by it).
+   */
+  continueTranscript?: boolean;
   /** Error lines are appended here too (the chat's stderr.log). */
   logFile?: string;
   /** Size at which logFile is rotated (default 4 MiB). */
@@ -85,9 +91,9 @@ export function runRepl(o: ReplOptions): Repl {
   if (o.transcriptPath) {
     try {
       const state = readTranscript(o.transcriptPath);
-      if (o.resume) {
+      if (o.resume || o.continueTranscript) {
         turns = state.turns;
-        showResumed(turns, o.transcriptPath, o.resumeShow ?? 3, say);
+        if (o.resume || turns.length > 0) showResumed(turns, o.transcriptPath, o.resumeShow ?? 3, say);
         if (state.skipped > 0) showError(`skipped ${state.skipped} unreadable line(s) in ${o.transcriptPath}`);
       } else if (state.turns.length > 0) {
         appendClear(o.transcriptPath); // a fresh start must not resume the old conversation later

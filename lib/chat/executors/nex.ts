@@ -9,6 +9,12 @@ import { chatFiles } from '../context';
 import { logFileMaxBytes } from '../logs';
 import type { Executor, LaunchInput, LaunchSpec } from './types';
 import { keyEnv } from './types';
+import { appendClear, readTranscript } from '../../agents/nex/transcript';
+
+/** Start the conversation again: earlier turns stay in the file for the record, behind a clear line. */
+function clearTranscript(file: string): void {
+  if (readTranscript(file).turns.length > 0) appendClear(file);
+}
 
 /** The chatmux package root (works from lib/ under jest and from dist/lib/ when built). */
 export function packageRoot(from = __dirname): string {
@@ -34,10 +40,13 @@ function spec(input: LaunchInput, resume: boolean): LaunchSpec {
   if (chat.endpoint) argv.push('-e', chat.endpoint);
   argv.push('--transcript', files.transcript, '--log', files.stderrLog, '--log-max-bytes', String(logFileMaxBytes()));
   if (chat.apiKeyEnv) argv.push('--api-key-env', chat.apiKeyEnv);
-  if (resume) argv.push('--resume');
+  // A fresh start clears the transcript here, before the pane exists, and the pane's nex only
+  // continues it: clearing in nex itself raced a `chatmux ask` made before nex had started.
+  argv.push(resume ? '--resume' : '--continue');
   argv.push(...chat.argv);
   // nex keeps the pane's terminal on stdin, stdout and stderr; it appends its error lines here itself.
-  return { argv, env: keyEnv(input), teeStderr: false, logNote: 'error lines of chatmux nex (it writes them itself via --log; its terminal is the pane\'s)' };
+  const prepare = resume ? undefined : () => clearTranscript(files.transcript);
+  return { argv, env: keyEnv(input), teeStderr: false, prepare, logNote: 'error lines of chatmux nex (it writes them itself via --log; its terminal is the pane\'s)' };
 }
 
 export const nex: Executor = {
