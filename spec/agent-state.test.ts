@@ -85,10 +85,10 @@ describe('shell chats, wait and events from the CLI', () => {
     for (const e of events) if (e.exitCode === null) e.kill('SIGKILL');
   });
 
-  const list = async (): Promise<Array<{ ref: string; agentState: string; stateSince: string | null }>> =>
+  const list = async (): Promise<Array<{ ref: string; state: string; stateSince: string | null }>> =>
     JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout);
   const sessionOf = (ref: string): string => t.tmux('list-sessions', '-F', '#{session_name}').split('\n').find((n) => n.endsWith(`-${ref}`))!;
-  const stateOf = async (ref: string): Promise<string | undefined> => (await list()).find((c) => c.ref === ref)?.agentState;
+  const stateOf = async (ref: string): Promise<string | undefined> => (await list()).find((c) => c.ref === ref)?.state;
 
   test('sleep 2 → working → idle; wait returns when idle; events --json saw it; a flood that stops → stalled', async () => {
     expect((await runChatmux([...g, 'chat', 'new', '--executor', 'shell', '--name', 'sh one'], { env })).code).toBe(0);
@@ -148,12 +148,14 @@ describe('shell chats, wait and events from the CLI', () => {
     await new Promise((r) => setTimeout(r, 1000));
     t.tmux('send-keys', '-t', `=${sessionOf('chat-3')}:`, 'C-d');
     expect(await exitWait).toMatchObject({ code: 0 });
-    expect((await list()).find((c) => c.ref === 'chat-3')!.agentState).toBe('exited');
+    expect((await list()).find((c) => c.ref === 'chat-3')!.state).toBe('exited');
     await waitFor(() => lines().some((e) => e.event === 'exited' && e.ref === 'chat-3' && e.exitStatus === 0 && e.state === 'exited(0)'), 3000, 'exited event');
 
     // closing: a closed event; events stops cleanly on SIGINT and leaves no view session behind
     expect((await runChatmux([...g, 'chat', 'close', 'chat-2'], { env })).code).toBe(0);
     await waitFor(() => lines().some((e) => e.event === 'closed' && e.ref === 'chat-2'), 5000, 'closed event');
+    // --json: state is the agent's (or what the chat is when it is not running); lifecycle the registry's word
+    expect((await list()).map((c) => [c.ref, c.state, (c as unknown as { lifecycle: string }).lifecycle])).toEqual([['chat-1', 'idle', 'running'], ['chat-2', 'closed', 'closed'], ['chat-3', 'exited', 'running']]);
     ev.kill('SIGINT');
     const code = await new Promise<number | null>((r) => ev.once('close', (c) => r(c)));
     expect(code).toBe(0);

@@ -39,7 +39,7 @@ describe('chat lifecycle through the CLI', () => {
     expect(list).toMatchObject({ code: 0 });
     const listed = JSON.parse(list.stdout);
     expect(listed).toHaveLength(1);
-    expect(listed[0]).toMatchObject({ ref: 'chat-1', name: 'first', role: 'tester', executor: 'claude', state: 'running', live: true });
+    expect(listed[0]).toMatchObject({ ref: 'chat-1', name: 'first', role: 'tester', executor: 'claude', lifecycle: 'running', live: true });
     const table = await runChatmux([...g, 'chat', 'list'], { env });
     expect(table.stdout).toMatch(/^REF\s+NAME\s+ROLE\s+EXECUTOR\s+STATE\s+SINCE\s+SESSION\s+PARENT\nchat-1\s+first\s+tester\s+claude\s+idle\s+\d+s\s+wg-chat-/);
 

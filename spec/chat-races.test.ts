@@ -148,20 +148,20 @@ describe('an interrupted chat new is repaired by the next list', () => {
 
     const listed = await runChatmux([...g, 'chat', 'list', '--json']);
     expect(listed).toMatchObject({ code: 0 });
-    const chats = JSON.parse(listed.stdout) as { ref: string; state: string; live: boolean; session: string; stateReason?: string | null }[];
+    const chats = JSON.parse(listed.stdout) as { ref: string; lifecycle: string; live: boolean; session: string; stateReason?: string | null }[];
     const live = new Set(sessionsOf(t));
-    expect(chats.filter((c) => c.state === 'starting').map((c) => c.ref)).toEqual([]);
+    expect(chats.filter((c) => c.lifecycle === 'starting').map((c) => c.ref)).toEqual([]);
     let finished = 0;
     let failed = 0;
     for (const c of chats) {
-      if (c.state === 'running') {
+      if (c.lifecycle === 'running') {
         expect(c.live).toBe(true);
         // Fully set up: metadata, output log piped, dead panes kept.
         expect(t.tmux('show-options', '-v', '-t', `=${c.session}:`, '@chatmux-project').trim()).toBe(p.project);
         expect([c.ref, t.tmux('display-message', '-p', '-t', `=${c.session}:`, '#{pane_pipe} #{remain-on-exit}').trim()]).toEqual([c.ref, '1 on']);
         expect(fs.existsSync(path.join(p.stateDir, 'chats', c.ref, 'output.log'))).toBe(true);
       } else {
-        expect(c.state).toBe('closed');
+        expect(c.lifecycle).toBe('closed');
         expect(live.has(c.session)).toBe(false);
         expect(c.stateReason).toMatch(/^chat new \(pid \d+\) was interrupted before its tmux session started$/);
         failed++;
@@ -169,12 +169,12 @@ describe('an interrupted chat new is repaired by the next list', () => {
     }
     finished = (listed.stderr.match(/finished its setup/g) ?? []).length;
     // Every session on the server is a listed, running chat.
-    const running = new Set(chats.filter((c) => c.state === 'running').map((c) => c.session));
+    const running = new Set(chats.filter((c) => c.lifecycle === 'running').map((c) => c.session));
     expect([...live].filter((s) => !running.has(s))).toEqual([]);
     // Nothing left for a second listing to do; the table says why a chat was closed.
     const again = await runChatmux([...g, 'chat', 'list']);
     expect(again.stderr).toBe('');
-    for (const c of chats.filter((x) => x.state === 'closed')) expect(again.stdout).toContain(`\n${c.ref}: closed: chat new (pid `);
+    for (const c of chats.filter((x) => x.lifecycle === 'closed')) expect(again.stdout).toContain(`\n${c.ref}: closed: chat new (pid `);
     process.stdout.write(`chat-races: chat new writes its draft at ${median(draftAt)} ms, ends at ${median(took)} ms; kills after the draft at ${outcomes.join(', ')}; ${chats.length - 3} chats: ${finished} finished by the list, ${failed} closed with a reason\n`);
     expect(chats.length - 3).toBe(20);
   }, 180_000);

@@ -335,7 +335,7 @@ describe('a resumed chat gets the environment it was made with', () => {
     await waitFor(() => afterResume(ca.session).includes(`AGENT UP CODEX_HOME=${path.join(p.root, 'home-a')}`), 5000, 'chat-1 resumed with its CODEX_HOME');
     await waitFor(() => afterResume(cb.session).includes('AGENT UP CODEX_HOME=<unset>'), 5000, 'chat-2 resumed without one');
     const views = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env: resumer })).stdout);
-    expect(views.map((v: { ref: string; state: string; exited: boolean; exitStatus: number | null }) => [v.ref, v.state, v.exited, v.exitStatus])).toEqual([['chat-1', 'running', false, null], ['chat-2', 'running', false, null]]);
+    expect(views.map((v: { ref: string; lifecycle: string; exited: boolean; exitStatus: number | null }) => [v.ref, v.lifecycle, v.exited, v.exitStatus])).toEqual([['chat-1', 'running', false, null], ['chat-2', 'running', false, null]]);
   });
 
   test('a closed chat opened again over a control-mode client (the UI\'s o and R) uses them too', async () => {

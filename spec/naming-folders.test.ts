@@ -68,7 +68,7 @@ describe('issue 10.7: any project folder name', () => {
       check(rec.session === chatSessionName(tag, 'chat-1') && /^[A-Za-z0-9_-]+$/.test(rec.session), `${f.id}: session ${rec.session}`);
       const listed = at(2).code === 0 ? JSON.parse(at(2).stdout) : [];
       const one = listed.find((c: { ref: string }) => c.ref === 'chat-1');
-      check(one?.state === 'running' && one?.live === true && one?.session === rec.session, `${f.id}: listed ${JSON.stringify(one)}`);
+      check(one?.lifecycle === 'running' && one?.live === true && one?.session === rec.session, `${f.id}: listed ${JSON.stringify(one)}`);
       // tmux kept the name as given (it rewrites names it finds unprintable).
       check(live.has(chatSessionName(tag, 'chat-2')), `${f.id}: chat-2's session is not named ${chatSessionName(tag, 'chat-2')}`);
       // The agent runs in the folder itself.
@@ -103,7 +103,7 @@ describe('issue 10.7: any project folder name', () => {
       check(close.code === 0 && sw.code === 0 && list.code === 0, `${f.id}: ${stop(i)}/sweep/list exit ${close.code}/${sw.code}/${list.code}: ${close.stderr}${sw.stderr}${list.stderr}`);
       if (sw.code === 0) check(JSON.parse(sw.stdout).killed.some((k: { ref?: string }) => k.ref === 'chat-2'), `${f.id}: sweep did not stop chat-2: ${sw.stdout}`);
       if (list.code === 0) {
-        const states = JSON.parse(list.stdout).map((c: { ref: string; state: string; live: boolean }) => `${c.ref}:${c.state}:${c.live}`);
+        const states = JSON.parse(list.stdout).map((c: { ref: string; lifecycle: string; live: boolean }) => `${c.ref}:${c.lifecycle}:${c.live}`);
         check(JSON.stringify(states) === JSON.stringify([`chat-1:${stop(i)}d:false`, 'chat-2:archived:false']), `${f.id}: ${states}`);
       }
     });
@@ -119,7 +119,7 @@ describe('issue 10.7: any project folder name', () => {
     const made = await runChatmux(['--socket', t.socket, 'chat', 'new', '--', FAKE_AGENT], { cwd: dir, env });
     expect(made).toMatchObject({ code: 0, stdout: 'chat-1\n' });
     const list = await runChatmux(['--socket', t.socket, 'chat', 'list', '--json'], { cwd: dir, env });
-    expect(JSON.parse(list.stdout)[0]).toMatchObject({ state: 'running', live: true });
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ lifecycle: 'running', live: true });
     expect(await runChatmux(['--socket', t.socket, 'chat', 'archive', 'chat-1'], { cwd: dir, env })).toMatchObject({ code: 0 });
     expect(sessionsOf(t).filter((s) => s.includes('back-slash'))).toEqual([]);
   });

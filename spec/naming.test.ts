@@ -98,10 +98,10 @@ describe('two state dirs on one socket (issue 10.8)', () => {
     expect(await runChatmux([...gb(), 'sweep'])).toMatchObject({ code: 0 });
     expect(sessionsOf(t)).toEqual([nameA]);
     const listA = JSON.parse((await runChatmux([...ga, 'chat', 'list', '--json'])).stdout);
-    expect(listA.map((c: { ref: string; state: string; live: boolean }) => [c.ref, c.state, c.live])).toEqual([['chat-1', 'running', true]]);
+    expect(listA.map((c: { ref: string; lifecycle: string; live: boolean }) => [c.ref, c.lifecycle, c.live])).toEqual([['chat-1', 'running', true]]);
     // B's list does not count A's session as its own chat-1 (nor adopt it).
     const listB = JSON.parse((await runChatmux([...gb(), 'chat', 'list', '--all', '--json'])).stdout);
-    expect(listB.map((c: { ref: string; state: string; live: boolean }) => [c.ref, c.state, c.live])).toEqual([['chat-1', 'archived', false], ['chat-2', 'closed', false]]);
+    expect(listB.map((c: { ref: string; lifecycle: string; live: boolean }) => [c.ref, c.lifecycle, c.live])).toEqual([['chat-1', 'archived', false], ['chat-2', 'closed', false]]);
     expect(await runChatmux([...ga, 'chat', 'archive', 'chat-1'])).toMatchObject({ code: 0 });
     expect(sessionsOf(t)).toEqual([]);
    }, 90000);
@@ -130,7 +130,7 @@ describe('chats made before the owner option (migration)', () => {
     expect(JSON.parse((await runChatmux([...gb, 'sweep', '--json'])).stdout)).toMatchObject({ killed: [], adopted: [] });
 
     const list = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'])).stdout);
-    expect(list).toMatchObject([{ ref: 'chat-1', state: 'running', live: true, session: oldName.replace('\\', '\\\\') }]);
+    expect(list).toMatchObject([{ ref: 'chat-1', lifecycle: 'running', live: true, session: oldName.replace('\\', '\\\\') }]);
     expect(await runChatmux([...g, 'chat', 'send', 'chat-1', 'still here'])).toMatchObject({ code: 0 });
     await waitFor(() => capture(t, oldName.replace('\\', '\\\\')).includes('GOT[still here]'), 5000, 'the sent line');
     expect(await runChatmux([...g, 'chat', 'close', 'chat-1'])).toMatchObject({ code: 0 });

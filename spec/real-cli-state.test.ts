@@ -73,7 +73,7 @@ describe('agent state from the agents themselves', () => {
   }
 
   const listedState = async (ref: string): Promise<string | undefined> =>
-    (JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout) as Array<{ ref: string; agentState: string }>).find((c) => c.ref === ref)?.agentState;
+    (JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'], { env })).stdout) as Array<{ ref: string; state: string }>).find((c) => c.ref === ref)?.state;
 
   claudeTest('claude: a turn with a tool — working, waiting for permission, working after the answer in the pane, idle', async () => {
     // claude's default here is auto mode (a classifier answers); ask the user like most setups do.

@@ -35,7 +35,7 @@ test('chats.json and its backup both deleted: chat list rebuilds the running cha
   for (const f of ['chats.json', 'chats.json.bak']) fs.rmSync(path.join(p.stateDir, f));
   const listed = await runChatmux([...g, 'chat', 'list', '--all', '--json']);
   expect(listed).toMatchObject({ code: 0 });
-  expect((JSON.parse(listed.stdout) as { ref: string; state: string }[]).map((c) => [c.ref, c.state])).toEqual(refs.map((r) => [r, 'running']));
+  expect((JSON.parse(listed.stdout) as { ref: string; lifecycle: string }[]).map((c) => [c.ref, c.lifecycle])).toEqual(refs.map((r) => [r, 'running']));
 }, 60_000);
 
 test.each([
@@ -48,7 +48,7 @@ test.each([
   const listed = await runChatmux([...g, 'chat', 'list', '--all', '--json']);
   expect(listed).toMatchObject({ code: 0 });
   expect(listed.stderr).toMatch(/its backup was unreadable too \(kept as chats\.json\.bak\.corrupt-/);
-  expect((JSON.parse(listed.stdout) as { ref: string; state: string }[]).map((c) => [c.ref, c.state])).toEqual(refs.map((r) => [r, 'running']));
+  expect((JSON.parse(listed.stdout) as { ref: string; lifecycle: string }[]).map((c) => [c.ref, c.lifecycle])).toEqual(refs.map((r) => [r, 'running']));
   const kept = fs.readdirSync(p.stateDir).filter((f) => f.startsWith('chats.json.bak.corrupt-'));
   expect(kept.map((f) => fs.readFileSync(path.join(p.stateDir, f), 'utf8'))).toEqual(['garbage\n']);
 }, 60_000);

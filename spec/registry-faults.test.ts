@@ -347,9 +347,9 @@ describe('a real full disk: the state dir on a 64 KiB tmpfs', () => {
     const listed = await runChatmux([...g, 'chat', 'list', '--all', '--json']);
     ok(listed);
     expect(listed.stderr).toMatch(new RegExp(`restored the last good copy \\(${total} chat\\(s\\)\\) from chats\\.json\\.bak`));
-    const chats = JSON.parse(listed.stdout) as { ref: string; state: string }[];
+    const chats = JSON.parse(listed.stdout) as { ref: string; lifecycle: string }[];
     expect(chats).toHaveLength(total);
-    expect(chats.filter((c) => c.state === 'archived')).toHaveLength(total - 1);
+    expect(chats.filter((c) => c.lifecycle === 'archived')).toHaveLength(total - 1);
     expect(sessionsOf(t).filter((s) => s.endsWith('-chat-2'))).toEqual([]);
   }, 180_000);
 });

@@ -88,8 +88,8 @@ describe('chatmux UI end to end', () => {
     ui.keys('l');
     await waitFor(() => ui!.exitCode() !== null, 8000, 'exit');
     expect(ui.exitCode()).toBe(0);
-    const list = JSON.parse(ui.cli('chat', 'list', '--json').stdout) as Array<{ name: string; state: string }>;
-    expect(list.map((c) => `${c.name}:${c.state}`).sort()).toEqual(['one:closed', 'two:running']);
+    const list = JSON.parse(ui.cli('chat', 'list', '--json').stdout) as Array<{ name: string; lifecycle: string }>;
+    expect(list.map((c) => `${c.name}:${c.lifecycle}`).sort()).toEqual(['one:closed', 'two:running']);
     expect(chatSessions(ui).length).toBe(1);
     // a: leave all
     ui.start();

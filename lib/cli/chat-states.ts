@@ -1,4 +1,9 @@
-/** Agent state in `chatmux chat list` (issue 13): the STATE and SINCE columns, `agentState` and `stateSince` in --json. */
+/**
+ * Agent state in `chatmux chat list` (issue 13): the STATE and SINCE columns, and in --json
+ * `state` (what the STATE column says, without the exit status: working, waiting, idle, stalled,
+ * exited for a running chat; closed, archived, lost, starting otherwise), `stateSince`, and
+ * `lifecycle` (the registry's word: running, closed, archived, starting).
+ */
 import type { TmuxRunner } from '../control/exec';
 import { ageText, readStates, stateAt, stateWord, type AgentStateWord } from '../chat/agent-state';
 import { statusWord, type ChatView } from '../chat/list';
@@ -19,6 +24,14 @@ export async function withAgentStates(r: TmuxRunner | null, chats: ChatView[]): 
     const s = stateAt(c.live ? raw?.get(c.session) : undefined, now);
     return { ...c, agentState: s.state, stateSince: s.since === null ? null : new Date(s.since).toISOString() };
   });
+}
+
+/** A chat as `chat list --json` prints it. */
+export function listedJson(c: ListedChat): Record<string, unknown> {
+  const { agentState, state, ...rest } = c;
+  const word = statusWord(c);
+  const shown = word === 'running' && agentState !== null ? agentState : word.replace(/\(.*\)$/, '');
+  return { ...rest, state: shown, stateSince: c.stateSince, lifecycle: state };
 }
 
 /** The STATE column: the agent's state for a running chat, else what the chat is (closed, lost, …). */

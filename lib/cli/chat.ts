@@ -12,7 +12,7 @@ import {
   archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
 import { listChats } from '../chat/list';
-import { listedState, sinceText, withAgentStates, type ListedChat } from './chat-states';
+import { listedJson, listedState, sinceText, withAgentStates, type ListedChat } from './chat-states';
 import { escapeControls } from '../chat/errors';
 import { findChatSession } from '../chat/identity';
 import { isChatRef } from '../chat/naming';
@@ -155,7 +155,7 @@ export function register(program: Command, context: () => CliContext): void {
       await resumeLostChats(rt);
       if (rt.runner) await captureResumeIds(rt.runner, rt.ctx);
       const chats = await withAgentStates(rt.runner, await listChats(rt.runner, rt.ctx, { all: opts.all }));
-      process.stdout.write((opts.json ? JSON.stringify(chats, null, 2) : formatList(chats)) + '\n');
+      process.stdout.write((opts.json ? JSON.stringify(chats.map(listedJson), null, 2) : formatList(chats)) + '\n');
     });
 
   chat
