@@ -149,7 +149,10 @@ describe('shell chats, wait and events from the CLI', () => {
     t.tmux('send-keys', '-t', `=${sessionOf('chat-3')}:`, 'C-d');
     expect(await exitWait).toMatchObject({ code: 0 });
     expect((await list()).find((c) => c.ref === 'chat-3')!.state).toBe('exited');
-    await waitFor(() => lines().some((e) => e.event === 'exited' && e.ref === 'chat-3' && e.exitStatus === 0 && e.state === 'exited(0)'), 3000, 'exited event');
+    // tmux sometimes never records the status (seen on 3.3a and 3.5a; status.ts): then plain 'exited'
+    const exitedEvent = (e: Record<string, unknown>): boolean =>
+      e.event === 'exited' && e.ref === 'chat-3' && ((e.exitStatus === 0 && e.state === 'exited(0)') || (e.exitStatus === null && e.state === 'exited'));
+    await waitFor(() => lines().some(exitedEvent), 3000, 'exited event');
 
     // closing: a closed event; events stops cleanly on SIGINT and leaves no view session behind
     expect((await runChatmux([...g, 'chat', 'close', 'chat-2'], { env })).code).toBe(0);
