@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { apiKeyVar, explain, NO_CHATMUX, NO_TMUX, planRemote, REMOTE_SCRIPT, splitHost } from '../lib/cli/remote';
+import { apiKeyVar, explain, isNexCommand, NO_CHATMUX, NO_TMUX, OLD_TMUX, planRemote, REMOTE_SCRIPT, splitHost } from '../lib/cli/remote';
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
 import { pidsWithArgvContaining } from './support/secrets';
@@ -90,6 +90,38 @@ describe('the remote script', () => {
     expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no tmux on the remote: install tmux 3\.2 or newer there/);
     // doctor skips the check (it reports tmux itself).
     expect(runScript(['', '0', '/bin/echo', 'x'])).toEqual({ code: 0, out: 'x\n' });
+  });
+  test.each([
+    ['tmux 3.0', OLD_TMUX],
+    ['tmux 2.9a', OLD_TMUX],
+    ['tmux next-3.1', OLD_TMUX],
+    ['tmux 3.2', 0],
+    ['tmux 3.3a', 0],
+    ['tmux 10.0', 0],
+    ['tmux master', 0],
+    ['tmux openbsd-7.5', 0],
+  ])('a remote %j: exit %d', (version, want) => {
+    const fake = fs.mkdtempSync('/tmp/chatmux-spec-faketmux-');
+    try {
+      fs.writeFileSync(path.join(fake, 'tmux'), `#!/bin/sh\necho '${version}'\n`, { mode: 0o755 });
+      const r = runScript(['', '1', '/bin/echo', 'x'], '', `${fake}:/usr/bin:/bin`);
+      expect(r.code).toBe(want);
+      if (want === OLD_TMUX) {
+        expect(explain({ host, program: ['chatmux'] }, r.code, `chatmux-remote: ${version}\n`)).toBe(
+          `box: ${version} is too old: chatmux needs tmux 3.2 or newer on the remote: install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)`,
+        );
+      }
+    } finally {
+      fs.rmSync(fake, { recursive: true, force: true });
+    }
+  });
+  test('no chatmux there for a nex chat: the line says nex needs it', () => {
+    expect(isNexCommand('chat', ['--socket', 's', 'chat', 'new', '--executor', 'nex', '-m', 'm'])).toBe(true);
+    expect(isNexCommand('chat', ['chat', 'new', '--executor=nex'])).toBe(true);
+    expect(isNexCommand('nex', ['nex', '-m', 'm'])).toBe(true);
+    expect(isNexCommand('chat', ['chat', 'new', '--', 'echo', '--executor', 'nex'])).toBe(false);
+    expect(isNexCommand('chat', ['chat', 'list'])).toBe(false);
+    expect(explain({ host, program: ['chatmux'], nex: true }, NO_CHATMUX, '')).toMatch(/^box: no chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there/);
   });
   test('the secret arrives from stdin into the named variable, and chatmux\'s own exit codes are kept', () => {
     const r = runScript(['H10_K', '0', '/bin/sh', '-c', 'printf %s "$H10_K"'], "s3cr3t 'x' $y\nrest");
@@ -217,6 +249,22 @@ withSshd('chatmux --host over a real sshd', () => {
       expect([cases[i]![0], r.code, r.stdout]).toEqual([cases[i]![0], 1, '']);
       expect(r.stderr).toMatch(cases[i]![1]);
     });
+  });
+
+  test('tmux too old on the remote (a fake tmux 3.0 first on its PATH): one line, exit 1; a nex chat without chatmux there says what to install', async () => {
+    const fake = path.join(sshd.remoteBin, 'tmux');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "tmux 3.0"\n', { mode: 0o755 });
+    let old: CliResult;
+    try {
+      old = await cli(['chat', 'list']);
+    } finally {
+      fs.rmSync(fake);
+    }
+    expect([old.code, old.stdout]).toEqual([1, '']);
+    expect(old.stderr).toBe('chatmux: remote: tmux 3.0 is too old: chatmux needs tmux 3.2 or newer on the remote: install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)\n');
+    const nex = await cli(['chat', 'new', '--executor', 'nex', '-m', 'm', '-e', 'http://127.0.0.1:9/v1'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
+    expect([nex.code, nex.stdout]).toEqual([1, '']);
+    expect(nex.stderr).toMatch(/^chatmux: remote: no \/nonexistent\/h10\/chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there \(npm install -g chatmux.*\n$/);
   });
 
   test('a bad destination is a usage error (exit 2), before any ssh', async () => {

@@ -145,6 +145,18 @@ withSshd('over a real sshd on 127.0.0.1', () => {
     await expect(cli.run(['list-sessions'])).rejects.toThrow(/^remote: no tmux-h10-missing on the remote: install tmux 3\.2 or newer/);
   });
 
+  test('tmux too old on the remote (a fake tmux 3.0 first on its PATH): connectOverSsh refuses with one line', async () => {
+    const fake = path.join(sshd.remoteBin, 'tmux');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "tmux 3.0"\n', { mode: 0o755 });
+    try {
+      await expect(connectOverSsh(host, { server, target: { newSession: { name: 'chatmux-view-old', width: 80, height: 24 } } })).rejects.toThrow(
+        /^remote: tmux 3\.0 is too old: chatmux needs tmux 3\.2 or newer on the remote: install tmux 3\.2 or newer there/,
+      );
+    } finally {
+      fs.rmSync(fake);
+    }
+  });
+
   test('connection refused, unknown host, auth failure, host key mismatch: each one line', async () => {
     addBrokenAliases(sshd);
     const cases: Array<[string, RegExp]> = [

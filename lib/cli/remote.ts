@@ -11,12 +11,14 @@
  * chatmux. The value is in no argv on either machine.
  */
 import { spawn } from 'node:child_process';
-import { sshArgv, SshError, sshFailure, sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../control/ssh';
+import { remoteTmuxProblem, sshArgv, SshError, sshFailure, sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../control/ssh';
+import { parseTmuxVersion, versionProblem } from '../control/version';
 import { UsageError } from './context';
 
 /** The remote script's exit codes for what is missing there (chatmux itself exits 0, 1 or 2). */
 export const NO_CHATMUX = 97;
 export const NO_TMUX = 98;
+export const OLD_TMUX = 96;
 
 /**
  * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX PROGRAM ARGS…`.
@@ -26,6 +28,10 @@ export const REMOTE_SCRIPT = [
   'v=$1; t=$2; shift 2',
   `command -v "$1" >/dev/null 2>&1 || { echo "chatmux-remote: $1: not found" >&2; exit ${NO_CHATMUX}; }`,
   `[ "$t" = 0 ] || command -v tmux >/dev/null 2>&1 || { echo "chatmux-remote: tmux: not found" >&2; exit ${NO_TMUX}; }`,
+  // tmux older than 3.2 (`tmux 3.0a`, `tmux next-3.1`): its version on stderr, for the one line here.
+  // master / openbsd-7.5 / unreadable pass: the remote chatmux judges those itself.
+  '[ "$t" = 0 ] || { tv=$(tmux -V 2>/dev/null); n=${tv#tmux }; n=${n#next-}; case $n in [0-9]*.[0-9]*)',
+  `  maj=\${n%%.*}; min=\${n#*.}; min=\${min%%[!0-9]*}; if [ "$maj" -lt 3 ] || { [ "$maj" -eq 3 ] && [ "\${min:-0}" -lt 2 ]; }; then echo "chatmux-remote: $tv" >&2; exit ${OLD_TMUX}; fi;; esac; }`,
   'if [ -n "$v" ]; then IFS= read -r "$v" || exit 1; export "$v"; fi',
   'unset CHATMUX_HOST',
   // An ssh session often has no locale (no SendEnv/AcceptEnv): UTF-8, as chatmux gives tmux.
@@ -89,6 +95,8 @@ export interface RemoteRun {
   tty: boolean;
   /** Skip the remote tmux check (doctor reports it itself). */
   checkTmux: boolean;
+  /** The command runs nex (its error for a missing chatmux says so). */
+  nex: boolean;
   secret: { name: string; value: string } | null;
 }
 
@@ -114,7 +122,7 @@ export function planRemote(dest: string, args: string[], word: string | null, en
     if (/[\n\r\0]/.test(value)) throw new UsageError(`--api-key-env ${name}: the value holds a line break, which cannot be sent to ${dest}`);
     secret = { name, value };
   }
-  return { host, program, args, tty: interactive && ttys.stdin && ttys.stdout, checkTmux: word !== 'doctor', secret };
+  return { host, program, args, tty: interactive && ttys.stdin && ttys.stdout, checkTmux: word !== 'doctor', nex: isNexCommand(word, args), secret };
 }
 
 /** Run the planned command on the remote; resolves with the exit code to use here. */
@@ -147,11 +155,27 @@ export function runRemote(r: RemoteRun): Promise<number> {
 }
 
 /** One line for a failure of the connection or of what the remote lacks; null for chatmux's own exit. */
-export function explain(r: Pick<RemoteRun, 'host' | 'program'>, code: number, stderr: string): string | null {
+export function explain(r: Pick<RemoteRun, 'host' | 'program'> & { nex?: boolean }, code: number, stderr: string): string | null {
   const dest = r.host.dest;
   if (code === NO_CHATMUX) {
-    return `${dest}: no ${r.program[0]} on the remote: install chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
+    // A nex chat runs `chatmux nex` there: say so, it is the one thing that will always need it.
+    const what = r.nex ? 'nex chats run chatmux on the machine they live on: ' : '';
+    return `${dest}: no ${r.program[0]} on the remote: ${what}install chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
   }
   if (code === NO_TMUX) return sshFailure(dest, 127, 'tmux: not found');
+  if (code === OLD_TMUX) {
+    const shown = /chatmux-remote: (.*)/.exec(stderr)?.[1]?.trim() ?? '';
+    return remoteTmuxProblem(dest, versionProblem(parseTmuxVersion(shown)) ?? `${shown} is too old`);
+  }
   return sshFailure(dest, code, stderr, r.program[0]);
+}
+
+/** `nex …` or `chat new --executor nex …` (`word`: the command word of `args`): a command that runs nex. */
+export function isNexCommand(word: string | null, args: readonly string[]): boolean {
+  if (word === 'nex') return true;
+  const i = word === 'chat' ? args.indexOf('chat') : -1;
+  if (i < 0 || args[i + 1] !== 'new') return false;
+  const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
+  const own = args.slice(i + 2, end);
+  return own.some((a, j) => (a === '--executor' && own[j + 1] === 'nex') || a === '--executor=nex');
 }

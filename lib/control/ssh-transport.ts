@@ -9,7 +9,7 @@ import { controlArgs, ControlClient, processTransport, type ConnectTarget, type 
 import { TmuxCli, type ExecResult } from './exec';
 import { parseTmuxVersion, versionProblem } from './version';
 import { serverArgs, type TmuxServerOptions } from './server';
-import { SshError, sshArgv, sshFailure, type SshHost } from './ssh';
+import { remoteTmuxProblem, SshError, sshArgv, sshFailure, type SshHost } from './ssh';
 
 /** Run `ssh … DEST <words>` with `input` on stdin; never throws for a non-zero exit. */
 export function execSsh(host: SshHost, words: readonly string[], input: string | Buffer = '', o: { env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> {
@@ -64,6 +64,6 @@ export async function remoteTmuxVersion(host: SshHost, server: TmuxServerOptions
 export async function connectOverSsh(host: SshHost, o: Omit<ControlClientOptions, 'transport' | 'oneShot'>): Promise<ControlClient> {
   // Checked first, as for a local tmux: an old remote would fail later in odd ways.
   const problem = versionProblem(parseTmuxVersion(await remoteTmuxVersion(host, o.server)));
-  if (problem) throw new SshError(`${host.dest}: ${problem}`);
+  if (problem) throw new SshError(remoteTmuxProblem(host.dest, problem));
   return ControlClient.connect({ ...o, transport: sshControlTransport(host, o.server, o.target), oneShot: sshTmuxCli(host, o.server) });
 }

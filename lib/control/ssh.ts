@@ -130,6 +130,11 @@ export function sshArgv(host: SshHost, remoteWords: readonly string[], o: { tty?
 
 export const TMUX_INSTALL_HINT = 'install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)';
 
+/** One line for a remote tmux too old (or unreadable) to run chats: `problem` from versionProblem. */
+export function remoteTmuxProblem(dest: string, problem: string): string {
+  return `${dest}: ${problem} on the remote: ${TMUX_INSTALL_HINT}`;
+}
+
 /**
  * One line for a failed ssh (exit 255) or remote shell: what went wrong and what to do.
  * `program` is the remote program that was run (for "not found", with `installHint`).

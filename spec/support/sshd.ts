@@ -21,6 +21,11 @@ export interface TestSshd {
   alias: string;
   /** Where chatmux keeps its ssh connection-sharing sockets in these tests (CHATMUX_SSH_CONTROL_DIR). */
   controlDir: string;
+  /**
+   * First on the remote shell's PATH (empty at start): a test puts a fake program there (a
+   * `tmux` printing an old version) and removes it after.
+   */
+  remoteBin: string;
   sshdPid: number;
   /** Run a command line on the "remote" (synchronously), for set-up and checks. */
   sshSync(command: string): string;
@@ -128,6 +133,8 @@ export async function startSshd(): Promise<TestSshd> {
   const controlDir = path.join(dir, 'cm');
   fs.mkdirSync(path.join(dir, 'home'), { mode: 0o700 });
   fs.mkdirSync(controlDir, { mode: 0o700 });
+  const remoteBin = path.join(dir, 'remote-bin');
+  fs.mkdirSync(remoteBin, { mode: 0o700 });
   fs.writeFileSync(
     path.join(dir, 'sshd_config'),
     [
@@ -148,7 +155,8 @@ export async function startSshd(): Promise<TestSshd> {
       // The remote shell (bash -c, which reads ~/.bashrc under sshd) gets an empty home: the
       // machine's own rc files are no part of the test (and a slow one, like pyenv's rehash lock,
       // would stall every command).
-      `SetEnv HOME=${dir}/home`,
+      // PATH: sshd's own default, after the folder tests put fake programs in.
+      `SetEnv HOME=${dir}/home PATH=${remoteBin}:/usr/local/bin:/usr/bin:/bin`,
       '',
     ].join('\n'),
   );
@@ -192,6 +200,7 @@ export async function startSshd(): Promise<TestSshd> {
     sshCommand,
     alias: 'remote',
     controlDir,
+    remoteBin,
     sshdPid,
     // Through the same shared connection chatmux opens (one handshake for all the checks).
     sshSync: (command) =>
