@@ -27,7 +27,7 @@ const LIKE_REFERENCE = env('BENCH_FLOOD_DIAGNOSIS', 1) === 1;
 const spread = (xs: number[]): { value: number; min: number; max: number } => ({ value: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 /** A program that echoes every key itself (no tty echo), a line per Enter. */
-const ECHO_PROGRAM = ['sh', '-c', 'stty -icanon -echo min 1 time 0 icrnl onlcr; exec cat'];
+export const ECHO_PROGRAM = ['sh', '-c', 'stty -icanon -echo min 1 time 0 icrnl onlcr; exec cat'];
 
 /** True when some row of the screen contains `s`. */
 const rowHas = (needle: string) => (s: Screen): boolean => s.rows().some((r) => r.includes(needle));
@@ -36,7 +36,7 @@ const rowHas = (needle: string) => (s: Screen): boolean => s.rows().some((r) => 
  * Type `count` keys one at a time, each timed until its echo is on screen. Keys go in lines of
  * `perLine` letters, each line led by a unique mark (typed, not timed) so no earlier line matches.
  */
-async function typeKeys(run: PtyRun, count: number, o: { pauseMs: number; perLine?: number; lineTag: string; stop?: () => boolean }): Promise<number[]> {
+export async function typeKeys(run: PtyRun, count: number, o: { pauseMs: number; perLine?: number; lineTag: string; stop?: () => boolean }): Promise<number[]> {
   const letters = 'QWERTYUIOPASDFGHJKLZXCVBNM';
   const perLine = o.perLine ?? 40;
   const lat: number[] = [];
@@ -82,7 +82,7 @@ export function floodFile(dir: string, mb: number): string {
 }
 
 /** `read` a line, cat the file, print a numbered end mark; again. */
-const floodLoop = (file: string): string[] => ['sh', '-c', `n=0; while read _; do cat '${file}'; n=$((n+1)); echo "FLOOD-END-$n."; done`];
+export const floodLoop = (file: string): string[] => ['sh', '-c', `n=0; while read _; do cat '${file}'; n=$((n+1)); echo "FLOOD-END-$n."; done`];
 
 /**
  * A bare control client on its own server: seconds from trigger to the end mark in its stream.
@@ -125,7 +125,7 @@ async function bareControlFlood(file: string, cols: number, rows: number, reps: 
   return times;
 }
 
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+export function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout;
   return Promise.race([p, new Promise<T>((_, rej) => (timer = setTimeout(() => rej(new Error(`timed out: ${what}`)), ms)))]).finally(() => clearTimeout(timer));
 }
@@ -418,7 +418,7 @@ export function verdictAbove(value: number, bound: number): string {
   return value >= bound ? `met (${fmtN(value / bound)}× the bound)` : `missed (by ${pct(margin)})`;
 }
 
-function verdictRatio(ratio: number, bound: number, label = ''): string {
+export function verdictRatio(ratio: number, bound: number, label = ''): string {
   const l = label ? `${label} ` : '';
   return ratio <= bound ? `${l}met (${ratio.toFixed(2)}× ≤ ${bound}×)` : `${l}missed (${ratio.toFixed(2)}× > ${bound}×)`;
 }
