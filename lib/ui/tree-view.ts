@@ -1,0 +1,64 @@
+/**
+ * The chat tree on the left and the tabs on top. The tree is painted twice over: first from the
+ * raw registry file (the first frame, before the chat layer is even loaded), then from LiveChats
+ * with each chat's depth, state mark, executor and state, the focused one highlighted. Its width
+ * follows the names. The tabs list the same chats in the same order, numbered for Alt+1…9.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { esc } from './dialogs';
+import { fitRow, treeWidth, type TreeRow } from './tree-rows';
+import { stateMark } from './state-marks';
+import { chatLabel, chatStateWord } from './chat-labels';
+import type { Ui } from './ui-context';
+
+/** The tree as the registry file says, before the chat layer is even loaded (first frame). */
+export function paintRegistryTree(ui: Ui): void {
+  let rows: string[] = [];
+  try {
+    const reg = JSON.parse(fs.readFileSync(path.join(ui.ctx.stateDir, 'chats.json'), 'utf8')) as { chats?: Array<{ name?: string; ref?: string; executor?: string; state?: string }> };
+    rows = (reg.chats ?? []).filter((c) => c.state !== 'archived').map((c) => ` ${esc(String(c.name || c.ref || ''))} {gray-fg}${esc(String(c.executor ?? ''))}{/gray-fg}`);
+  } catch {
+    /* no registry yet, or a damaged one: the chat layer will say */
+  }
+  ui.chrome.tree.setContent([`{bold} Chats{/bold} {gray-fg}(${rows.length}){/gray-fg}`, ...rows].join('\n'));
+}
+
+function treeRows(ui: Ui): TreeRow[] {
+  return (ui.state.live?.list() ?? []).map((c) => ({ depth: c.depth, label: chatLabel(c), meta: `${c.record.executor} ${chatStateWord(c)}` }));
+}
+
+/** Sized to the names (before the chat layer is loaded: the default). */
+export function treeWidthFor(ui: Ui): number | undefined {
+  return ui.state.live ? treeWidth(treeRows(ui), ui.geometry.cols()) : undefined;
+}
+
+export function paintTree(ui: Ui): void {
+  const { state, alerts } = ui;
+  const live = state.live!;
+  const width = ui.chrome.tree.width as number;
+  const plain = treeRows(ui);
+  const rows = live.list().map((c, i) => {
+    const sel = c.ref === state.focusRef;
+    const dim = c.dead || c.record.state !== 'running' || !c.paneId;
+    const mark = live.states ? stateMark(live.states.of(c.ref).state, alerts.has(c.ref)) : c.activity ? '{yellow-fg}●{/yellow-fg}' : ' ';
+    const fit = fitRow(plain[i]!, width);
+    let text = `${'  '.repeat(c.depth)}${esc(fit.label)}`;
+    const meta = fit.meta ? ` {gray-fg}${esc(fit.meta)}{/gray-fg}` : '';
+    if (dim) text = `{gray-fg}${text}{/gray-fg}`;
+    if (sel) text = state.focus === 'tree' ? `{inverse}${text}{/inverse}` : `{bold}${text}{/bold}`;
+    return `${mark}${text}${meta}`;
+  });
+  const head = `{bold} Chats{/bold} {gray-fg}(${live.list().length}){/gray-fg}`;
+  ui.chrome.tree.setContent([head, ...rows].join('\n'));
+}
+
+export function paintTabs(ui: Ui): void {
+  const { state, alerts } = ui;
+  const live = state.live!;
+  const parts = live.list().map((c, i) => {
+    const t = ` ${live.states ? stateMark(live.states.of(c.ref).state, alerts.has(c.ref)) : ''}${i + 1}:${esc(chatLabel(c))} `;
+    return c.ref === state.focusRef ? `{inverse}${t}{/inverse}` : c.activity ? `{yellow-fg}${t}{/yellow-fg}` : t;
+  });
+  ui.chrome.tabs.setContent(parts.join('│'));
+}
