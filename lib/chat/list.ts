@@ -2,10 +2,11 @@
 import type { TmuxRunner } from '../control/exec';
 import { listPanes, type PaneInfo } from '../control/commands';
 import { isMissingTarget, isNoServer } from '../control/errors';
-import { rebuildFromTmux } from './adopt';
+import { adoptSessions, rebuildFromTmux } from './adopt';
 import type { ChatContext } from './context';
 import { listOwnSessions } from './identity';
-import { readRegistry, type ChatRecord } from './registry';
+import { emptyRegistry, readRegistry, type ChatRecord, type Registry } from './registry';
+import { listSessionsWithMeta } from './metadata';
 
 export interface ChatView extends ChatRecord {
   /** The session exists on the server (null: tmux was not asked, e.g. --no-tmux). */
@@ -26,9 +27,9 @@ export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all
 export async function listChatsWithPanes(
   r: TmuxRunner | null,
   ctx: ChatContext,
-  o: { all?: boolean } = {},
+  o: { all?: boolean; fromTmux?: boolean } = {},
 ): Promise<Array<{ view: ChatView; pane: PaneInfo | null }>> {
-  const reg = await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
+  const reg = o.fromTmux && r ? await registryFromTmux(r, ctx) : await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
   // By ref, of this context's sessions only (identity.ts): never another state dir's chat-1.
   const sessions = new Map<string, { id: string; name: string; attached: number }>();
   const panes = new Map<string, PaneInfo>();
@@ -61,6 +62,20 @@ export async function listChatsWithPanes(
       };
       return { view, pane: p ?? null };
     });
+}
+
+/**
+ * The running chats as tmux describes them (their `@chatmux-*` options), with no registry
+ * file: a remote host's registry is on the remote (issue 14.3); closed chats are not shown.
+ */
+async function registryFromTmux(r: TmuxRunner, ctx: ChatContext): Promise<Registry> {
+  const reg = emptyRegistry(ctx);
+  try {
+    await adoptSessions(r, ctx, reg, await listSessionsWithMeta(r));
+  } catch (err) {
+    if (!isNoServer(err)) throw err;
+  }
+  return reg;
 }
 
 export { statusWord } from './status';

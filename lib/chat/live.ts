@@ -12,7 +12,6 @@ import {
   displayMessage, killSession, linkWindow, listWindows, pasteText, refreshClientSize, sendBytes, setOption, subscribe,
   type PaneInfo,
 } from '../control/commands';
-import { TmuxCli } from '../control/exec';
 import { isMissingTarget } from '../control/errors';
 import type { Notification } from '../control/events';
 import { PaneTerminal } from '../terminal/pane-terminal';
@@ -33,9 +32,11 @@ import { inputSubmitted } from './agent-state';
 import { LiveStates, type RefStateChange } from './live-states';
 import { sweep } from './sweep';
 import { SIZE_OWNER_OPTION, WindowSizes } from './window-sizes';
-import { chatServerOptions, cleanGlobalEnvironment } from './tmux-server';
+import { cleanGlobalEnvironment } from './tmux-server';
 import { neighbour, treeOrder } from './tree';
 import { coalesced } from './coalesce';
+import { localHost, type ChatHost } from './host';
+import { notRemotely, remoteAction } from './remote-actions';
 
 export interface LiveChat {
   ref: string;
@@ -74,6 +75,10 @@ export interface LiveOptions {
   scrollback?: number;
   /** Where runtime environment (API keys) comes from for chats started here. */
   env?: NodeJS.ProcessEnv;
+  /** Where the chats live (default: this machine's server for `ctx`). */
+  host?: ChatHost;
+  /** The view session of a connection that dropped: removed once this one is up (issue 14.4). */
+  previousView?: string | null;
 }
 
 const PANE_SUBSCRIPTION = 'chatmux-panes';
@@ -109,6 +114,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     readonly viewSession: string,
     private readonly env: NodeJS.ProcessEnv,
     o: LiveOptions,
+    readonly host: ChatHost,
   ) {
     super();
     this.scrollback = o.scrollback ?? 1000;
@@ -117,7 +123,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     client.on('notification', (n) => this.onNotification(n));
     client.on('paused', (pane) => void this.onPaused(pane));
     // Renames, roles, closes and archives made elsewhere reach the registry first.
-    this.unwatch = watchRegistry(ctx, () => this.scheduleBackfill());
+    // (A remote registry is not ours to watch: its chats are read from tmux.)
+    this.unwatch = host.ssh ? () => {} : watchRegistry(ctx, () => this.scheduleBackfill());
     client.on('closed', (reason) => {
       this.stopped = true;
       this.unwatch();
@@ -131,27 +138,27 @@ export class LiveChats extends EventEmitter<LiveEvents> {
    */
   static async start(ctx: ChatContext, o: LiveOptions): Promise<LiveChats> {
     const env = o.env ?? process.env;
-    const server = chatServerOptions(ctx);
-    const cli = new TmuxCli(server);
+    const host = o.host ?? localHost(ctx);
+    const cli = host.cli();
     const warnings: string[] = [];
-    try {
+    // A remote's sweep and resume are its own chatmux's (they write its registry).
+    if (!host.ssh) try {
       await sweep(cli, ctx);
       // A server someone else started may hold their keys: gone before our view session starts.
       await cleanGlobalEnvironment(cli, ctx);
     } catch (e) {
       warnings.push(`sweep failed: ${(e as Error).message}`);
     }
-    try {
+    if (!host.ssh) try {
       await resumeLost(cli, ctx, env);
     } catch (e) {
       warnings.push(`could not resume lost chats: ${(e as Error).message}`);
     }
     const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
-    const client = await ControlClient.connect({
-      server,
-      target: { newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } },
-    });
-    const live = new LiveChats(ctx, client, viewName, env, o);
+    const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } });
+    // The dropped connection's view session may still have its (hung) client: it goes now.
+    if (o.previousView) await killSession(client, `=${o.previousView}`).catch(() => {});
+    const live = new LiveChats(ctx, client, viewName, env, o, host);
     live.widths = await readWidthRules(client, client.version);
     // Mark the view session so sweeps and listings know it is a UI's, not a chat.
     await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
@@ -302,6 +309,11 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   // ------------------------------------------------------------------ actions
 
   async newChat(input: NewChatInput): Promise<string> {
+    if (this.host.ssh) {
+      const ref = await remoteAction(this.host, { kind: 'new', input });
+      await this.backfill();
+      return ref;
+    }
     const size = { width: input.width ?? 120, height: input.height ?? 40 };
     const chat = await createChat(this.client, this.ctx, { ...input, ...size }, this.env);
     await this.backfill();
@@ -310,23 +322,27 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   async closeChat(ref: string): Promise<void> {
     this.dropTerminal(ref);
-    await closeChat(this.client, this.ctx, ref);
+    if (this.host.ssh) await remoteAction(this.host, { kind: 'close', ref });
+    else await closeChat(this.client, this.ctx, ref);
     await this.backfill();
   }
 
   async archiveChat(ref: string): Promise<void> {
     this.dropTerminal(ref);
-    await archiveChat(this.client, this.ctx, ref);
+    if (this.host.ssh) await remoteAction(this.host, { kind: 'archive', ref });
+    else await archiveChat(this.client, this.ctx, ref);
     await this.backfill();
   }
 
   async renameChat(ref: string, name: string, role?: string): Promise<void> {
-    await renameChat(this.client, this.ctx, ref, name, role);
+    if (this.host.ssh) await remoteAction(this.host, { kind: 'rename', ref, name, role });
+    else await renameChat(this.client, this.ctx, ref, name, role);
     await this.backfill();
   }
 
   /** Start a closed chat again (fresh), or bring back a lost one. */
   async openChat(ref: string): Promise<void> {
+    if (this.host.ssh) throw notRemotely(this.host, 'starting', ref);
     const size = this.sizes.get(ref);
     await openChat(this.client, this.ctx, ref, { env: this.env, width: size?.cols, height: size?.rows });
     await this.backfill();
@@ -334,6 +350,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   /** A dead agent: start it again in a new session with its executor's resume argv. */
   async restartChat(ref: string): Promise<void> {
+    if (this.host.ssh) throw notRemotely(this.host, 'restarting', ref);
     const chat = await getChat(this.ctx, ref, this.client);
     this.dropTerminal(ref);
     await killOwnChatSession(this.client, this.ctx, chat.ref);
@@ -352,15 +369,19 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   /** Quit closing every running chat. */
   async closeAll(): Promise<void> {
     for (const c of this.list()) {
-      if (c.record.state === 'running') await closeChat(this.client, this.ctx, c.ref).catch(() => {});
+      if (c.record.state === 'running') await this.closeQuietly(c.ref);
     }
     await this.shutdown();
   }
 
   /** Close some chats, leave the others, then quit. */
   async closeSome(refs: readonly string[]): Promise<void> {
-    for (const ref of refs) await closeChat(this.client, this.ctx, ref).catch(() => {});
+    for (const ref of refs) await this.closeQuietly(ref);
     await this.shutdown();
+  }
+
+  private async closeQuietly(ref: string): Promise<void> {
+    await (this.host.ssh ? remoteAction(this.host, { kind: 'close', ref }) : closeChat(this.client, this.ctx, ref)).catch(() => {});
   }
 
   private async shutdown(): Promise<void> {
@@ -377,6 +398,15 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       /* already gone */
     }
     if (!this.client.isClosed) await this.client.close();
+    for (const t of this.terminals.values()) t.dispose();
+    this.terminals.clear();
+  }
+
+  /** Free a dropped connection's emulators (a new connection restored its own). */
+  dispose(): void {
+    this.stopped = true;
+    this.unwatch();
+    this.states?.stop();
     for (const t of this.terminals.values()) t.dispose();
     this.terminals.clear();
   }
@@ -423,7 +453,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   private async doBackfill(): Promise<void> {
     if (this.stopped) return;
-    const chats = await listChatsWithPanes(this.client, this.ctx);
+    const chats = await listChatsWithPanes(this.client, this.ctx, { fromTmux: !!this.host.ssh });
     const views = chats.map((c) => c.view);
     const viewWindows = new Set((await listWindows(this.client, this.client.sessionId!)).map((w) => w.id));
     const seen = new Set<string>();

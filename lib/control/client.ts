@@ -27,6 +27,11 @@ export interface ControlTransport {
   /** Resolves when the transport has ended, with whatever the process said on stderr. */
   exited: Promise<{ code: number | null; stderr: string }>;
   kill(): void;
+  /**
+   * The link itself died (an ssh transport: exit 255, or killed), with a reason; null when it
+   * was tmux that ended. Asked before the server is, which a dead link cannot reach.
+   */
+  lost?(code: number | null, stderr: string): string | null;
 }
 
 export type ConnectTarget =
@@ -283,6 +288,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     if (/not found|ENOENT/.test(err) && code === 127) return 'tmux not found';
     if (this.closing) return 'detached';
     if (!wasReady && err) return err;
+    const lost = this.transport.lost?.(code, stderr);
+    if (lost) return lost;
     // A bare %exit says nothing: ask the server what happened.
     try {
       const sessions = await listSessions(this.oneShot);

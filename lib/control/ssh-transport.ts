@@ -9,7 +9,7 @@ import { controlArgs, ControlClient, processTransport, type ConnectTarget, type 
 import { TmuxCli, type ExecResult } from './exec';
 import { parseTmuxVersion, versionProblem } from './version';
 import { serverArgs, type TmuxServerOptions } from './server';
-import { remoteTmuxProblem, SshError, sshArgv, sshFailure, type SshHost } from './ssh';
+import { remoteTmuxProblem, SshError, sshArgv, sshFailure, type SshArgvOptions, type SshHost } from './ssh';
 
 /** Run `ssh … DEST <words>` with `input` on stdin; never throws for a non-zero exit. */
 export function execSsh(host: SshHost, words: readonly string[], input: string | Buffer = '', o: { env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> {
@@ -44,12 +44,17 @@ export function sshTmuxCli(host: SshHost, server: TmuxServerOptions): TmuxCli {
   });
 }
 
-/** The control connection over ssh; an ssh-level failure ends it with one readable line. */
-export function sshControlTransport(host: SshHost, server: TmuxServerOptions, target: ConnectTarget): ControlTransport {
-  const [file, ...args] = sshArgv(host, [...remoteTmux(server), ...controlArgs(server, target)]);
+/**
+ * The control connection over ssh; an ssh-level failure ends it with one readable line.
+ * `link` picks its own connection and keep-alives (a UI's long-lived connection, see sshArgv).
+ */
+export function sshControlTransport(host: SshHost, server: TmuxServerOptions, target: ConnectTarget, link: Omit<SshArgvOptions, 'tty'> = {}): ControlTransport {
+  const [file, ...args] = sshArgv(host, [...remoteTmux(server), ...controlArgs(server, target)], link);
   const t = processTransport(file!, args, process.env);
   const exited = t.exited.then((x) => ({ code: x.code, stderr: sshFailure(host.dest, x.code, x.stderr, server.tmuxPath ?? 'tmux') ?? x.stderr }));
-  return { ...t, exited };
+  // ssh's own exit (255: timeout, reset, killed link) or a signal: the link died, tmux did not.
+  const lost = (code: number | null, stderr: string) => (code === 255 || code === null ? `connection lost: ${stderr.trim().split('\n').pop() || 'ssh ended'}` : null);
+  return { ...t, exited, lost };
 }
 
 /** `tmux -V` on the remote, as printed. */
@@ -61,9 +66,9 @@ export async function remoteTmuxVersion(host: SshHost, server: TmuxServerOptions
 }
 
 /** A ControlClient on the remote server: control stream and one-shot commands both over ssh. */
-export async function connectOverSsh(host: SshHost, o: Omit<ControlClientOptions, 'transport' | 'oneShot'>): Promise<ControlClient> {
+export async function connectOverSsh(host: SshHost, o: Omit<ControlClientOptions, 'transport' | 'oneShot'>, link: Omit<SshArgvOptions, 'tty'> = {}): Promise<ControlClient> {
   // Checked first, as for a local tmux: an old remote would fail later in odd ways.
   const problem = versionProblem(parseTmuxVersion(await remoteTmuxVersion(host, o.server)));
   if (problem) throw new SshError(remoteTmuxProblem(host.dest, problem));
-  return ControlClient.connect({ ...o, transport: sshControlTransport(host, o.server, o.target), oneShot: sshTmuxCli(host, o.server) });
+  return ControlClient.connect({ ...o, transport: sshControlTransport(host, o.server, o.target, link), oneShot: sshTmuxCli(host, o.server) });
 }

@@ -114,13 +114,41 @@ export function sshHostFrom(dest: string, env: NodeJS.ProcessEnv = process.env):
   return { dest: checkDest(dest), ssh, controlDir: controlDirFor(env) };
 }
 
+/** ssh keep-alives: a probe every `interval` s, the link declared dead after `count` unanswered ones. */
+export interface KeepAlive {
+  interval: number;
+  count: number;
+}
+
+/** One-shot commands: a hung link is noticed within ~15 s. */
+export const DEFAULT_KEEPALIVE: KeepAlive = { interval: 5, count: 3 };
 /**
- * argv for `ssh … DEST <remote words>`: keep-alives (a hung link is noticed within ~15 s),
- * connection sharing (one handshake for many short commands), -T or -t.
+ * A UI's control connection: dead within 3×3 = 9 s (at most ~12 s with the probe's own
+ * timing), so its panes say "reconnecting" inside 15 s of a hang.
  */
-export function sshArgv(host: SshHost, remoteWords: readonly string[], o: { tty?: boolean } = {}): string[] {
-  const args = [...host.ssh, '-o', 'ServerAliveInterval=5', '-o', 'ServerAliveCountMax=3'];
-  if (host.controlDir) {
+export const CONTROL_KEEPALIVE: KeepAlive = { interval: 3, count: 3 };
+
+export interface SshArgvOptions {
+  tty?: boolean;
+  keepAlive?: KeepAlive;
+  /**
+   * false: a connection of its own (no ControlMaster), so its keep-alives judge this link
+   * alone and killing its ssh process ends exactly it. A UI's long-lived control connection
+   * uses one; one-shot commands share the master (one handshake for many).
+   */
+  share?: boolean;
+}
+
+/**
+ * argv for `ssh … DEST <remote words>`: keep-alives (a hung link is noticed), connection
+ * sharing (one handshake for many short commands) unless `share: false`, -T or -t.
+ */
+export function sshArgv(host: SshHost, remoteWords: readonly string[], o: SshArgvOptions = {}): string[] {
+  const ka = o.keepAlive ?? DEFAULT_KEEPALIVE;
+  const args = [...host.ssh, '-o', `ServerAliveInterval=${ka.interval}`, '-o', `ServerAliveCountMax=${ka.count}`];
+  if (o.share === false) {
+    args.push('-o', 'ControlMaster=no', '-o', 'ControlPath=none');
+  } else if (host.controlDir) {
     // %C is a hash of the connection's parameters: short enough for a socket path.
     args.push('-o', 'ControlMaster=auto', '-o', `ControlPath=${path.join(host.controlDir, '%C')}`, '-o', 'ControlPersist=60');
   }

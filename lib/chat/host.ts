@@ -1,0 +1,92 @@
+/**
+ * Where a UI's chats live (issue 14.3): this machine's chatmux tmux server, or the one on an
+ * ssh destination. A host says how to open its control connection and where its chat list
+ * comes from; LiveChats does the rest the same way for both.
+ *
+ * A remote host's chats are read from tmux (the `@chatmux-*` session options every chat
+ * carries), never from files here: the registry and logs stay on the remote. Changes that
+ * must write the remote registry (new, close, archive, rename) run the remote's own chatmux.
+ */
+import type { ConnectTarget, ControlClient } from '../control/client';
+import { ControlClient as Client } from '../control/client';
+import type { TmuxRunner } from '../control/exec';
+import { TmuxCli } from '../control/exec';
+import type { TmuxServerOptions } from '../control/server';
+import { CONTROL_KEEPALIVE, SshError, sshFailure, splitCommandLine, type SshHost } from '../control/ssh';
+import { connectOverSsh, execSsh, sshTmuxCli } from '../control/ssh-transport';
+import { makeChatContext, type ChatContext } from './context';
+import { chatServerOptions } from './tmux-server';
+
+export interface ChatHost {
+  /** 'local', or the ssh destination as the user wrote it. */
+  readonly name: string;
+  /** The ssh destination; null for this machine. */
+  readonly ssh: SshHost | null;
+  /** The project and state dir whose chats are shown (paths on that host). */
+  readonly ctx: ChatContext;
+  readonly server: TmuxServerOptions;
+  /** One-shot tmux commands on the host's server. */
+  cli(): TmuxRunner;
+  /** The control connection (a remote one has its own ssh link and fast keep-alives). */
+  connect(target: ConnectTarget): Promise<ControlClient>;
+  /** Run the host's chatmux for this project (remote hosts only): stdout, or an Error with its one line. */
+  chatmux(args: readonly string[]): Promise<string>;
+}
+
+export const LOCAL_HOST_NAME = 'local';
+
+export function localHost(ctx: ChatContext): ChatHost {
+  const server = chatServerOptions(ctx);
+  return {
+    name: LOCAL_HOST_NAME,
+    ssh: null,
+    ctx,
+    server,
+    cli: () => new TmuxCli(server),
+    connect: (target) => Client.connect({ server, target }),
+    chatmux: () => Promise.reject(new Error('not a remote host')),
+  };
+}
+
+/**
+ * Prints the remote project's real path: DIR (or the login folder), else its git root — what
+ * the remote chatmux itself takes as the project there. DIR arrives as a positional parameter.
+ */
+const PROBE_SCRIPT = [
+  'if [ -n "$1" ]; then cd -- "$1" || exit 3; fi',
+  'r=$(git rev-parse --show-toplevel 2>/dev/null) && cd -- "$r"',
+  'pwd -P',
+].join('\n');
+
+/**
+ * A remote host for the UI. `project` is the project folder on the remote (default: the login
+ * folder or its git root, as for `chatmux --host`); its state dir is `<project>/.chatmux`.
+ */
+export async function sshChatHost(ssh: SshHost, socket: string, project: string | null, env: NodeJS.ProcessEnv = process.env): Promise<ChatHost> {
+  const res = await execSsh(ssh, ['sh', '-c', PROBE_SCRIPT, 'chatmux-probe', project ?? '']);
+  const failure = sshFailure(ssh.dest, res.code, res.stderr, 'sh');
+  if (failure) throw new SshError(failure);
+  const dir = res.stdout.toString('utf8').trim();
+  if (res.code !== 0 || !dir.startsWith('/')) throw new SshError(`${ssh.dest}: no project folder ${project ?? '(login folder)'} there${res.stderr.trim() ? ` (${res.stderr.trim().split('\n').pop()})` : ''}`);
+  const ctx = makeChatContext({ project: dir, stateDir: `${dir}/.chatmux`, socket, warn: () => {} });
+  // The remote chatmux started (or will start) this server with its own config; none is sent.
+  const server: TmuxServerOptions = { socket };
+  const program = env.CHATMUX_REMOTE_CHATMUX ? splitCommandLine(env.CHATMUX_REMOTE_CHATMUX) : ['chatmux'];
+  return {
+    name: ssh.dest,
+    ssh,
+    ctx,
+    server,
+    cli: () => sshTmuxCli(ssh, server),
+    connect: (target) => connectOverSsh(ssh, { server, target }, { share: false, keepAlive: CONTROL_KEEPALIVE }),
+    chatmux: async (args) => {
+      const words = [...program, '--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
+      // An ssh session often has no locale: UTF-8, as chatmux gives tmux.
+      const r = await execSsh(ssh, ['env', 'LANG=C.UTF-8', ...words]);
+      const fail = sshFailure(ssh.dest, r.code, r.stderr, program[0]);
+      if (fail) throw new SshError(fail);
+      if (r.code !== 0) throw new Error(`${ssh.dest}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
+      return r.stdout.toString('utf8');
+    },
+  };
+}
