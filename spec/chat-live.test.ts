@@ -1,31 +1,20 @@
 import { afterAll, describe, expect, test } from '@jest/globals';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { TmuxCli } from '../lib/control/exec';
-import { makeChatContext } from '../lib/chat/context';
 import { createChat } from '../lib/chat/lifecycle';
 import { LiveChats } from '../lib/chat/live';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { endedText, endedWord } from '../lib/chat/status';
 import { versionAtLeast } from '../lib/control/version';
 import { widthRulesFor } from '../lib/terminal/tmux-widths';
-import { killAllTestServers, killTestServer, systemTmuxVersion, testSocketName, waitFor } from './support/tmux';
+import { killAllTestServers, systemTmuxVersion, waitFor } from './support/tmux';
+import { chatProject, removeChatProjects } from './support/chat-project';
 
-const dirs: string[] = [];
 afterAll(() => {
   killAllTestServers();
-  for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  removeChatProjects();
 });
 
-function setup() {
-  const socket = testSocketName();
-  const project = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-live-'));
-  dirs.push(project);
-  const ctx = makeChatContext({ project, stateDir: path.join(project, '.chatmux'), socket, warn: () => {} });
-  const cli = new TmuxCli(chatServerOptions(ctx));
-  return { socket, ctx, cli, kill: () => killTestServer(socket) };
-}
+const setup = () => chatProject('live');
 
 const screenText = (live: LiveChats, ref: string): string => {
   const t = live.terminal(ref);

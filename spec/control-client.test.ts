@@ -2,7 +2,8 @@ import { afterAll, afterEach, describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ControlClient } from '../lib/control/client';
+import { PassThrough } from 'node:stream';
+import { ControlClient, type ControlTransport } from '../lib/control/client';
 import * as cmd from '../lib/control/commands';
 import { TmuxClosedError, TmuxCommandError } from '../lib/control/errors';
 import { formatLiteral } from '../lib/control/quote';
@@ -178,8 +179,9 @@ describe('ControlClient against tmux', () => {
     const out = collect(c, s.paneId);
     await waitFor(() => out.text().includes('tick-'), 5000, 'first output');
     // tmux pauses a lagging pane the same way; a manual pause takes the timing out of the test.
+    expect(c.flowControl).toBe(true);
     const paused = new Promise<string>((r) => c.once('paused', r));
-    await cmd.pausePane(c, s.paneId);
+    expect(await c.pause(s.paneId)).toBe(true);
     expect(await paused).toBe(s.paneId);
     expect(c.paused.has(s.paneId)).toBe(true);
     await new Promise((r) => setTimeout(r, 300));
@@ -190,6 +192,42 @@ describe('ControlClient against tmux', () => {
     expect(c.paused.has(s.paneId)).toBe(false);
     await waitFor(() => out.text().length > frozen, 5000, 'output after resume');
     t.kill();
+  });
+});
+
+describe('flow control on a server that refuses pause-after', () => {
+  /** A scripted control-mode peer: answers the pause-after flag with %error, records every line. */
+  function refusingPeer(): { transport: ControlTransport; written: string[] } {
+    const stdin = new PassThrough();
+    const stdout = new PassThrough();
+    const written: string[] = [];
+    let n = 1;
+    let end: () => void = () => {};
+    const exited = new Promise<{ code: number | null; stderr: string }>((r) => (end = () => r({ code: 0, stderr: '' })));
+    stdin.on('data', (b: Buffer) => {
+      for (const line of b.toString('utf8').split('\n').filter(Boolean)) {
+        written.push(line);
+        n++;
+        const failed = line.startsWith("refresh-client '-f'");
+        stdout.write(`%begin 1 ${n} 1\n${failed ? 'unknown flag: pause-after\n' : ''}%${failed ? 'error' : 'end'} 1 ${n} 1\n`);
+      }
+    });
+    stdin.on('finish', () => {
+      stdout.end('%exit\n');
+      end();
+    });
+    // The argv command's block: the connection is ready.
+    stdout.write('%begin 1 1 0\n%end 1 1 0\n%session-changed $0 v\n');
+    return { transport: { stdin, stdout, exited, kill: end }, written };
+  }
+
+  test('the connection still opens; pause() pauses nothing and says so', async () => {
+    const peer = refusingPeer();
+    const c = await ControlClient.connect({ server: { socket: 'unused' }, target: { attach: '=v' }, transport: peer.transport });
+    clients.push(c);
+    expect(c.flowControl).toBe(false);
+    expect(await c.pause('%1')).toBe(false);
+    expect(peer.written).toEqual(["refresh-client '-f' 'pause-after=5'"]);
   });
 });
 

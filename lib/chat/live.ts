@@ -14,10 +14,10 @@ import {
 } from '../control/commands';
 import { isMissingTarget } from '../control/errors';
 import type { Notification } from '../control/events';
-import { PaneTerminal } from '../terminal/pane-terminal';
+import type { PaneTerminal } from '../terminal/pane-terminal';
 import { captureHistory } from '../terminal/restore';
 import { readWidthRules, UNICODE11_RULES, type TmuxWidthRules } from '../terminal/tmux-widths';
-import { OutputGate } from '../terminal/output-gate';
+import { DEFAULT_WARM, PaneScreens } from './pane-screens';
 import type { ChatContext } from './context';
 import { OWNER_OPTION } from './identity';
 import { inspectServer, type Inspection } from './inspect';
@@ -79,6 +79,8 @@ export interface LiveOptions {
   host?: ChatHost;
   /** The view session of a connection that dropped: removed once this one is up (issue 14.4). */
   previousView?: string | null;
+  /** Chats off screen that keep their emulator (the most recently shown); the rest are restored when shown. */
+  warm?: number;
 }
 
 const PANE_SUBSCRIPTION = 'chatmux-panes';
@@ -87,9 +89,8 @@ const OWNER_SUBSCRIPTION = 'chatmux-owners';
 export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly byRef = new Map<string, LiveChat>();
   private readonly byPane = new Map<string, LiveChat>();
-  private readonly terminals = new Map<string, PaneTerminal>();
-  /** Chats being restored: their output is held back until the capture is applied. */
-  private readonly restoring = new Map<string, OutputGate>();
+  /** Emulators of shown and recently shown chats; hidden chats that print are paused. */
+  private readonly screens: PaneScreens;
   private readonly linked = new Set<string>();
   private order: string[] = [];
   private backfillTimer: NodeJS.Timeout | null = null;
@@ -118,10 +119,23 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   ) {
     super();
     this.scrollback = o.scrollback ?? 1000;
+    this.screens = new PaneScreens(client, {
+      scrollback: this.scrollback,
+      warm: o.warm ?? DEFAULT_WARM,
+      widths: () => this.widths,
+      restored: (ref, pane) => {
+        const chat = this.byRef.get(ref);
+        if (chat) this.applyPaneInfo(chat, pane);
+        this.emit('output', ref);
+      },
+      failed: (ref, e) => {
+        if (!isMissingTarget(e) && !this.stopped) this.emit('warning', `could not restore ${ref}: ${e.message}`);
+      },
+    });
     this.ownSizes = new WindowSizes(client, viewSession, (m) => this.emit('warning', m));
     client.on('output', (pane, data) => this.onOutput(pane, data));
     client.on('notification', (n) => this.onNotification(n));
-    client.on('paused', (pane) => void this.onPaused(pane));
+    client.on('paused', (pane) => this.onPaused(pane));
     // Renames, roles, closes and archives made elsewhere reach the registry first.
     // (A remote registry is not ours to watch: its chats are read from tmux.)
     this.unwatch = host.ssh ? () => {} : watchRegistry(ctx, () => this.scheduleBackfill());
@@ -188,7 +202,12 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   }
 
   terminal(ref: string): PaneTerminal | null {
-    return this.terminals.get(ref) ?? null;
+    return this.screens.terminal(ref);
+  }
+
+  /** The chat's pane is paused for this UI (it printed while off screen): caught up when shown. */
+  isPaused(ref: string): boolean {
+    return this.screens.isHeld(ref);
   }
 
   /** The chat `step` places from `ref` in tree order (wrapping), backfilling once if `ref` is unknown. */
@@ -201,7 +220,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   /**
    * The chats now on screen with their pane sizes in cells. Visible chats get an emulator
-   * (restored from tmux if new) and their window sized to the view.
+   * (restored from tmux if new or paused) and their window sized to the view; hidden ones
+   * beyond the few shown last lose theirs.
    */
   async show(panes: Array<{ ref: string; cols: number; rows: number }>): Promise<void> {
     this.visible = new Set(panes.map((p) => p.ref));
@@ -214,8 +234,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
         this.sizes.set(p.ref, { cols: p.cols, rows: p.rows });
         if (chat.windowId) await this.ownSizes.want(chat.windowId, { cols: p.cols, rows: p.rows });
       }
-      if (chat.paneId && !this.terminals.has(p.ref) && !this.restoring.has(p.ref)) void this.restore(p.ref);
     }
+    this.screens.show(panes.map((p) => ({ ref: p.ref, paneId: this.byRef.get(p.ref)?.paneId ?? null })));
   }
 
   /** The user focused this chat here: its window takes this UI's size (see WindowSizes). */
@@ -234,15 +254,17 @@ export class LiveChats extends EventEmitter<LiveEvents> {
 
   // ------------------------------------------------------------------ restore
 
-  /** Restore every running chat's pane (visible ones first), reporting progress. */
+  /**
+   * Restore the chats on screen, reporting progress. Chats off screen need nothing: tmux keeps
+   * their screens, and each is restored when it is shown (issue 15.4).
+   */
   async restoreAll(): Promise<void> {
-    const refs = this.list().filter((c) => c.paneId).map((c) => c.ref);
-    refs.sort((a, b) => Number(this.visible.has(b)) - Number(this.visible.has(a)));
+    const refs = this.list().filter((c) => c.paneId && this.visible.has(c.ref)).map((c) => c.ref);
     let done = 0;
     this.emit('progress', 0, refs.length);
     for (const ref of refs) {
       if (this.stopped) return;
-      if (!this.terminals.has(ref)) await this.restore(ref);
+      if (!this.screens.terminal(ref)) await this.restore(ref);
       this.emit('progress', ++done, refs.length);
     }
   }
@@ -253,23 +275,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
    */
   async restore(ref: string): Promise<void> {
     const chat = this.byRef.get(ref);
-    if (!chat?.paneId || this.restoring.has(ref)) return;
-    const paneId = chat.paneId;
-    const term = this.terminals.get(ref) ?? new PaneTerminal({ cols: 80, rows: 24, scrollback: this.scrollback, widths: this.widths });
-    const gate = new OutputGate(term);
-    this.restoring.set(ref, gate);
-    try {
-      // The client orders the capture's reply against %output: the gate applies later output on top.
-      const res = await gate.restore(this.client, paneId, this.scrollback);
-      this.applyPaneInfo(chat, res.pane);
-      this.terminals.set(ref, term);
-      this.emit('output', ref);
-    } catch (e) {
-      if (!isMissingTarget(e) && !this.stopped) this.emit('warning', `could not restore ${ref}: ${(e as Error).message}`);
-      if (!this.terminals.has(ref)) term.dispose();
-    } finally {
-      this.restoring.delete(ref);
-    }
+    if (chat?.paneId) await this.screens.restore(ref, chat.paneId);
   }
 
   /** Lines of history tmux holds for the chat's pane (above its visible screen). */
@@ -292,7 +298,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   async sendKeys(ref: string, bytes: Uint8Array): Promise<void> {
     const chat = this.byRef.get(ref);
     if (!chat?.paneId || chat.dead || bytes.length === 0) return;
-    this.terminals.get(ref)?.userTyped();
+    this.screens.terminal(ref)?.userTyped();
     if (chat.windowId && !this.ownSizes.owns(chat.windowId)) void this.ownSizes.claim(chat.windowId).catch(() => {});
     await sendBytes(this.client, chat.paneId, bytes).catch((e) => this.emit('warning', `input lost: ${(e as Error).message}`));
     if (bytes.includes(0x0d)) void inputSubmitted(this.client, chat.record).catch(() => {});
@@ -398,8 +404,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       /* already gone */
     }
     if (!this.client.isClosed) await this.client.close();
-    for (const t of this.terminals.values()) t.dispose();
-    this.terminals.clear();
+    this.screens.dispose();
   }
 
   /** Free a dropped connection's emulators (a new connection restored its own). */
@@ -407,8 +412,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.stopped = true;
     this.unwatch();
     this.states?.stop();
-    for (const t of this.terminals.values()) t.dispose();
-    this.terminals.clear();
+    this.screens.dispose();
   }
 
   /** Leave without touching tmux at all (signal handlers: the next sweep removes the view). */
@@ -507,7 +511,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     // Newly visible chats whose pane just appeared need their emulator.
     for (const ref of this.visible) {
       const c = this.byRef.get(ref);
-      if (c?.paneId && !this.terminals.has(ref)) void this.restore(ref);
+      if (c?.paneId) this.screens.ensure(ref, c.paneId);
     }
   }
 
@@ -515,26 +519,18 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     chat.dead = p.dead;
     chat.exitStatus = p.dead ? p.deadStatus : null;
     chat.exitSignal = p.dead ? p.deadSignal : null;
-    const term = this.terminals.get(chat.ref);
-    if (term) term.resize(p.width, p.height);
+    this.screens.resize(chat.ref, p.width, p.height);
   }
 
   private dropTerminal(ref: string): void {
-    const t = this.terminals.get(ref);
-    if (t) t.dispose();
-    this.terminals.delete(ref);
+    this.screens.drop(ref);
   }
 
   private onOutput(pane: string, data: Buffer): void {
     const chat = this.byPane.get(pane);
     if (!chat) return;
-    const gate = this.restoring.get(chat.ref);
-    if (gate) {
-      gate.write(data, this.client.outputSeq);
-      return;
-    }
-    const term = this.terminals.get(chat.ref);
-    if (term) term.write(data);
+    // Off screen, its first output pauses it (PaneScreens): the mark is all it costs.
+    this.screens.output(chat.ref, pane, data, this.client.outputSeq);
     if (!this.visible.has(chat.ref) && !chat.activity) {
       chat.activity = true;
       this.emit('changed');
@@ -542,15 +538,11 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.emit('output', chat.ref);
   }
 
-  private async onPaused(pane: string): Promise<void> {
-    // tmux dropped this pane's output for us: re-capture, then let it flow again.
+  private onPaused(pane: string): void {
+    // tmux dropped this pane's output for us: a shown chat is caught up now, a hidden one when shown.
     const chat = this.byPane.get(pane);
-    try {
-      if (chat && this.terminals.has(chat.ref)) await this.restore(chat.ref);
-      await this.client.resume(pane);
-    } catch {
-      /* closing */
-    }
+    if (chat) this.screens.paused(chat.ref, pane);
+    else void this.client.resume(pane).catch(() => {});
   }
 
   /** A client or session left: windows whose size owner went with it are taken back. */
@@ -594,7 +586,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
         const m = /^[0-9a-f]{4},(\d+)x(\d+),/.exec(n.layout);
         if (m) {
           for (const chat of this.byRef.values()) {
-            if (chat.windowId === n.windowId) this.terminals.get(chat.ref)?.resize(Number(m[1]), Number(m[2]));
+            if (chat.windowId === n.windowId) this.screens.resize(chat.ref, Number(m[1]), Number(m[2]));
           }
           void this.ownSizes.sizeChanged(n.windowId, Number(m[1]), Number(m[2])).catch(() => {});
         }

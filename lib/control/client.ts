@@ -18,7 +18,7 @@ import { TmuxClosedError, TmuxCommandError, TmuxNotFoundError } from './errors';
 import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
 import { execTmuxRaw, TmuxCli, type TmuxRunner } from './exec';
 import { featuresOf, parseTmuxVersion, versionProblem, type TmuxFeatures, type TmuxVersion } from './version';
-import { continuePane, listSessions, refreshClientFlags } from './commands';
+import { continuePane, listSessions, pausePane, refreshClientFlags } from './commands';
 
 /** A duplex byte stream that speaks the control protocol (a local tmux process, or ssh …). */
 export interface ControlTransport {
@@ -91,6 +91,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
   private closing = false;
   private sawSessionsChanged = false;
   private readonly pausedPanes = new Set<string>();
+  /** `pause-after` was accepted: tmux reports lagging panes and takes `-A '%P:pause'`. */
+  private flowControlOn = false;
   private closedPromise: Promise<ClosedReason>;
   private resolveClosed!: (r: ClosedReason) => void;
   /**
@@ -140,6 +142,15 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     return this.pausedPanes;
   }
 
+  /**
+   * Flow control is on (`pause-after`, tmux 3.2+): panes can be paused and continued.
+   * False when it was turned off (`pauseAfter: null`) or the server refused the flag;
+   * then `pause()` does nothing and every pane's output keeps flowing.
+   */
+  get flowControl(): boolean {
+    return this.flowControlOn;
+  }
+
   /** Start tmux (checking it exists and is ≥ 3.2), attach, and wait until commands can be sent. */
   static async connect(o: ControlClientOptions): Promise<ControlClient> {
     let version: TmuxVersion | null = null;
@@ -164,7 +175,17 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
       client.once('closed', onClosed);
     });
     const pauseAfter = o.pauseAfter === undefined ? 5 : o.pauseAfter;
-    if (pauseAfter !== null) await refreshClientFlags(client, `pause-after=${Math.max(0, Math.round(pauseAfter))}`);
+    if (pauseAfter !== null) {
+      // A server without the flag (older than 3.2 behind a transport we could not version)
+      // answers with an error: carry on without flow control rather than fail the connection.
+      client.flowControlOn = await refreshClientFlags(client, `pause-after=${Math.max(0, Math.round(pauseAfter))}`).then(
+        () => true,
+        (e: unknown) => {
+          if (e instanceof TmuxCommandError) return false;
+          throw e;
+        },
+      );
+    }
     return client;
   }
 
@@ -193,7 +214,21 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     });
   }
 
-  /** Resume a pane tmux paused (re-capture it first: output in between was dropped). */
+  /**
+   * Stop this pane's output to this client (`refresh-client -A '%P:pause'`): tmux drops it
+   * for us (other clients are not affected) and says `%pause`. Never `off`, which crashes
+   * tmux < 3.7 when output is queued. Resolves false without flow control (nothing paused).
+   */
+  async pause(paneId: string): Promise<boolean> {
+    if (!this.flowControlOn) return false;
+    await pausePane(this, paneId);
+    return true;
+  }
+
+  /**
+   * Let a paused pane's output flow again. What it printed while paused is gone: re-capture
+   * the pane after this (output that arrives after the capture's reply is newer, §9.1).
+   */
   async resume(paneId: string): Promise<void> {
     this.pausedPanes.delete(paneId);
     await continuePane(this, paneId);
