@@ -16,7 +16,7 @@ import {
 
 export const COLS = 160;
 export const ROWS = 48;
-const env = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
+export const env = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
 /** Repetitions of each timed figure. */
 export const REPS = env('BENCH_REPS', 3);
 /** Also time a bare client on a server configured like chatmux's (diagnosis of the flood figure). */
@@ -24,7 +24,7 @@ export const REPS = env('BENCH_REPS', 3);
 const PACE_MS = env('BENCH_KEY_PACE_MS', 30);
 const LIKE_REFERENCE = env('BENCH_FLOOD_DIAGNOSIS', 1) === 1;
 
-const spread = (xs: number[]): { value: number; min: number; max: number } => ({ value: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
+export const spread = (xs: number[]): { value: number; min: number; max: number } => ({ value: median(xs), min: Math.min(...xs), max: Math.max(...xs) });
 
 /** A program that echoes every key itself (no tty echo), a line per Enter. */
 export const ECHO_PROGRAM = ['sh', '-c', 'stty -icanon -echo min 1 time 0 icrnl onlcr; exec cat'];
@@ -314,7 +314,7 @@ export async function echoFigures(): Promise<Figure[]> {
 // ------------------------------------------------------------------ start, memory, idle CPU
 
 /** Chats printing `lines` numbered history lines, then idle in `cat`. */
-async function historyChats(p: Project, count: number, lines: number): Promise<void> {
+export async function historyChats(p: Project, count: number, lines: number): Promise<void> {
   const names = Array.from({ length: count }, (_, i) => `c${String(i + 1).padStart(2, '0')}`);
   await newChats(p, names.map((n) => ({ name: n, argv: ['sh', '-c', `seq -f 'history line %g of ${n}' 1 ${lines}; exec cat`] })));
   // Every chat has printed its history before the UI starts.
@@ -326,7 +326,7 @@ async function historyChats(p: Project, count: number, lines: number): Promise<v
   throw new Error('chats did not print their history');
 }
 
-const RESTORING = /restoring \d+\/\d+/;
+export const RESTORING = /restoring \d+\/\d+/;
 
 export async function startFigures(): Promise<Figure[]> {
   const chats = env('BENCH_START_CHATS', 50);

@@ -3,9 +3,9 @@
  * then the end-to-end figures through a PTY (e2e.ts). Prints one table with verdicts and
  * writes bench/results/latest.json.
  *   npm run bench
- * Knobs (env): BENCH_ONLY=parser,paint,flood,echo,start,idle,state,ssh  BENCH_REPS=3  BENCH_FLOOD_MB=50
+ * Knobs (env): BENCH_ONLY=parser,paint,flood,echo,start,idle,state,ssh,hidden  BENCH_REPS=3  BENCH_FLOOD_MB=50
  *   BENCH_KEYS=200  BENCH_START_CHATS=50  BENCH_HISTORY_LINES=2000  BENCH_IDLE_CHATS=20
- *   BENCH_IDLE_SECONDS=30  BENCH_STATE_CHATS=20  FUZZ_INPUTS=1000000
+ *   BENCH_IDLE_SECONDS=30  BENCH_STATE_CHATS=20  BENCH_HIDDEN_FLOOD_MB=50  FUZZ_INPUTS=1000000
  *   CHATMUX_BENCH_UI_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the UI;
  *   CHATMUX_BENCH_BIN=/path/to/bin/chatmux measures another build.
  */
@@ -17,9 +17,10 @@ import { COLS, REPS, ROWS, echoFigures, floodFigures, idleCpuFigures, startFigur
 import { killAllServers } from './harness';
 import { stateFigures } from './state';
 import { sshFigures } from './ssh';
+import { hiddenFigures } from './hidden';
 import { RESULTS_DIR, printTable, writeResults, type Figure } from './report';
 
-const GROUPS = ['parser', 'paint', 'flood', 'echo', 'start', 'idle', 'state', 'ssh'] as const;
+const GROUPS = ['parser', 'paint', 'flood', 'echo', 'start', 'idle', 'state', 'ssh', 'hidden'] as const;
 type Group = (typeof GROUPS)[number];
 
 function selected(): Group[] {
@@ -55,6 +56,7 @@ const RUNNERS: Record<Group, (tmp: string) => Promise<Figure[]>> = {
   idle: () => idleCpuFigures(),
   state: () => stateFigures(COLS, ROWS, REPS),
   ssh: (tmp) => sshFigures(tmp),
+  hidden: (tmp) => hiddenFigures(tmp, REPS),
 };
 
 async function main(): Promise<number> {

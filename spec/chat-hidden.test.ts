@@ -38,7 +38,8 @@ describe('chats off screen', () => {
       await live.show([{ ref: shown.ref, cols: 100, rows: 30 }]);
       await live.restoreAll();
       expect(screenText(live, shown.ref)).toContain('SHOWN-UP');
-      expect(live.terminal(flood.ref)).toBeNull(); // never shown: no emulator
+      // Next in the tree: restored ahead (warm), so its emulator goes stale when it is paused.
+      expect(live.terminal(flood.ref)).not.toBeNull();
 
       const paneId = live.get(flood.ref)!.paneId!;
       let afterPause = 0;

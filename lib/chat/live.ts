@@ -104,6 +104,8 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   private clientSize = { width: 0, height: 0 };
   private stopped = false;
   readonly scrollback: number;
+  /** Chats off screen that keep their emulator. */
+  readonly warm: number;
   /** Every chat's agent state, pushed by tmux (issue 13). */
   states: LiveStates | null = null;
   /** How this server's tmux counts cell widths: every pane emulator counts the same. */
@@ -119,9 +121,10 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   ) {
     super();
     this.scrollback = o.scrollback ?? 1000;
+    this.warm = o.warm ?? DEFAULT_WARM;
     this.screens = new PaneScreens(client, {
       scrollback: this.scrollback,
-      warm: o.warm ?? DEFAULT_WARM,
+      warm: this.warm,
       widths: () => this.widths,
       restored: (ref, pane) => {
         const chat = this.byRef.get(ref);
@@ -255,11 +258,16 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   // ------------------------------------------------------------------ restore
 
   /**
-   * Restore the chats on screen, reporting progress. Chats off screen need nothing: tmux keeps
-   * their screens, and each is restored when it is shown (issue 15.4).
+   * Restore the chats on screen, then the few that follow them in the tree (the ones the next
+   * chat and grid keys show), reporting progress. Other chats need nothing: tmux keeps their
+   * screens, and each is restored when it is shown (issue 15.4).
    */
   async restoreAll(): Promise<void> {
-    const refs = this.list().filter((c) => c.paneId && this.visible.has(c.ref)).map((c) => c.ref);
+    const running = this.list().filter((c) => c.paneId).map((c) => c.ref);
+    const shown = running.filter((r) => this.visible.has(r));
+    const from = Math.max(0, running.indexOf(shown[shown.length - 1] ?? ''));
+    const next = [...running.slice(from + 1), ...running.slice(0, from)].filter((r) => !this.visible.has(r));
+    const refs = [...shown, ...next.slice(0, this.warm)];
     let done = 0;
     this.emit('progress', 0, refs.length);
     for (const ref of refs) {
