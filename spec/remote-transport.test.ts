@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { shellCommand, splitCommandLine, sshArgv, sshFailure, sshHostFrom, type SshHost } from '../lib/control/ssh';
+import { shellCommand, splitCommandLine, sshArgv, sshFailure, sshHostFrom, withoutSshNotices, type SshHost } from '../lib/control/ssh';
 import { connectOverSsh, execSsh, sshTmuxCli } from '../lib/control/ssh-transport';
 import { listSessions, newSession, sendText, capturePane } from '../lib/control/commands';
 import { PAYLOADS } from '../fixtures/hostile-corpus';
@@ -73,6 +73,9 @@ describe('sshFailure (one line per failure)', () => {
     const line = sshFailure('nope', code, stderr)!;
     expect(line).toMatch(want);
     expect(line).not.toContain('\n');
+  });
+  test("ssh's own notices (a sharing race between two processes, a terminal's goodbye) are not shown; the rest is", () => {
+    expect(withoutSshNotices('ControlSocket /run/x/ab12 already exists, disabling multiplexing\nchatmux: bad\nConnection to box closed.\r\n')).toBe('chatmux: bad\n');
   });
   test('a tmux error (exit 1) is not an ssh failure', () => {
     expect(sshFailure('h', 1, "can't find session: x")).toBeNull();

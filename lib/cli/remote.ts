@@ -11,7 +11,7 @@
  * chatmux. The value is in no argv on either machine.
  */
 import { spawn } from 'node:child_process';
-import { remoteTmuxProblem, sshArgv, SshError, sshFailure, sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../control/ssh';
+import { remoteTmuxProblem, sshArgv, SshError, sshFailure, sshHostFrom, SshUsageError, splitCommandLine, withoutSshNotices, type SshHost } from '../control/ssh';
 import { parseTmuxVersion, versionProblem } from '../control/version';
 import { UsageError } from './context';
 
@@ -141,13 +141,12 @@ export function runRemote(r: RemoteRun): Promise<number> {
       else process.stdin.pipe(child.stdin);
     }
     child.on('close', (code) => {
-      const stderr = Buffer.concat(err).toString('utf8');
+      const stderr = withoutSshNotices(Buffer.concat(err).toString('utf8'));
       const exit = code ?? 1; // killed by a signal: a runtime failure
       const line = explain(r, exit, stderr);
       if (line !== null) reject(new SshError(line));
       else {
-        // ssh's own goodbye after a terminal session is noise.
-        process.stderr.write(stderr.replace(/^Connection to .* closed\.\r?\n/gm, ''));
+        process.stderr.write(stderr);
         resolve(exit);
       }
     });

@@ -9,7 +9,7 @@ import { controlArgs, ControlClient, processTransport, type ConnectTarget, type 
 import { TmuxCli, type ExecResult } from './exec';
 import { parseTmuxVersion, versionProblem } from './version';
 import { serverArgs, type TmuxServerOptions } from './server';
-import { remoteTmuxProblem, SshError, sshArgv, sshFailure, type SshArgvOptions, type SshHost } from './ssh';
+import { remoteTmuxProblem, SshError, sshArgv, sshFailure, withoutSshNotices, type SshArgvOptions, type SshHost } from './ssh';
 
 /** Run `ssh … DEST <words>` with `input` on stdin; never throws for a non-zero exit. */
 export function execSsh(host: SshHost, words: readonly string[], input: string | Buffer = '', o: { env?: NodeJS.ProcessEnv } = {}): Promise<ExecResult> {
@@ -23,7 +23,7 @@ export function execSsh(host: SshHost, words: readonly string[], input: string |
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new SshError(`${file}: not found (install OpenSSH's client, or set CHATMUX_SSH)`) : e));
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out), stderr: withoutSshNotices(Buffer.concat(err).toString('utf8')) }));
     child.stdin.on('error', () => {});
     child.stdin.end(input);
   });

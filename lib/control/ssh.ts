@@ -156,6 +156,14 @@ export function sshArgv(host: SshHost, remoteWords: readonly string[], o: SshArg
   return args;
 }
 
+/**
+ * ssh's own notices that say nothing about the command: two chatmux processes opening the first
+ * shared connection at once (one of them goes without sharing), a terminal session's goodbye.
+ */
+export function withoutSshNotices(stderr: string): string {
+  return stderr.replace(/^(ControlSocket .* already exists, disabling multiplexing|Connection to .* closed\.)\r?\n/gm, '');
+}
+
 export const TMUX_INSTALL_HINT = 'install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)';
 
 /** One line for a remote tmux too old (or unreadable) to run chats: `problem` from versionProblem. */
