@@ -80,16 +80,16 @@ describe('the remote script', () => {
     })();
 
   test('no chatmux there: its own exit code, explained as one line naming what to install', () => {
-    const r = runScript(['', '1', 'chatmux', 'chat', 'list']);
+    const r = runScript(['', '1', '', 'chatmux', 'chat', 'list']);
     expect(r.code).toBe(NO_CHATMUX);
     expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no chatmux on the remote: install chatmux there \(npm install -g chatmux\)/);
   });
   test('no tmux there: its own exit code, explained with the tmux install hint', () => {
-    const r = runScript(['', '1', '/bin/echo', 'x']);
+    const r = runScript(['', '1', '', '/bin/echo', 'x']);
     expect(r.code).toBe(NO_TMUX);
     expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no tmux on the remote: install tmux 3\.2 or newer there/);
     // doctor skips the check (it reports tmux itself).
-    expect(runScript(['', '0', '/bin/echo', 'x'])).toEqual({ code: 0, out: 'x\n' });
+    expect(runScript(['', '0', '', '/bin/echo', 'x'])).toEqual({ code: 0, out: 'x\n' });
   });
   test.each([
     ['tmux 3.0', OLD_TMUX],
@@ -104,7 +104,7 @@ describe('the remote script', () => {
     const fake = fs.mkdtempSync('/tmp/chatmux-spec-faketmux-');
     try {
       fs.writeFileSync(path.join(fake, 'tmux'), `#!/bin/sh\necho '${version}'\n`, { mode: 0o755 });
-      const r = runScript(['', '1', '/bin/echo', 'x'], '', `${fake}:/usr/bin:/bin`);
+      const r = runScript(['', '1', '', '/bin/echo', 'x'], '', `${fake}:/usr/bin:/bin`);
       expect(r.code).toBe(want);
       if (want === OLD_TMUX) {
         expect(explain({ host, program: ['chatmux'] }, r.code, `chatmux-remote: ${version}\n`)).toBe(
@@ -124,13 +124,13 @@ describe('the remote script', () => {
     expect(explain({ host, program: ['chatmux'], nex: true }, NO_CHATMUX, '')).toMatch(/^box: no chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there/);
   });
   test('the secret arrives from stdin into the named variable, and chatmux\'s own exit codes are kept', () => {
-    const r = runScript(['H10_K', '0', '/bin/sh', '-c', 'printf %s "$H10_K"'], "s3cr3t 'x' $y\nrest");
+    const r = runScript(['H10_K', '0', '', '/bin/sh', '-c', 'printf %s "$H10_K"'], "s3cr3t 'x' $y\nrest");
     expect(r).toEqual({ code: 0, out: "s3cr3t 'x' $y" });
     expect(explain({ host, program: ['chatmux'] }, 2, 'chatmux: bad')).toBeNull();
   });
   test('a session without a locale gets C.UTF-8 (the UI draws UTF-8); one with a locale keeps it', () => {
-    expect(runScript(['', '0', '/bin/sh', '-c', 'printf %s "$LANG"'])).toEqual({ code: 0, out: 'C.UTF-8' });
-    const r = execFileSync('/bin/sh', ['-c', REMOTE_SCRIPT, 'chatmux-remote', '', '0', '/bin/sh', '-c', 'printf %s "$LANG"'], { env: { PATH: bare, LC_ALL: 'de_DE.UTF-8' }, encoding: 'utf8' });
+    expect(runScript(['', '0', '', '/bin/sh', '-c', 'printf %s "$LANG"'])).toEqual({ code: 0, out: 'C.UTF-8' });
+    const r = execFileSync('/bin/sh', ['-c', REMOTE_SCRIPT, 'chatmux-remote', '', '0', '', '/bin/sh', '-c', 'printf %s "$LANG"'], { env: { PATH: bare, LC_ALL: 'de_DE.UTF-8' }, encoding: 'utf8' });
     expect(r).toBe('');
   });
 });
@@ -265,6 +265,47 @@ withSshd('chatmux --host over a real sshd', () => {
     const nex = await cli(['chat', 'new', '--executor', 'nex', '-m', 'm', '-e', 'http://127.0.0.1:9/v1'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
     expect([nex.code, nex.stdout]).toEqual([1, '']);
     expect(nex.stderr).toMatch(/^chatmux: remote: no \/nonexistent\/h10\/chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there \(npm install -g chatmux.*\n$/);
+  });
+
+  test('no chatmux on the remote but Node.js 20+: this chatmux copies itself there once and runs; stdin sent again after the copy', async () => {
+    // The default program: chatmux is not on the remote PATH (remote-bin, /usr/local/bin, /usr/bin, /bin).
+    const noRemote = { CHATMUX_REMOTE_CHATMUX: '' };
+    expect(() => sshd.sshSync('command -v chatmux')).toThrow();
+    const cache = path.join(sshd.dir, 'home', '.cache', 'chatmux', 'remote');
+    const created = await cli(['chat', 'new', '--name', 'copied', '--', '/bin/sh', '-c', 'stty -echo; exec cat'], noRemote);
+    expect([created.code, created.stderr]).toEqual([0, expect.stringMatching(/^chatmux: remote has no chatmux: copying this one \(\S+\) there, to ~\/\.cache\/chatmux\/remote\/[0-9a-f]{16} \(its node v\d+\S* runs it\)\n$/)]);
+    const ref = created.stdout.trim();
+    const copies = fs.readdirSync(cache);
+    expect(copies).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    // Only what runs: no sources, maps or type files.
+    const copied = execFileSync('find', [path.join(cache, copies[0]!), '(', '-name', '*.map', '-o', '-name', '*.ts', ')', '-type', 'f'], { encoding: 'utf8' });
+    expect(copied).toBe('');
+    // The next command finds the copy: no second copy, no note.
+    const listed = await cli(['chat', 'list', '--json'], noRemote);
+    expect([listed.code, listed.stderr]).toEqual([0, '']);
+    expect((JSON.parse(listed.stdout) as Array<{ ref: string }>).some((c) => c.ref === ref)).toBe(true);
+    // Copy gone: a command reading stdin copies again and its stdin still arrives whole.
+    fs.rmSync(cache, { recursive: true });
+    const piped = await runProcess(process.execPath, [BIN, ...g(), 'chat', 'send', ref], { env: { ...env, ...noRemote }, input: 'line one from stdin\nline two\n', timeoutMs: 60000 });
+    expect([piped.code, piped.stderr]).toEqual([0, expect.stringMatching(/copying this one/)]);
+    await waitFor(() => {
+      const pane = remoteTmux(`list-panes -a -F '#{session_name} #{pane_id}'`).split('\n').find((l) => l.split(' ')[0]!.endsWith(`-${ref}`))?.split(' ')[1];
+      const screen = pane ? remoteTmux(`capture-pane -p -t '${pane}'`) : '';
+      return screen.includes('line one from stdin') && screen.includes('line two') ? screen : null;
+    }, 10000, 'the piped text on the remote chat');
+  });
+
+  test('no chatmux and no Node.js 20+ on the remote (a fake node v18 first on its PATH): one line naming both ways out', async () => {
+    const fake = path.join(sshd.remoteBin, 'node');
+    fs.writeFileSync(fake, '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
+    let r: CliResult;
+    try {
+      r = await cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '' });
+    } finally {
+      fs.rmSync(fake);
+    }
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe('chatmux: remote: no chatmux on the remote: install chatmux there (npm install -g chatmux) or Node.js 20+ (then chatmux copies itself there; found: v18.19.0), or set CHATMUX_REMOTE_CHATMUX to its command on that host\n');
   });
 
   test('a bad destination is a usage error (exit 2), before any ssh', async () => {

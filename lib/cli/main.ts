@@ -25,7 +25,7 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'project folder (env CHATMUX_PROJECT; default: git root of the current folder, else the folder)')
     .option('--state-dir <dir>', 'where chats.json and logs live (env CHATMUX_STATE_DIR; default <project>/.chatmux)')
     .option('--no-tmux', 'run chats as plain child processes (they stop with the UI)')
-    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs chatmux and tmux there)')
+    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs tmux 3.2+ there, and chatmux or Node.js 20+)')
     .showHelpAfterError('(run with --help for usage)')
     // commander quotes what the user typed in its errors: never as raw control characters.
     .configureOutput({ outputError: (str, write) => write(escapeLines(str)) })

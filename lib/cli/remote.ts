@@ -19,14 +19,26 @@ import { UsageError } from './context';
 export const NO_CHATMUX = 97;
 export const NO_TMUX = 98;
 export const OLD_TMUX = 96;
+/** No chatmux there, but a Node.js 20+ that can run a copy of this one (remote-deploy.ts). */
+export const NEEDS_COPY = 95;
 
 /**
- * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX PROGRAM ARGS…`.
- * It never holds user text: everything arrives as positional parameters.
+ * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX BUNDLE_KEY PROGRAM ARGS…`.
+ * It never holds user text: everything arrives as positional parameters. Without PROGRAM on
+ * the remote PATH and with a BUNDLE_KEY (the default program, `chatmux`), it runs the copy of
+ * this chatmux with that key when one is there, asks for one (NEEDS_COPY) when node 20+ is, and
+ * else says what it found (NO_CHATMUX). Nothing is read from stdin before that answer, so the
+ * command's stdin can be sent again after a copy.
  */
 export const REMOTE_SCRIPT = [
-  'v=$1; t=$2; shift 2',
-  `command -v "$1" >/dev/null 2>&1 || { echo "chatmux-remote: $1: not found" >&2; exit ${NO_CHATMUX}; }`,
+  'v=$1; t=$2; k=$3; shift 3',
+  'if ! command -v "$1" >/dev/null 2>&1; then',
+  `  d=\${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote/$k; nv=$(node -v 2>/dev/null) || nv=''; m=\${nv#v}; m=\${m%%.*}`,
+  '  if [ -n "$k" ] && [ "$m" -ge 20 ] 2>/dev/null; then',
+  `    [ -f "$d/bin/chatmux" ] || { echo "chatmux-remote: node $nv" >&2; exit ${NEEDS_COPY}; }`,
+  '    shift; set -- node "$d/bin/chatmux" "$@"',
+  `  else echo "chatmux-remote: $1: not found; node: \${nv:-not found}" >&2; exit ${NO_CHATMUX}; fi`,
+  'fi',
   `[ "$t" = 0 ] || command -v tmux >/dev/null 2>&1 || { echo "chatmux-remote: tmux: not found" >&2; exit ${NO_TMUX}; }`,
   // tmux older than 3.2 (`tmux 3.0a`, `tmux next-3.1`): its version on stderr, for the one line here.
   // master / openbsd-7.5 / unreadable pass: the remote chatmux judges those itself.
@@ -97,6 +109,8 @@ export interface RemoteRun {
   checkTmux: boolean;
   /** The command runs nex (its error for a missing chatmux says so). */
   nex: boolean;
+  /** May copy this chatmux there when it has none (the default program only). */
+  copy: boolean;
   secret: { name: string; value: string } | null;
 }
 
@@ -122,35 +136,96 @@ export function planRemote(dest: string, args: string[], word: string | null, en
     if (/[\n\r\0]/.test(value)) throw new UsageError(`--api-key-env ${name}: the value holds a line break, which cannot be sent to ${dest}`);
     secret = { name, value };
   }
-  return { host, program, args, tty: interactive && ttys.stdin && ttys.stdout, checkTmux: word !== 'doctor', nex: isNexCommand(word, args), secret };
+  return { host, program, args, tty: interactive && ttys.stdin && ttys.stdout, checkTmux: word !== 'doctor', nex: isNexCommand(word, args), copy: !env.CHATMUX_REMOTE_CHATMUX, secret };
+}
+
+/**
+ * Our stdin when it is not a terminal: sent to the remote, and kept (up to 16 MiB) until the
+ * remote has started chatmux, so it can be sent again after chatmux was copied there.
+ */
+class StdinReplay {
+  private chunks: Buffer[] = [];
+  private size = 0;
+  private ended = false;
+  private target: NodeJS.WritableStream | null = null;
+  overflow = false;
+  private readonly onData = (b: Buffer): void => {
+    if (!this.overflow) {
+      this.chunks.push(b);
+      this.size += b.length;
+      if (this.size > 16 * 2 ** 20) this.overflow = true;
+    }
+    this.target?.write(b);
+  };
+  private readonly onEnd = (): void => {
+    this.ended = true;
+    this.target?.end();
+  };
+  constructor() {
+    process.stdin.on('data', this.onData).on('end', this.onEnd);
+  }
+  /** Stop reading (an open stdin nobody closes must not keep this process alive). */
+  close(): void {
+    process.stdin.off('data', this.onData).off('end', this.onEnd);
+    process.stdin.destroy();
+  }
+  /** Send what came so far, then the rest, to `w`. */
+  feed(w: NodeJS.WritableStream): void {
+    this.target = w;
+    for (const c of this.chunks) w.write(c);
+    if (this.ended) w.end();
+  }
 }
 
 /** Run the planned command on the remote; resolves with the exit code to use here. */
-export function runRemote(r: RemoteRun): Promise<number> {
-  const words = ['sh', '-c', REMOTE_SCRIPT, 'chatmux-remote', r.secret?.name ?? '', r.checkTmux ? '1' : '0', ...r.program, ...r.args];
+export async function runRemote(r: RemoteRun): Promise<number> {
+  const stdin = process.stdin.isTTY ? null : new StdinReplay();
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const deploy = r.copy ? (require('./remote-deploy') as typeof import('./remote-deploy')) : null;
+  const bundle = ((): ReturnType<typeof import('./remote-deploy').localBundle> | null => {
+    try {
+      return deploy?.localBundle() ?? null;
+    } catch {
+      return null; // not laid out as a package (no copy: a missing chatmux there is then one line as before)
+    }
+  })();
+  try {
+    for (let copied = false; ; copied = true) {
+      const res = await attempt(r, bundle?.key ?? '', stdin);
+      if (res.code !== NEEDS_COPY || copied || !deploy || !bundle) return finish(r, res);
+      if (stdin?.overflow) throw new SshError(`${r.host.dest}: no chatmux on the remote; copying this one there needs the command run again (its stdin was too large to keep)`);
+      process.stderr.write(`chatmux: ${r.host.dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)\n`);
+      await deploy.deployBundle(r.host, bundle);
+    }
+  } finally {
+    stdin?.close();
+  }
+}
+
+function attempt(r: RemoteRun, key: string, stdin: StdinReplay | null): Promise<{ code: number; stderr: string }> {
+  const words = ['sh', '-c', REMOTE_SCRIPT, 'chatmux-remote', r.secret?.name ?? '', r.checkTmux ? '1' : '0', key, ...r.program, ...r.args];
   const [file, ...argv] = sshArgv(r.host, words, { tty: r.tty });
   return new Promise((resolve, reject) => {
-    const child = spawn(file!, argv, { stdio: [r.secret ? 'pipe' : 'inherit', 'inherit', 'pipe'] });
+    const child = spawn(file!, argv, { stdio: [r.secret || stdin ? 'pipe' : 'inherit', 'inherit', 'pipe'] });
     const err: Buffer[] = [];
     child.stderr!.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e: NodeJS.ErrnoException) => reject(e.code === 'ENOENT' ? new SshError(`${file}: not found (install OpenSSH's client, or set CHATMUX_SSH)`) : e));
-    if (r.secret && child.stdin) {
+    if (child.stdin) {
       child.stdin.on('error', () => {});
-      child.stdin.write(r.secret.value + '\n');
-      if (process.stdin.isTTY) child.stdin.end();
-      else process.stdin.pipe(child.stdin);
+      if (r.secret) child.stdin.write(r.secret.value + '\n');
+      if (stdin) stdin.feed(child.stdin);
+      else child.stdin.end();
     }
-    child.on('close', (code) => {
-      const stderr = withoutSshNotices(Buffer.concat(err).toString('utf8'));
-      const exit = code ?? 1; // killed by a signal: a runtime failure
-      const line = explain(r, exit, stderr);
-      if (line !== null) reject(new SshError(line));
-      else {
-        process.stderr.write(stderr);
-        resolve(exit);
-      }
-    });
+    child.on('close', (code) => resolve({ code: code ?? 1, stderr: withoutSshNotices(Buffer.concat(err).toString('utf8')) })); // a signal: a runtime failure
   });
+}
+
+/** The exit code to use here, or the one line for what went wrong with the connection or the remote. */
+function finish(r: RemoteRun, res: { code: number; stderr: string }): number {
+  const line = explain(r, res.code, res.stderr);
+  if (line !== null) throw new SshError(line);
+  process.stderr.write(res.stderr);
+  return res.code;
 }
 
 /** One line for a failure of the connection or of what the remote lacks; null for chatmux's own exit. */
@@ -159,7 +234,9 @@ export function explain(r: Pick<RemoteRun, 'host' | 'program'> & { nex?: boolean
   if (code === NO_CHATMUX) {
     // A nex chat runs `chatmux nex` there: say so, it is the one thing that will always need it.
     const what = r.nex ? 'nex chats run chatmux on the machine they live on: ' : '';
-    return `${dest}: no ${r.program[0]} on the remote: ${what}install chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
+    // The default program: chatmux copies itself there when Node.js 20+ is there.
+    const node = r.program[0] === 'chatmux' ? ` or Node.js 20+ (then chatmux copies itself there; found: ${/node: (.*)/.exec(stderr)?.[1]?.trim() ?? 'none'})` : '';
+    return `${dest}: no ${r.program[0]} on the remote: ${what}install chatmux there (npm install -g chatmux)${node}, or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
   }
   if (code === NO_TMUX) return sshFailure(dest, 127, 'tmux: not found');
   if (code === OLD_TMUX) {
