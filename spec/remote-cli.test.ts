@@ -195,6 +195,8 @@ withSshd('chatmux --host over a real sshd', () => {
       const screen = remoteTmux(`capture-pane -p -t '${pane}'`);
       return screen.includes(`keylen=${secret.length}`) && screen.includes('typed over ssh') ? screen : null;
     }, 10000, 'the chat shows the key length and the typed text');
+    // While the chat runs with the key in its environment: in no process's argv on the box (both ends).
+    expect(pidsWithArgvContaining(secret)).toEqual([]);
 
     expect((await cli(['chat', 'rename', ref, 'renamed'])).code).toBe(0);
     // The log lives on the remote; chat log reads it there.
@@ -265,6 +267,18 @@ withSshd('chatmux --host over a real sshd', () => {
     const nex = await cli(['chat', 'new', '--executor', 'nex', '-m', 'm', '-e', 'http://127.0.0.1:9/v1'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
     expect([nex.code, nex.stdout]).toEqual([1, '']);
     expect(nex.stderr).toMatch(/^chatmux: remote: no \/nonexistent\/h10\/chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there \(npm install -g chatmux.*\n$/);
+  });
+
+  test('no tmux on the remote (hidden from its PATH): one line with the install hint, exit 1', async () => {
+    const restore = sshd.hideRemoteProgram('tmux');
+    let r: CliResult;
+    try {
+      r = await cli(['chat', 'list']);
+    } finally {
+      restore();
+    }
+    expect([r.code, r.stdout]).toEqual([1, '']);
+    expect(r.stderr).toBe('chatmux: remote: no tmux on the remote: install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)\n');
   });
 
   test('no chatmux on the remote but Node.js 20+: this chatmux copies itself there once and runs; stdin sent again after the copy', async () => {

@@ -26,6 +26,8 @@ export interface TestSshd {
    * `tmux` printing an old version) and removes it after.
    */
   remoteBin: string;
+  /** Hide a program of the remote's (e.g. tmux) until the returned function puts it back. */
+  hideRemoteProgram(name: string): () => void;
   sshdPid: number;
   /** Run a command line on the "remote" (synchronously), for set-up and checks. */
   sshSync(command: string): string;
@@ -135,6 +137,18 @@ export async function startSshd(): Promise<TestSshd> {
   fs.mkdirSync(controlDir, { mode: 0o700 });
   const remoteBin = path.join(dir, 'remote-bin');
   fs.mkdirSync(remoteBin, { mode: 0o700 });
+  // The rest of the remote PATH: links to this machine's programs, so a test can hide one.
+  const remoteTools = path.join(dir, 'remote-tools');
+  fs.mkdirSync(remoteTools, { mode: 0o700 });
+  for (const d of ['/usr/local/bin', '/usr/bin', '/bin']) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const n of names) if (!fs.existsSync(path.join(remoteTools, n))) fs.symlinkSync(path.join(d, n), path.join(remoteTools, n));
+  }
   fs.writeFileSync(
     path.join(dir, 'sshd_config'),
     [
@@ -155,8 +169,8 @@ export async function startSshd(): Promise<TestSshd> {
       // The remote shell (bash -c, which reads ~/.bashrc under sshd) gets an empty home: the
       // machine's own rc files are no part of the test (and a slow one, like pyenv's rehash lock,
       // would stall every command).
-      // PATH: sshd's own default, after the folder tests put fake programs in.
-      `SetEnv HOME=${dir}/home PATH=${remoteBin}:/usr/local/bin:/usr/bin:/bin`,
+      // PATH: the folder tests put fake programs in, then links to this machine's programs.
+      `SetEnv HOME=${dir}/home PATH=${remoteBin}:${remoteTools}`,
       '',
     ].join('\n'),
   );
@@ -201,6 +215,11 @@ export async function startSshd(): Promise<TestSshd> {
     alias: 'remote',
     controlDir,
     remoteBin,
+    hideRemoteProgram: (name) => {
+      const link = path.join(remoteTools, name);
+      fs.renameSync(link, link + '.hidden');
+      return () => fs.renameSync(link + '.hidden', link);
+    },
     sshdPid,
     // Through the same shared connection chatmux opens (one handshake for all the checks).
     sshSync: (command) =>
