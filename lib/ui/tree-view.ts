@@ -46,6 +46,8 @@ export function paintTree(ui: Ui): void {
     let text = `${'  '.repeat(c.depth)}${esc(fit.label)}`;
     const meta = fit.meta ? ` {gray-fg}${esc(fit.meta)}{/gray-fg}` : '';
     if (dim) text = `{gray-fg}${text}{/gray-fg}`;
+    // Printed while off screen (a flood there is paused in tmux, issue 15.3): yellow like its tab.
+    else if (c.activity && !sel) text = `{yellow-fg}${text}{/yellow-fg}`;
     if (sel) text = state.focus === 'tree' ? `{inverse}${text}{/inverse}` : `{bold}${text}{/bold}`;
     return `${mark}${text}${meta}`;
   });
