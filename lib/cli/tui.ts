@@ -15,6 +15,8 @@ interface TuiFlags {
 // Loaded on demand: the UI's first frame must not wait for the whole chat layer.
 const lazy = {
   app: () => require('../ui/app') as typeof import('../ui/app'),
+  firstFrame: () => require('../ui/first-frame') as typeof import('../ui/first-frame'),
+  layout: () => require('../ui/layout') as typeof import('../ui/layout'),
   input: () => require('../ui/input') as typeof import('../ui/input'),
   fallback: () => require('../chat/fallback') as typeof import('../chat/fallback'),
   runtime: () => require('./chat-runtime') as typeof import('./chat-runtime'),
@@ -45,7 +47,18 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
       throw new UsageError(`${flags.prefix ? '--prefix' : 'CHATMUX_PREFIX'}: ${(e as Error).message}`);
     }
   }
-  const code = await lazy.app().runTui({ ctx: makeChatContext(cli), prefix, alerts: { bell: flags.bell, notify: flags.notify } });
+  const ctx = makeChatContext(cli);
+  // The chat list at once, before blessed and the UI load (issue 15.4); blessed repaints it.
+  const frame = lazy.firstFrame();
+  const screen = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
+  process.stdout.write(frame.firstFrame(frame.registryRows(ctx.stateDir), screen, lazy.layout().defaultTreeWidth(screen.cols)));
+  let code: number;
+  try {
+    code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify } });
+  } catch (e) {
+    process.stdout.write(frame.LEAVE_FIRST_FRAME);
+    throw e;
+  }
   // stdin and timers would keep node alive; the UI is done and every chat lives on in tmux.
   setTimeout(() => process.exit(code), 50).unref?.();
   process.exitCode = code;

@@ -20,7 +20,8 @@ export interface Geometry {
 
 export const TREE_WIDTH = 30;
 
-function defaultTreeWidth(width: number): number {
+/** The tree column's width before the chats' names are known. */
+export function defaultTreeWidth(width: number): number {
   return Math.min(TREE_WIDTH, Math.max(16, Math.floor(width / 4)));
 }
 

@@ -4,9 +4,8 @@
  * with each chat's depth, state mark, executor and state, the focused one highlighted. Its width
  * follows the names. The tabs list the same chats in the same order, numbered for Alt+1…9.
  */
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { esc } from './dialogs';
+import { registryRows } from './first-frame';
 import { fitRow, treeWidth, type TreeRow } from './tree-rows';
 import { stateMark } from './state-marks';
 import { chatLabel, chatStateWord } from './chat-labels';
@@ -14,13 +13,7 @@ import type { Ui } from './ui-context';
 
 /** The tree as the registry file says, before the chat layer is even loaded (first frame). */
 export function paintRegistryTree(ui: Ui): void {
-  let rows: string[] = [];
-  try {
-    const reg = JSON.parse(fs.readFileSync(path.join(ui.ctx.stateDir, 'chats.json'), 'utf8')) as { chats?: Array<{ name?: string; ref?: string; executor?: string; state?: string }> };
-    rows = (reg.chats ?? []).filter((c) => c.state !== 'archived').map((c) => ` ${esc(String(c.name || c.ref || ''))} {gray-fg}${esc(String(c.executor ?? ''))}{/gray-fg}`);
-  } catch {
-    /* no registry yet, or a damaged one: the chat layer will say */
-  }
+  const rows = registryRows(ui.ctx.stateDir).map((c) => ` ${esc(c.name)} {gray-fg}${esc(c.executor)}{/gray-fg}`);
   ui.chrome.tree.setContent([`{bold} Chats{/bold} {gray-fg}(${rows.length}){/gray-fg}`, ...rows].join('\n'));
 }
 
