@@ -15,7 +15,7 @@ import { HostChats } from '../lib/chat/host-chats';
 import { describeLink } from '../lib/chat/multi-chats';
 import type { PaneTerminal } from '../lib/terminal/pane-terminal';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { descendantsOf, remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { controlSshPids, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
 
 const skip = sshdUnavailable();
@@ -60,26 +60,9 @@ afterAll(async () => {
 
 /** Our ssh process carrying the control connection (its own link: ControlPath=none). */
 function controlSsh(): number {
-  const pids = descendantsOf(process.pid).filter((pid) => {
-    try {
-      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return argv.includes('ControlPath=none') && argv.some((a) => a.includes(' -C '));
-    } catch {
-      return false;
-    }
-  });
+  const pids = controlSshPids(process.pid);
   expect(pids.length).toBe(1);
   return pids[0]!;
-}
-
-/** The remote sshd process serving the UI's control connection: the parent of its tmux client. */
-function serverSideSshd(view: string): number {
-  const line = sshd!.sshSync(`tmux -L ${socket} list-clients -F '#{client_pid} #{session_name}'`).split('\n').find((l) => l.endsWith(` ${view}`));
-  expect(line).toBeDefined();
-  const stat = fs.readFileSync(`/proc/${line!.split(' ')[0]}/stat`, 'utf8');
-  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-  expect(fs.readFileSync(`/proc/${ppid}/comm`, 'utf8').trim()).toBe('sshd');
-  return ppid;
 }
 
 const text = (t: PaneTerminal | null) => (t ? Array.from({ length: t.rows }, (_, i) => t.rowText(i)).join('\n') : '');
@@ -136,7 +119,8 @@ maybe('ssh killed, then the server side hung: reconnecting (attempt N) within 15
   await hc.live!.show([{ ref: 'chat-1', cols: 98, rows: 28 }]);
 
   // 2. The server side hung: ssh's keep-alives notice.
-  const hung = serverSideSshd(hc.live!.viewSession);
+  const view = hc.live!.viewSession;
+  const hung = serverSideSshd(sshd!, socket, (s) => s === view);
   const secondView = hc.live!.viewSession;
   t0 = Date.now();
   process.kill(hung, 'SIGSTOP');

@@ -17,6 +17,12 @@ export interface HostChatsEvents extends LiveEvents {
   reconnected: () => void;
 }
 
+/**
+ * A host, or how to find it: a remote host's project is asked over ssh, which fails while the
+ * host is down (it is then retried like a dropped link).
+ */
+export type HostSource = ChatHost | { name: string; resolve(): Promise<ChatHost> };
+
 export class HostChats extends EventEmitter<HostChatsEvents> {
   /** The current connection's chats; after a drop, the last one's (read-only until it is back). */
   live: LiveChats | null = null;
@@ -24,16 +30,25 @@ export class HostChats extends EventEmitter<HostChatsEvents> {
   /** When the link last dropped (ms), for the time-to-restore in ui.log. */
   droppedAt = 0;
 
+  /** 'local' or the ssh destination. */
+  readonly name: string;
+  private host: ChatHost | null;
+
   constructor(
-    readonly host: ChatHost,
+    source: HostSource,
     /** The options for each new connection (the UI's size at that moment). */
     options: () => Omit<LiveOptions, 'host' | 'previousView'>,
     backoff: BackoffOptions = {},
   ) {
     super();
+    this.name = source.name;
+    this.host = 'resolve' in source ? null : source;
     this.reconnector = new Reconnector<LiveChats>({
       ...backoff,
-      open: (previous) => LiveChats.start(host.ctx, { ...options(), host, previousView: previous?.viewSession ?? null }),
+      open: async (previous) => {
+        const host = (this.host ??= await (source as { resolve(): Promise<ChatHost> }).resolve());
+        return LiveChats.start(host.ctx, { ...options(), host, previousView: previous?.viewSession ?? null });
+      },
       ended: (live) => new Promise((resolve) => live.once('closed', (reason) => resolve(reason))),
       discard: (live) => void live.leaveAll(),
     });
@@ -88,7 +103,7 @@ export class HostChats extends EventEmitter<HostChatsEvents> {
     forward('states');
     forward('inspector');
     live.on('closed', (reason) => {
-      if (this.live === live) this.emit('warning', `${this.host.name}: connection closed (${reason})`);
+      if (this.live === live) this.emit('warning', `connection closed (${reason})`);
     });
   }
 }

@@ -7,12 +7,13 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import type { AgentState } from './agent-state';
-import { HostChats } from './host-chats';
-import type { ChatHost } from './host';
+import { HostChats, type HostSource } from './host-chats';
 import type { Inspection } from './inspect';
 import type { NewChatInput } from './lifecycle';
 import type { LiveChat, LiveEvents, LiveOptions } from './live';
-import type { BackoffOptions, LinkState } from './reconnect';
+import { describeLink, type BackoffOptions, type LinkState } from './reconnect';
+
+export { describeLink };
 import { UNICODE11_RULES, type TmuxWidthRules } from '../terminal/tmux-widths';
 import type { PaneTerminal } from '../terminal/pane-terminal';
 import { neighbour } from './tree';
@@ -27,50 +28,60 @@ export interface MultiEvents extends LiveEvents {
   link: (host: string, state: LinkState) => void;
 }
 
-export function chatKey(host: ChatHost, ref: string, index: number): string {
-  return index === 0 ? ref : `${host.name}:${ref}`;
+export function chatKey(host: string, ref: string, index: number): string {
+  return index === 0 ? ref : `${host}:${ref}`;
 }
 
 export class MultiChats extends EventEmitter<MultiEvents> {
   readonly hosts: HostChats[];
 
-  private constructor(hosts: ChatHost[], options: () => Omit<LiveOptions, 'host' | 'previousView'>, backoff: BackoffOptions) {
+  private constructor(hosts: HostSource[], options: () => Omit<LiveOptions, 'host' | 'previousView'>, backoff: BackoffOptions) {
     super();
     this.hosts = hosts.map((h) => new HostChats(h, options, backoff));
     this.hosts.forEach((hc, i) => {
-      const key = (ref: string) => chatKey(hc.host, ref, i);
+      const key = (ref: string) => chatKey(hc.name, ref, i);
       hc.on('changed', () => this.emit('changed'));
       hc.on('output', (ref) => this.emit('output', key(ref)));
       hc.on('progress', (done, total) => this.emit('progress', done, total));
-      hc.on('warning', (m) => this.emit('warning', i === 0 ? m : `${hc.host.name}: ${m}`));
+      hc.on('warning', (m) => this.emit('warning', i === 0 ? m : `${hc.name}: ${m}`));
       hc.on('states', (changes) => this.emit('states', changes.map((c) => ({ ...c, ref: key(c.ref) }))));
       hc.on('inspector', () => this.emit('inspector'));
-      hc.on('link', (s) => this.emit('link', hc.host.name, s));
-      hc.on('reconnected', () => this.emit('warning', `${hc.host.name === 'local' ? 'tmux' : hc.host.name}: reconnected after ${((Date.now() - hc.droppedAt) / 1000).toFixed(1)} s`));
+      hc.on('link', (s) => this.emit('link', hc.name, s));
+      hc.on('reconnected', () => this.emit('warning', `${hc.name === 'local' ? 'tmux' : hc.name}: reconnected after ${((Date.now() - hc.droppedAt) / 1000).toFixed(1)} s`));
     });
   }
 
   /**
-   * Connect to every host at once. The first (this machine) must connect, or this rejects as a
-   * lone LiveChats would; a remote host that cannot be reached is shown as reconnecting.
+   * Connect to this machine (the first host), which must succeed, or this rejects as a lone
+   * LiveChats would. Remote hosts connect meanwhile and after, each on its own: a slow or
+   * unreachable one never holds up the UI (it shows as connecting, then reconnecting).
    */
-  static async start(hosts: ChatHost[], options: () => Omit<LiveOptions, 'host' | 'previousView'>, backoff: BackoffOptions = {}): Promise<MultiChats> {
+  static async start(hosts: HostSource[], options: () => Omit<LiveOptions, 'host' | 'previousView'>, backoff: BackoffOptions = {}): Promise<MultiChats> {
     const m = new MultiChats(hosts, options, backoff);
-    const results = await Promise.allSettled(m.hosts.map((h) => h.start()));
-    if (results[0]!.status === 'rejected') {
-      for (const h of m.hosts) h.stop();
-      for (const h of m.hosts.slice(1)) void h.live?.leaveAll();
-      throw results[0]!.reason;
+    for (const hc of m.hosts.slice(1)) {
+      hc.start().then(
+        () => {
+          if (m.quitting) return void hc.live?.leaveAll();
+          m.emit('changed');
+          void hc.live?.restoreAll();
+        },
+        (e: Error) => {
+          if (m.quitting) return;
+          m.emit('warning', `${hc.name}: ${e.message}`);
+          hc.retry(e.message);
+        },
+      );
     }
-    results.forEach((r, i) => {
-      if (r.status === 'rejected') {
-        const why = (r.reason as Error).message;
-        m.emit('warning', `${m.hosts[i]!.host.name}: ${why}`);
-        m.hosts[i]!.retry(why);
-      }
-    });
+    try {
+      await m.hosts[0]!.start();
+    } catch (e) {
+      m.detachNow();
+      throw e;
+    }
     return m;
   }
+
+  private quitting = false;
 
   // ------------------------------------------------------------------ routing
 
@@ -78,7 +89,7 @@ export class MultiChats extends EventEmitter<MultiEvents> {
     const colon = key.lastIndexOf(':');
     if (colon < 0) return this.hosts[0] ? { hc: this.hosts[0], ref: key, index: 0 } : null;
     const name = key.slice(0, colon);
-    const index = this.hosts.findIndex((h, i) => i > 0 && h.host.name === name);
+    const index = this.hosts.findIndex((h, i) => i > 0 && h.name === name);
     return index < 0 ? null : { hc: this.hosts[index]!, ref: key.slice(colon + 1), index };
   }
 
@@ -102,7 +113,7 @@ export class MultiChats extends EventEmitter<MultiEvents> {
   private needUp(key: string) {
     const at = this.live(key);
     if (!at) throw new Error(`unknown chat '${key}'`);
-    if (!at.up) throw new Error(`${at.hc.host.name}: not connected (${describeLink(at.hc.link)})`);
+    if (!at.up) throw new Error(`${at.hc.name}: not connected (${describeLink(at.hc.link)})`);
     return at;
   }
 
@@ -111,7 +122,7 @@ export class MultiChats extends EventEmitter<MultiEvents> {
   list(): HostChat[] {
     const out: HostChat[] = [];
     this.hosts.forEach((hc, i) => {
-      for (const c of hc.live?.list() ?? []) out.push({ ...c, ref: chatKey(hc.host, c.ref, i), host: hc.host.name });
+      for (const c of hc.live?.list() ?? []) out.push({ ...c, ref: chatKey(hc.name, c.ref, i), host: hc.name });
     });
     return out;
   }
@@ -119,7 +130,7 @@ export class MultiChats extends EventEmitter<MultiEvents> {
   get(key: string): HostChat | undefined {
     const at = this.live(key);
     const c = at?.live.get(at.ref);
-    return c && at ? { ...c, ref: key, host: at.hc.host.name } : undefined;
+    return c && at ? { ...c, ref: key, host: at.hc.name } : undefined;
   }
 
   terminal(key: string): PaneTerminal | null {
@@ -198,11 +209,11 @@ export class MultiChats extends EventEmitter<MultiEvents> {
 
   /** A new chat on the host named `host` (default: this machine); returns its key. */
   async newChat(input: NewChatInput, host?: string): Promise<string> {
-    const index = host ? this.hosts.findIndex((h) => h.host.name === host) : 0;
+    const index = host ? this.hosts.findIndex((h) => h.name === host) : 0;
     const hc = this.hosts[index];
     if (!hc) throw new Error(`unknown host '${host}'`);
-    if (!hc.live || !hc.up) throw new Error(`${hc.host.name}: not connected (${describeLink(hc.link)})`);
-    return chatKey(hc.host, await hc.live.newChat(input), index);
+    if (!hc.live || !hc.up) throw new Error(`${hc.name}: not connected (${describeLink(hc.link)})`);
+    return chatKey(hc.name, await hc.live.newChat(input), index);
   }
 
   async closeChat(key: string): Promise<void> {
@@ -242,11 +253,25 @@ export class MultiChats extends EventEmitter<MultiEvents> {
     return live.inspector();
   }
 
+  /** Every host's tmux state (null while its link is down), for the inspector. */
+  async inspectAll(): Promise<Array<{ host: string; socket: string; link: string; inspection: Inspection | null }>> {
+    return Promise.all(
+      this.hosts.map(async (hc) => ({
+        host: hc.name,
+        socket: hc.live?.ctx.socket ?? '',
+        link: describeLink(hc.link),
+        inspection: hc.up && hc.live ? await hc.live.inspector().catch(() => null) : null,
+      })),
+    );
+  }
+
   // ------------------------------------------------------------------ quitting
 
   private async quit(each: (hc: HostChats, index: number) => Promise<void>): Promise<void> {
+    this.quitting = true;
+    const up = this.hosts.map((hc) => hc.up);
     for (const hc of this.hosts) hc.stop();
-    await Promise.all(this.hosts.map((hc, i) => (hc.up ? each(hc, i) : Promise.resolve(hc.live?.dispose())).catch(() => {})));
+    await Promise.all(this.hosts.map((hc, i) => (up[i] ? each(hc, i) : Promise.resolve(hc.live?.dispose())).catch(() => {})));
   }
 
   async leaveAll(): Promise<void> {
@@ -263,23 +288,10 @@ export class MultiChats extends EventEmitter<MultiEvents> {
   }
 
   detachNow(): void {
+    this.quitting = true;
     for (const hc of this.hosts) {
       hc.stop();
       hc.live?.detachNow();
     }
-  }
-}
-
-/** "reconnecting (attempt 3)" and the like, for panes and the status line. */
-export function describeLink(s: LinkState): string {
-  switch (s.kind) {
-    case 'up':
-      return 'connected';
-    case 'connecting':
-      return 'connecting…';
-    case 'reconnecting':
-      return `reconnecting (attempt ${s.attempt})`;
-    case 'stopped':
-      return 'disconnected';
   }
 }

@@ -133,3 +133,17 @@ export class Reconnector<T> extends EventEmitter<LinkEvents<T>> {
     this.emit('state', s);
   }
 }
+
+/** "reconnecting (attempt 3)" and the like, for panes and the status line. */
+export function describeLink(s: LinkState): string {
+  switch (s.kind) {
+    case 'up':
+      return 'connected';
+    case 'connecting':
+      return 'connecting…';
+    case 'reconnecting':
+      return `reconnecting (attempt ${s.attempt})`;
+    case 'stopped':
+      return 'disconnected';
+  }
+}

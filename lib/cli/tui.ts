@@ -3,12 +3,17 @@ import type { Command } from '@commander-js/extra-typings';
 import { makeChatContext } from '../chat/context';
 import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';
 import { onPath } from './doctor';
+import { uiHosts } from '../chat/hosts-config';
+import { sshHostFrom, SshUsageError } from '../control/ssh';
+import type { RemoteHost } from '../ui/ui-context';
 
 interface TuiFlags {
   prefix?: string;
   /** --no-bell / --no-notify (commander: false when given). */
   bell?: boolean;
   notify?: boolean;
+  /** --host DEST, repeatable (issue 14.3). */
+  host?: string[];
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -47,6 +52,8 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
       throw new UsageError(`${flags.prefix ? '--prefix' : 'CHATMUX_PREFIX'}: ${(e as Error).message}`);
     }
   }
+  // Bad --host or hosts file: exit 2 before anything is drawn.
+  const hosts = remoteHosts(flags.host ?? []);
   const ctx = makeChatContext(cli);
   // The chat list at once, before blessed and the UI load (issue 15.4); blessed repaints it.
   const frame = lazy.firstFrame();
@@ -54,7 +61,7 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
   process.stdout.write(frame.firstFrame(frame.registryRows(ctx.stateDir), screen, lazy.layout().defaultTreeWidth(screen.cols)));
   let code: number;
   try {
-    code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify } });
+    code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify }, hosts });
   } catch (e) {
     process.stdout.write(frame.LEAVE_FIRST_FRAME);
     throw e;
@@ -64,13 +71,24 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
   process.exitCode = code;
 }
 
+/** The hosts file's and --host's hosts, ready to connect; bad input exits 2. */
+function remoteHosts(dests: string[]): RemoteHost[] {
+  try {
+    return uiHosts(dests).map((h) => ({ ssh: sshHostFrom(h.dest), project: h.project, socket: h.socket }));
+  } catch (e) {
+    if (e instanceof SshUsageError) throw new UsageError(e.message);
+    throw e;
+  }
+}
+
 export function register(program: Command, context: () => CliContext): void {
   program
     .command('tui', { isDefault: true })
     .description('the chat UI (default command): every chat of this project, live, over one tmux connection')
     .option('--prefix <key>', 'command prefix key, e.g. C-o (default) or C-a (env CHATMUX_PREFIX)')
     .option('--no-bell', 'no terminal bell when a chat off screen waits for you or finishes (env CHATMUX_NO_BELL=1)')
+    .option('--host <dest>', 'also show the chats on this ssh destination (repeatable; more in ~/.config/chatmux/hosts)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-notify', 'no desktop notification (OSC 9 / OSC 777) for those (env CHATMUX_NO_NOTIFY=1)')
-    .addHelpText('after', '\nExamples:\n  chatmux            # in a project folder\n  chatmux tui --prefix C-a')
+    .addHelpText('after', '\nExamples:\n  chatmux            # in a project folder\n  chatmux tui --prefix C-a\n  chatmux tui --host gpu-box --host build@ci.example.com   # their chats too, grouped by host')
     .action(async (opts) => runTuiCommand(context(), opts));
 }

@@ -33,6 +33,8 @@ export class ChatDialogs {
     const { state, chrome, geometry, nav } = this.ui;
     const live = state.live;
     if (!live) return;
+    const hosts = live.hosts.map((h) => h.name);
+    const here = (state.focusRef ? live.get(state.focusRef)?.host : undefined) ?? hosts[0]!;
     const d = new FormDialog(
       chrome.screen,
       'New chat',
@@ -44,8 +46,10 @@ export class ChatDialogs {
         { label: 'endpoint', value: '', hint: 'http(s)://host:port[/v1] for your own server (optional)' },
         { label: 'key env', value: '', hint: 'name of the env var holding the API key (optional)' },
         { label: 'command', value: '', hint: 'for cmd: the command line, split on spaces' },
+        // Where it runs: only asked when the UI shows more than one host (issue 14.3).
+        ...(hosts.length > 1 ? [{ label: 'host', value: here, choices: hosts, hint: 'where the chat runs' }] : []),
       ],
-      async ([executor, name, role, model, endpoint, keyEnv, command]) => {
+      async ([executor, name, role, model, endpoint, keyEnv, command, host]) => {
         const size = geometry.singlePaneSize();
         const argv = command ? command.trim().split(/\s+/).filter(Boolean) : [];
         const ref = await live.newChat({
@@ -58,7 +62,7 @@ export class ChatDialogs {
           argv,
           width: size.cols,
           height: size.rows,
-        });
+        }, host);
         state.dialog?.destroy();
         state.dialog = null;
         await nav.focusChat(ref, 'pane');
@@ -110,7 +114,9 @@ export class ChatDialogs {
     const d = new TextDialog(chrome.screen, `Inspector — tmux -L ${ctx.socket}`, () => esc(text));
     this.open(d);
     const update = async () => {
-      text = lazy.inspect().formatInspection(await live.inspector(), ctx.socket);
+      const all = await live.inspectAll();
+      const one = (x: (typeof all)[number]) => (x.inspection ? lazy.inspect().formatInspection(x.inspection, x.socket) : `not connected (${x.link})`);
+      text = all.length === 1 ? one(all[0]!) : all.map((x) => `[${x.host}]\n${one(x)}`).join('\n\n');
       if (state.dialog === d) {
         d.refresh();
         chrome.screen.render();

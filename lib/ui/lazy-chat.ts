@@ -5,7 +5,8 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports */
 export const lazy = {
-  live: () => require('../chat/live') as typeof import('../chat/live'),
+  multi: () => require('../chat/multi-chats') as typeof import('../chat/multi-chats'),
+  host: () => require('../chat/host') as typeof import('../chat/host'),
   restore: () => require('../terminal/restore') as typeof import('../terminal/restore'),
   inspect: () => require('../chat/inspect') as typeof import('../chat/inspect'),
 };

@@ -1,26 +1,34 @@
 /**
- * The UI's side of LiveChats: connecting at this terminal's size, turning its events into
- * repaints (chat list changes, a shown chat's new output, restore progress, warnings, agent
- * states with their alerts, the inspector), and connecting again when the control connection
- * ends under us (server killed, view session killed) — three tries, then a clear exit.
+ * The UI's side of the chats: connecting to every host at this terminal's size (this machine,
+ * plus `--host` and the hosts file, issue 14.3), turning their events into repaints (chat list
+ * changes, a shown chat's new output, restore progress, warnings, agent states with their
+ * alerts, the inspector) and showing a host's link going down and coming back: its panes say
+ * "reconnecting (attempt N)" while MultiChats connects again by itself (issue 14.4).
  */
-import type { LiveChats } from '../chat/live';
+import type { MultiChats } from '../chat/multi-chats';
 import { TextDialog } from './dialogs';
 import { lazy } from './lazy-chat';
 import { chatLabel } from './chat-labels';
 import { NOTICE_MS } from './status-line';
 import type { Ui } from './ui-context';
+import { describeLink } from '../chat/reconnect';
 
 export class LiveWiring {
   constructor(private readonly ui: Ui) {}
 
-  /** Sweep, resume and connect (see LiveChats.start), at this terminal's size. */
-  connect(): Promise<LiveChats> {
-    const { geometry } = this.ui;
-    return lazy.live().LiveChats.start(this.ui.ctx, { width: geometry.cols(), height: geometry.rows(), env: this.ui.o.env });
+  /** Sweep, resume and connect every host (see LiveChats.start), at this terminal's size. */
+  connect(): Promise<MultiChats> {
+    const { geometry, ctx, o } = this.ui;
+    const env = o.env ?? process.env;
+    const host = lazy.host();
+    const sources = [
+      host.localHost(ctx),
+      ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env) })),
+    ];
+    return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env }));
   }
 
-  wire(live: LiveChats): void {
+  wire(live: MultiChats): void {
     const { state, chrome, geometry, grid, status } = this.ui;
     live.on('changed', () => {
       if (state.focusRef && !live.get(state.focusRef)) state.focusRef = live.list()[0]?.ref ?? null;
@@ -53,41 +61,17 @@ export class LiveWiring {
         chrome.screen.render();
       }
     });
-    live.on('closed', (reason) => {
-      if (state.quitting || state.live !== live) return;
-      void this.reconnect(reason);
+    const wasDown = new Set<string>();
+    live.on('link', (host, s) => {
+      if (state.quitting) return;
+      const back = s.kind === 'up' && wasDown.delete(host);
+      if (s.kind === 'reconnecting') wasDown.add(host);
+      const where = host === 'local' ? 'tmux' : host;
+      const what = describeLink(s);
+      this.ui.log.write(`${where}: ${what}${s.kind === 'reconnecting' ? ` (${s.reason})` : ''}`);
+      if (s.kind === 'reconnecting') status.set(`${where}: ${what}…`);
+      else if (back) status.set(`${where}: reconnected`, NOTICE_MS);
+      void geometry.relayout();
     });
-  }
-
-  /**
-   * The control connection ended under us (server killed, view session killed): connect
-   * again — the start sweeps, resumes chats a dead server lost, and backfills the tree.
-   */
-  private async reconnect(reason: string): Promise<void> {
-    const { state, status, exit } = this.ui;
-    state.live = null;
-    for (let attempt = 1; attempt <= 3 && !state.quitting; attempt++) {
-      status.set(`tmux connection closed (${reason}); reconnecting (${attempt}/3)…`);
-      this.ui.log.write(`connection closed (${reason}); reconnect attempt ${attempt}`);
-      await new Promise((r) => setTimeout(r, 300 * attempt));
-      try {
-        const live = await this.connect();
-        if (state.quitting) return void live.leaveAll();
-        state.live = live;
-        this.wire(live);
-        if (state.focusRef && !live.get(state.focusRef)) state.focusRef = live.list()[0]?.ref ?? null;
-        status.set('reconnected', NOTICE_MS);
-        await this.ui.geometry.relayout();
-        void live.restoreAll();
-        return;
-      } catch (e) {
-        reason = (e as Error).message;
-      }
-    }
-    if (state.quitting) return;
-    state.quitting = true;
-    exit.teardown();
-    process.stderr.write(`chatmux: lost the tmux connection (${reason}) and could not reconnect.\nYour chats keep running where tmux still runs; start chatmux again.\n`);
-    exit.finish(1);
   }
 }

@@ -5,6 +5,7 @@
  * UI's size.
  */
 import { nextAttention } from './state-marks';
+import { treeLines } from './tree-view';
 import type { Focus, Ui } from './ui-context';
 
 export class Navigation {
@@ -32,8 +33,8 @@ export class Navigation {
     const state = this.ui.state;
     if (!state.live || state.dialog) return;
     const row = y - (this.ui.chrome.tree.atop as number) - 1;
-    const c = state.live.list()[row];
-    if (c) void this.focusChat(c.ref);
+    const line = treeLines(this.ui)[row];
+    if (line && 'chat' in line) void this.focusChat(line.chat.ref);
   }
 
   /** One step after the other: keys that arrive together (Alt+→ ×3) must not all start from the same chat. */

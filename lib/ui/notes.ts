@@ -8,7 +8,9 @@ export type NoteState =
   | { kind: 'dead'; ended: string; endedShort: string; resumes: boolean }
   | { kind: 'closed' }
   | { kind: 'gone' }
-  | { kind: 'restoring' };
+  | { kind: 'restoring' }
+  /** The chat's host is out of reach; `link` says how ("reconnecting (attempt 2)"). */
+  | { kind: 'reconnecting'; host: string; link: string };
 
 /** Longest first. */
 function forms(s: NoteState, prefix: string): string[] {
@@ -23,6 +25,8 @@ function forms(s: NoteState, prefix: string): string[] {
       return [` no tmux session — ${prefix} o brings it back`, ` gone: ${prefix} o`];
     case 'restoring':
       return [' restoring…'];
+    case 'reconnecting':
+      return [` ${s.host}: ${s.link}… — the chat keeps running there`, ` ${s.host}: ${s.link}…`, ` ${s.link}…`];
   }
 }
 

@@ -13,6 +13,7 @@ import { noteText, type NoteState } from './notes';
 import type { PaneView } from './pane-view';
 import { chatLabel, chatStateWord } from './chat-labels';
 import type { Ui } from './ui-context';
+import { describeLink } from '../chat/reconnect';
 
 export function welcomeText(prefixName: string): string {
   return (
@@ -67,7 +68,9 @@ export class PaneGrid {
         return;
       }
       let noteState: NoteState | null = null;
-      if (c.dead) {
+      const down = live!.linkDown(c.ref);
+      if (down) noteState = { kind: 'reconnecting', host: c.host === 'local' ? 'tmux' : c.host, link: describeLink(down) };
+      else if (c.dead) {
         const resumes = RESUMES_CONVERSATION[c.record.executor as ExecutorName] ?? false;
         noteState = { kind: 'dead', ended: endedText(c.exitStatus, c.exitSignal), endedShort: endedWord('exit', c.exitStatus, c.exitSignal), resumes };
       } else if (!c.paneId && c.record.state === 'closed') noteState = { kind: 'closed' };

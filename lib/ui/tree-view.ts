@@ -10,6 +10,8 @@ import { fitRow, treeWidth, type TreeRow } from './tree-rows';
 import { stateMark } from './state-marks';
 import { chatLabel, chatStateWord } from './chat-labels';
 import type { Ui } from './ui-context';
+import type { HostChat } from '../chat/multi-chats';
+import { describeLink, type LinkState } from '../chat/reconnect';
 
 /** The tree as the registry file says, before the chat layer is even loaded (first frame). */
 export function paintRegistryTree(ui: Ui): void {
@@ -17,8 +19,31 @@ export function paintRegistryTree(ui: Ui): void {
   ui.chrome.tree.setContent([`{bold} Chats{/bold} {gray-fg}(${rows.length}){/gray-fg}`, ...rows].join('\n'));
 }
 
+/** A tree row: a chat, or (with more than one host) a host's heading above its chats. */
+export type TreeLine = { chat: HostChat } | { host: string; link: LinkState; count: number };
+
+/** The tree's rows in order: grouped by host when there is more than one (issue 14.3). */
+export function treeLines(ui: Ui): TreeLine[] {
+  const live = ui.state.live;
+  if (!live) return [];
+  const chats = live.list();
+  if (live.hosts.length < 2) return chats.map((chat) => ({ chat }));
+  const out: TreeLine[] = [];
+  for (const hc of live.hosts) {
+    const mine = chats.filter((c) => c.host === hc.name);
+    out.push({ host: hc.name, link: hc.link, count: mine.length }, ...mine.map((chat) => ({ chat })));
+  }
+  return out;
+}
+
+function rowOf(line: TreeLine): TreeRow {
+  if ('host' in line) return { depth: 0, label: line.host, meta: line.link.kind === 'up' ? `(${line.count})` : describeLink(line.link) };
+  const c = line.chat;
+  return { depth: c.depth, label: chatLabel(c), meta: `${c.record.executor} ${chatStateWord(c)}` };
+}
+
 function treeRows(ui: Ui): TreeRow[] {
-  return (ui.state.live?.list() ?? []).map((c) => ({ depth: c.depth, label: chatLabel(c), meta: `${c.record.executor} ${chatStateWord(c)}` }));
+  return treeLines(ui).map(rowOf);
 }
 
 /** Sized to the names (before the chat layer is loaded: the default). */
@@ -30,8 +55,15 @@ export function paintTree(ui: Ui): void {
   const { state, alerts } = ui;
   const live = state.live!;
   const width = ui.chrome.tree.width as number;
-  const plain = treeRows(ui);
-  const rows = live.list().map((c, i) => {
+  const lines = treeLines(ui);
+  const plain = lines.map(rowOf);
+  const rows = lines.map((line, i) => {
+    if ('host' in line) {
+      const fit = fitRow(plain[i]!, width);
+      const meta = line.link.kind === 'up' ? `{gray-fg}${esc(fit.meta)}{/gray-fg}` : `{yellow-fg}${esc(fit.meta)}{/yellow-fg}`;
+      return `{bold}▾${esc(fit.label)}{/bold} ${meta}`;
+    }
+    const c = line.chat;
     const sel = c.ref === state.focusRef;
     const dim = c.dead || c.record.state !== 'running' || !c.paneId;
     const mark = live.states ? stateMark(live.states.of(c.ref).state, alerts.has(c.ref)) : c.activity ? '{yellow-fg}●{/yellow-fg}' : ' ';

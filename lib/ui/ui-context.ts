@@ -5,7 +5,8 @@
  * can ask the geometry to relayout or the status line to say something without the parts
  * knowing how the others are built. Types and plain state only: no behaviour lives here.
  */
-import type { LiveChats } from '../chat/live';
+import type { MultiChats } from '../chat/multi-chats';
+import type { SshHost } from '../control/ssh';
 import type { ChatContext } from '../chat/context';
 import type { Dialog } from './dialogs';
 import type { LayoutMode } from './layout';
@@ -29,13 +30,24 @@ export interface TuiOptions {
   env?: NodeJS.ProcessEnv;
   /** Bell and desktop notification when a chat off screen waits or finishes (default: on, see state-marks.ts). */
   alerts?: { bell?: boolean; notify?: boolean };
+  /** Other hosts whose chats are shown too, each over its own ssh control connection (issue 14.3). */
+  hosts?: RemoteHost[];
+}
+
+export interface RemoteHost {
+  ssh: SshHost;
+  /** The project folder there (null: the login folder or its git root). */
+  project: string | null;
+  /** Its chatmux tmux socket (null: this UI's). */
+  socket: string | null;
 }
 
 export type Focus = 'tree' | 'pane';
 
 /** The screen's state: read and changed by the parts, painted by the views. */
 export class UiState {
-  live: LiveChats | null = null;
+  /** Every host's chats (this machine first). */
+  live: MultiChats | null = null;
   focusRef: string | null = null;
   focus: Focus = 'pane';
   layout: LayoutMode = 'single';

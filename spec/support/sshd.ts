@@ -275,3 +275,29 @@ export function addBrokenAliases(sshd: TestSshd): void {
 export function remoteSocketName(): string {
   return `chatmux-test-${randomBytes(5).toString('hex')}`;
 }
+
+/** Processes below `root` that carry a UI's own ssh control connection (ControlPath=none, `tmux … -C`). */
+export function controlSshPids(root: number): number[] {
+  return descendantsOf(root).filter((pid) => {
+    try {
+      const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+      return argv[0] !== undefined && path.basename(argv[0]) === 'ssh' && argv.includes('ControlPath=none') && argv.some((a) => / -C /.test(a));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * The remote sshd process serving the control connection whose tmux client is attached to
+ * `view` on `socket` (the parent of that tmux client): SIGSTOP it to hang the link.
+ */
+export function serverSideSshd(sshd: TestSshd, socket: string, view: (session: string) => boolean): number {
+  const line = sshd.sshSync(`tmux -L ${socket} list-clients -F '#{client_pid} #{session_name}'`).split('\n').find((l) => l && view(l.slice(l.indexOf(' ') + 1)));
+  if (!line) throw new Error('no control client of that view on the remote');
+  const stat = fs.readFileSync(`/proc/${line.split(' ')[0]}/stat`, 'utf8');
+  const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  const comm = fs.readFileSync(`/proc/${ppid}/comm`, 'utf8').trim();
+  if (comm !== 'sshd') throw new Error(`the control client's parent is ${comm}, not sshd`);
+  return ppid;
+}

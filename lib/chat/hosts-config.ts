@@ -1,0 +1,66 @@
+/**
+ * The hosts a UI shows besides this machine (issue 14.3): `chatmux tui --host DEST …` and the
+ * hosts file, `$XDG_CONFIG_HOME/chatmux/hosts` (default `~/.config/chatmux/hosts`). One host per
+ * line: `DEST [project=DIR] [socket=NAME]`, words split like a shell's (quotes for blanks), `#`
+ * starts a comment. DIR is the project folder on that host (default: the login folder, or its
+ * git root); NAME its chatmux tmux socket (default: this UI's).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { checkDest, splitCommandLine, SshUsageError } from '../control/ssh';
+
+export interface HostEntry {
+  dest: string;
+  project: string | null;
+  socket: string | null;
+}
+
+export function hostsFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(env.HOME ?? os.homedir(), '.config');
+  return path.join(base, 'chatmux', 'hosts');
+}
+
+/** The file's hosts; a bad line is an SshUsageError naming the file and line. */
+export function parseHostsFile(text: string, file: string): HostEntry[] {
+  const out: HostEntry[] = [];
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    if (line === '') return;
+    const where = `${file}:${i + 1}`;
+    let words: string[];
+    try {
+      words = splitCommandLine(line);
+    } catch (e) {
+      throw new SshUsageError(`${where}: ${(e as Error).message}`);
+    }
+    const entry: HostEntry = { dest: '', project: null, socket: null };
+    try {
+      entry.dest = checkDest(words[0]!);
+    } catch (e) {
+      throw new SshUsageError(`${where}: ${(e as Error).message}`);
+    }
+    for (const w of words.slice(1)) {
+      const m = /^(project|socket)=(.+)$/s.exec(w);
+      if (!m) throw new SshUsageError(`${where}: ${JSON.stringify(w)}: expected project=DIR or socket=NAME`);
+      if (m[1] === 'project') entry.project = m[2]!;
+      else if (/^[A-Za-z0-9_.-]+$/.test(m[2]!)) entry.socket = m[2]!;
+      else throw new SshUsageError(`${where}: socket=${JSON.stringify(m[2])}: letters, digits, '_', '.' and '-' only`);
+    }
+    out.push(entry);
+  });
+  return out;
+}
+
+/** The file's hosts then `--host` ones, each destination once; no file: only `--host`. */
+export function uiHosts(cliDests: readonly string[], env: NodeJS.ProcessEnv = process.env): HostEntry[] {
+  const file = hostsFilePath(env);
+  let text: string | null = null;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SshUsageError(`${file}: ${(e as Error).message}`);
+  }
+  const all = [...(text === null ? [] : parseHostsFile(text, file)), ...cliDests.map((d) => ({ dest: checkDest(d), project: null, socket: null }))];
+  return all.filter((h, i) => all.findIndex((x) => x.dest === h.dest) === i);
+}

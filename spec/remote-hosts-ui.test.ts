@@ -1,0 +1,161 @@
+/**
+ * Issue 14.3 and 14.4 in the real UI (driven in an outer private tmux, spec/support/ui-driver):
+ * this machine's chats and a "remote" host's (this machine over a real sshd on 127.0.0.1,
+ * spec/support/sshd.ts, named in the hosts file) in one tree grouped by host; Alt+arrows and
+ * typing across hosts; the ssh process killed, then the server-side sshd stopped: that host's
+ * pane says "reconnecting (attempt N)" within 15 s while the local chat stays usable, and its
+ * screen comes back by itself; the inspector shows both hosts; leaving keeps the remote chat
+ * and leaves no view session there.
+ */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
+import { controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { makeUiDriver, type UiDriver } from './support/ui-driver';
+import { waitFor } from './support/tmux';
+
+const skip = sshdUnavailable();
+if (skip) console.log(skip);
+const maybe = skip ? test.skip : test;
+
+let sshd: TestSshd | null = null;
+let ui: UiDriver | null = null;
+const rsocket = remoteSocketName();
+const rp = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'chatmux-rproj-'));
+const xdg = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-xdg-'));
+const stopped: number[] = [];
+let env: Record<string, string> = {};
+
+beforeAll(async () => {
+  if (skip) return;
+  sshd = await startSshd();
+  env = { CHATMUX_SSH: sshd.sshCommand, CHATMUX_SSH_CONTROL_DIR: sshd.controlDir, CHATMUX_REMOTE_CHATMUX: `${process.execPath} ${BIN}`, XDG_CONFIG_HOME: xdg };
+  fs.mkdirSync(path.join(xdg, 'chatmux'));
+  fs.writeFileSync(path.join(xdg, 'chatmux', 'hosts'), `# test host\nremote project=${rp} socket=${rsocket}\n`);
+  const g = ['--host', 'remote', '--socket', rsocket, '--project', rp];
+  const made = await runProcess(process.execPath, [BIN, ...g, 'chat', 'new', '--executor', 'shell', '--name', 'far-h14'], { env: cleanEnv(env) });
+  expect([made.code, made.stderr]).toEqual([0, '']);
+  await runProcess(process.execPath, [BIN, ...g, 'chat', 'send', 'chat-1', 'echo far-marker-$((6*7))'], { env: cleanEnv(env) });
+});
+afterAll(() => {
+  for (const pid of stopped) {
+    try {
+      process.kill(pid, 'SIGCONT');
+    } catch {
+      /* gone */
+    }
+  }
+  ui?.stop();
+  if (ui) fs.rmSync(ui.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  if (sshd) {
+    try {
+      sshd.sshSync(`tmux -L ${rsocket} kill-server`);
+    } catch {
+      /* not running */
+    }
+    sshd.stop();
+  }
+  fs.rmSync(rp, { recursive: true, force: true });
+  fs.rmSync(xdg, { recursive: true, force: true });
+});
+
+const remoteViews = () =>
+  sshd!.sshSync(`tmux -L ${rsocket} list-sessions -F '#{session_name} #{@chatmux-view}' 2>/dev/null || true`).split('\n').filter((l) => l.endsWith(' 1'));
+
+/** Time from now until the screen shows `re` (ms). */
+async function timeUntil(d: UiDriver, re: RegExp, timeoutMs: number): Promise<number> {
+  const t0 = Date.now();
+  await d.waitScreen(re, timeoutMs);
+  return Date.now() - t0;
+}
+
+maybe('local and remote chats in one tree by host; Alt+arrows and typing across hosts; drops show "reconnecting (attempt N)" and restore; the local chat stays usable', async () => {
+  if (ui) {
+    // A retried run: the last run's UI and its view sessions go first.
+    ui.stop();
+    for (const l of remoteViews()) sshd!.sshSync(`tmux -L ${rsocket} kill-session -t '=${l.split(' ')[0]}'`);
+  }
+  ui = makeUiDriver({ width: 150, height: 40 });
+  const d = ui;
+  expect(d.cli('chat', 'new', '--executor', 'shell', '--name', 'near-h14').code).toBe(0);
+  d.start(env);
+  // One tree, grouped by host, each host's chats under its heading.
+  const tree = await d.waitScreen(/▾local[\s\S]*near-h14[\s\S]*▾remote[\s\S]*far-h14/, 30000);
+  expect(tree).toMatch(/near-h14 • shell • running/);
+  // Alt+→ crosses to the remote host's chat; its screen was restored over ssh.
+  d.keys('M-Right');
+  await d.waitScreen(/far-h14 • shell • running[\s\S]*far-marker-42/, 20000);
+  d.type('echo far-typed-$((7*7))');
+  d.keys('Enter');
+  await d.waitScreen(/far-typed-49/);
+  const firstView = remoteViews();
+  expect(firstView.length).toBe(1);
+
+  // 1. The ssh process killed.
+  const pids = controlSshPids(d.uiPid()!);
+  expect(pids.length).toBe(1);
+  process.kill(pids[0]!, 'SIGKILL');
+  const killedNoticed = await timeUntil(d, /remote: reconnecting \(attempt 1\)/, 15000);
+  const killedRestored = killedNoticed + (await timeUntil(d, /remote: reconnected/, 20000));
+  await d.waitScreen(/far-h14 • shell • running[\s\S]*far-typed-49/);
+  expect(remoteViews().length).toBe(1);
+  expect(remoteViews()).not.toEqual(firstView);
+
+  // 2. The server side hung: the keep-alives notice within 15 s.
+  const view = remoteViews()[0]!.split(' ')[0]!;
+  const hung = serverSideSshd(sshd!, rsocket, (s) => s === view);
+  process.kill(hung, 'SIGSTOP');
+  stopped.push(hung);
+  const t0 = Date.now();
+  // The remote chat's pane says so (the status line too).
+  const screen = await d.waitScreen(/remote: reconnecting \(attempt \d+\)… — the chat keeps running there/, 15000);
+  const hungNoticed = Date.now() - t0;
+  expect(screen).toMatch(/far-h14/);
+  // Meanwhile this machine's chat is unaffected: Alt+← back to it, type, see the echo.
+  d.keys('M-Left');
+  await d.waitScreen(/near-h14 • shell • running/);
+  d.type('echo near-typed-$((8*8))');
+  d.keys('Enter');
+  await d.waitScreen(/near-typed-64/);
+  await d.waitScreen(/▾remote\s+connected|▾remote \(1\)/, 20000);
+  const hungRestored = Date.now() - t0;
+  console.log(`UI: drop noticed / screen back: ssh killed ${killedNoticed} / ${killedRestored} ms; sshd stopped ${hungNoticed} / ${hungRestored} ms`);
+  // The hung connection's view session was removed by the reconnect (its client still hangs).
+  expect(remoteViews().length).toBe(1);
+  expect(remoteViews()[0]!.split(' ')[0]).not.toBe(view);
+  d.keys('M-Right');
+  await d.waitScreen(/far-h14 • shell • running[\s\S]*far-typed-49/);
+
+  // This machine's control connection (the UI's own tmux -C) killed: the same reconnect.
+  const localViews = () => d.tmux('list-sessions', '-F', '#{session_name} #{@chatmux-view}').split('\n').filter((l) => l.endsWith(' 1'));
+  expect(localViews().length).toBe(1);
+  const tmuxC = descendantsOf(d.uiPid()!).filter((pid) => {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return path.basename(argv[0]!) === 'tmux' && argv.includes('-C');
+  });
+  expect(tmuxC.length).toBe(1);
+  process.kill(tmuxC[0]!, 'SIGKILL');
+  await d.waitScreen(/tmux: reconnect/, 10000);
+  d.keys('M-Left');
+  await d.waitScreen(/near-h14 • shell • running[\s\S]*near-typed-64/, 15000);
+  expect(localViews().length).toBe(1);
+  d.keys('M-Right');
+  await d.waitScreen(/far-h14 • shell • running[\s\S]*far-typed-49/);
+
+  // The inspector shows both hosts' tmux.
+  d.keys('C-o', 'i');
+  await d.waitScreen(/\[local\][\s\S]*\[remote\][\s\S]*far-h14/);
+  d.keys('Escape');
+  await waitFor(() => (/\[remote\]/.test(d.screen()) ? null : true), 5000, 'inspector closed');
+
+  // Leave every chat running: the remote chat lives on, no view session stays there.
+  d.keys('C-o', 'q');
+  await d.waitScreen(/leave all running/);
+  d.keys('a');
+  await waitFor(() => d.exitCode() !== null, 10000, 'exit');
+  expect(d.exitCode()).toBe(0);
+  await waitFor(() => (remoteViews().length === 0 ? true : null), 5000, 'no view session on the remote');
+  expect(sshd!.sshSync(`tmux -L ${rsocket} list-panes -a -F '#{pane_dead}'`).trim()).toBe('0');
+}, 120000);
