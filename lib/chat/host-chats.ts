@@ -60,10 +60,12 @@ export class HostChats extends EventEmitter<HostChatsEvents> {
       this.live = live;
       this.wire(live);
       if (previous) {
+        // The same chats on screen as before the drop, restored from tmux like a UI restart.
+        const shown = previous.shown();
         previous.dispose();
         this.emit('reconnected');
         this.emit('changed');
-        void live.restoreAll();
+        void live.show(shown).then(() => live.restoreAll()).catch(() => {});
       }
     });
   }

@@ -241,6 +241,14 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.screens.show(panes.map((p) => ({ ref: p.ref, paneId: this.byRef.get(p.ref)?.paneId ?? null })));
   }
 
+  /** What `show` was last told (a new connection after a drop shows the same, issue 14.4). */
+  shown(): Array<{ ref: string; cols: number; rows: number }> {
+    return [...this.visible].flatMap((ref) => {
+      const s = this.sizes.get(ref);
+      return s ? [{ ref, ...s }] : [];
+    });
+  }
+
   /** The user focused this chat here: its window takes this UI's size (see WindowSizes). */
   async focus(ref: string): Promise<void> {
     const w = this.byRef.get(ref)?.windowId;
