@@ -359,10 +359,11 @@ export async function startFigures(): Promise<Figure[]> {
     await p.dispose();
   }
   return [
-    { name: `start with ${chats} chats × ${lines} lines: first frame`, ...spread(first), unit: 's', target: '≤ 0.3 s', verdict: verdictBelow(median(first), 0.3, 's', true) },
+    { name: `start with ${chats} chats × ${lines} lines: first frame`, ...spread(first), unit: 's', target: '≤ 0.15 s', verdict: verdictBelow(median(first), 0.15, 's', true) },
     { name: 'start: visible pane painted (single layout)', ...spread(painted), unit: 's', target: '≤ 1.5 s', verdict: verdictBelow(median(painted), 1.5, 's', true) },
-    { name: `start: all ${chats} chats restored (status shows no "restoring")`, ...spread(restored), unit: 's', target: '—' },
-    { name: `RSS of the UI with ${chats} chats attached`, ...spread(rss), unit: 'MB', target: '≤ 300 MB', verdict: verdictBelow(median(rss), 300, 'MB', true) },
+    // Chats off screen hold no emulator (issue 15.4): "restored" = the shown ones are, every other one restores when shown.
+    { name: `start: all ${chats} chats ready (shown ones restored; status shows no "restoring")`, ...spread(restored), unit: 's', target: '≤ 0.5 s', verdict: verdictBelow(median(restored), 0.5, 's', true) },
+    { name: `RSS of the UI with ${chats} chats attached`, ...spread(rss), unit: 'MB', target: '≤ 150 MB', verdict: verdictBelow(median(rss), 150, 'MB', true) },
   ];
 }
 

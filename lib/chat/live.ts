@@ -266,22 +266,25 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   // ------------------------------------------------------------------ restore
 
   /**
-   * Restore the chats on screen, then the few that follow them in the tree (the ones the next
-   * chat and grid keys show), reporting progress. Other chats need nothing: tmux keeps their
-   * screens, and each is restored when it is shown (issue 15.4).
+   * Restore the chats on screen, reporting progress; then, quietly, the few that follow them in
+   * the tree (what the next-chat and grid keys show), so those show at once. Other chats need
+   * nothing: tmux keeps their screens, and each is restored when it is shown (issue 15.4).
    */
   async restoreAll(): Promise<void> {
     const running = this.list().filter((c) => c.paneId).map((c) => c.ref);
     const shown = running.filter((r) => this.visible.has(r));
-    const from = Math.max(0, running.indexOf(shown[shown.length - 1] ?? ''));
-    const next = [...running.slice(from + 1), ...running.slice(0, from)].filter((r) => !this.visible.has(r));
-    const refs = [...shown, ...next.slice(0, this.warm)];
     let done = 0;
-    this.emit('progress', 0, refs.length);
-    for (const ref of refs) {
+    this.emit('progress', 0, shown.length);
+    for (const ref of shown) {
       if (this.stopped) return;
       if (!this.screens.terminal(ref)) await this.restore(ref);
-      this.emit('progress', ++done, refs.length);
+      this.emit('progress', ++done, shown.length);
+    }
+    const from = Math.max(0, running.indexOf(shown[shown.length - 1] ?? ''));
+    const next = [...running.slice(from + 1), ...running.slice(0, from)].filter((r) => !this.visible.has(r));
+    for (const ref of next.slice(0, this.warm)) {
+      if (this.stopped) return;
+      if (!this.screens.terminal(ref)) await this.restore(ref);
     }
   }
 

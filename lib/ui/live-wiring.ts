@@ -40,8 +40,10 @@ export class LiveWiring {
       if (i >= 0) {
         const v = chrome.views[i]!;
         if (v.terminal !== live.terminal(ref)) {
+          // A chat restored after it was shown (issue 15.4): its note goes; the whole screen is drawn.
           v.setTerminal(live.terminal(ref));
           grid.paintNotes();
+          chrome.screen.render();
         }
         v.scheduleRender();
       }

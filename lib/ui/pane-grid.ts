@@ -62,7 +62,10 @@ export class PaneGrid {
       const note = chrome.notes[i]!;
       const ref = state.shownRefs[i];
       const c = ref && live ? live.get(ref) : undefined;
-      v.box.setLabel(c ? ` ${esc(chatLabel(c))} • ${c.record.executor} • ${chatStateWord(c)} ` : '');
+      // Only on a change: blessed's setLabel clears the label's cells at once, and a view drawn
+      // alone before the next full render would then put that blank on screen.
+      const label = c ? ` ${esc(chatLabel(c))} • ${c.record.executor} • ${chatStateWord(c)} ` : '';
+      if ((v.box as unknown as { _label?: { content?: string } })._label?.content !== label) v.box.setLabel(label);
       if (!c) {
         note.hide();
         return;
