@@ -47,7 +47,11 @@ function expected(a: Terminal, region: PaintRegion, blank: string): string[] {
       // A wide glyph cut by the pane's (or region's) right edge, or whose right half was
       // overwritten (xterm keeps that after some resizes), shows as a blank with its attributes.
       const broken = cell?.getWidth() === 2 && (c + 1 >= fit || line!.getCell(c + 1)!.getWidth() !== 0);
-      cells.push(!cell ? blank : broken ? key.replace(/^\S+ 2 /, '" " 1 ') : key);
+      // The right half of a wide glyph with no left half (xterm leaves one after ICH splits a glyph): a blank.
+      const orphan = cell?.getWidth() === 0 && (c === 0 || line!.getCell(c - 1)!.getWidth() !== 2);
+      // A right half shows with its glyph's colours (xterm can leave other ones there after a resize).
+      const half = cell?.getWidth() === 0 && !orphan ? ['" "', 0, ...cells[c - 1]!.split(' ').slice(2)].join(' ') : key;
+      cells.push(!cell ? blank : broken ? key.replace(/^\S+ 2 /, '" " 1 ') : orphan ? key.replace('" " 0 ', '" " 1 ') : half);
     }
     rows.push(cells.join(' | '));
   }
@@ -116,7 +120,25 @@ const step = fc.record({
   resize: fc.option(fc.tuple(fc.integer({ min: 4, max: 24 }), fc.integer({ min: 3, max: 10 })), { freq: 8 }),
   /** The user scrolls the viewport (scroll mode) by this many lines. */
   scroll: fc.option(fc.integer({ min: -6, max: 6 }), { freq: 6 }),
+  /**
+   * A dialog that stays open over part of the region (drawn on B, passed as `covered`): 'keep'
+   * leaves the previous one, 'none' closes it (its cells forgotten), a rectangle replaces it.
+   */
+  cover: fc.oneof(
+    { weight: 4, arbitrary: fc.constant('keep' as const) },
+    { weight: 1, arbitrary: fc.constant('none' as const) },
+    { weight: 2, arbitrary: fc.record({ row: fc.integer({ min: 0, max: 9 }), col: fc.integer({ min: 0, max: 23 }), w: fc.integer({ min: 1, max: 12 }), h: fc.integer({ min: 1, max: 4 }) }) },
+  ),
 });
+
+type Cover = { row: number; col: number; w: number; h: number };
+
+/** The region's cells under `c` (clipped), row-major indices. */
+function coverCells(c: Cover, region: PaintRegion): number[] {
+  const out: number[] = [];
+  for (let r = c.row; r < Math.min(region.h, c.row + c.h); r++) for (let k = c.col; k < Math.min(region.w, c.col + c.w); k++) out.push(r * region.w + k);
+  return out;
+}
 
 describe('PanePainter', () => {
   test('fuzz: the painted region equals the emulator cell for cell after random output, overdraw and resizes', async () => {
@@ -133,6 +155,13 @@ describe('PanePainter', () => {
         // A blank the pane's size does not cover: what B shows there after painting blanks.
         const blank = cellKey(outerTerminal(1, 1).buffer.active.getLine(0)!.getCell(0));
         const before = outside(b, region);
+        let cover: Cover | null = null;
+        const covered = new Uint8Array(region.w * region.h);
+        // What B shows under the dialog.
+        const dialogCell = outerTerminal(1, 1);
+        await write(dialogCell, '\x1b[35;43m%');
+        const dialogKey = cellKey(dialogCell.buffer.active.getLine(0)!.getCell(0));
+        dialogCell.dispose();
         try {
           for (const s of steps) {
             if (s.resize) a.resize(s.resize[0], s.resize[1]);
@@ -145,8 +174,28 @@ describe('PanePainter', () => {
               if (o.all) painter.invalidate();
               else painter.forget(region.x + o.col, region.y + o.row, text.length, 1);
             }
-            await write(b, painter.paint(a.term, region, damage.take()) + painter.cursor(a.term, region));
-            expect(actual(b, region)).toEqual(expected(a.term, region, blank));
+            if (s.cover !== 'keep') {
+              if (cover) painter.forget(region.x + cover.col, region.y + cover.row, cover.w, cover.h);
+              covered.fill(0);
+              cover = s.cover === 'none' ? null : s.cover;
+            }
+            if (cover) {
+              for (const i of coverCells(cover, region)) covered[i] = 1;
+              const text = '%'.repeat(Math.min(cover.w, region.w - cover.col));
+              for (let r = cover.row; r < Math.min(region.h, cover.row + cover.h); r++) await write(b, `\x1b[${region.y + r + 1};${region.x + cover.col + 1}H\x1b[35;43m${text}\x1b[0m`);
+            }
+            await write(b, painter.paint(a.term, region, damage.take(), covered) + painter.cursor(a.term, region));
+            const want = expected(a.term, region, blank).map((row) => row.split(' | '));
+            // Under the dialog: the dialog; the half of a wide glyph it leaves uncovered shows as a blank.
+            for (const i of cover ? coverCells(cover, region) : []) want[Math.floor(i / region.w)]![i % region.w] = dialogKey;
+            for (const row of want) {
+              for (let k = 0; k < row.length; k++) {
+                if (row[k] === dialogKey) continue;
+                if (row[k + 1] === dialogKey && /^\S+ 2 /.test(row[k]!)) row[k] = row[k]!.replace(/^\S+ 2 /, '" " 1 ');
+                if (row[k - 1] === dialogKey && row[k]!.startsWith('" " 0 ')) row[k] = row[k]!.replace('" " 0 ', '" " 1 ');
+              }
+            }
+            expect(actual(b, region)).toEqual(want.map((row) => row.join(' | ')));
             expect(outside(b, region)).toBe(before);
             const ab = a.term.buffer.active;
             const cy = ab.baseY + ab.cursorY - ab.viewportY;

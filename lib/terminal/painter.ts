@@ -8,7 +8,8 @@
  *
  * It returns strings and writes nothing itself; it knows nothing of tmux or blessed. Whoever
  * else draws inside the rectangle (a dialog over it, a full-screen clear) must call
- * `invalidate()` so the next paint redraws every cell.
+ * `invalidate()` or `forget()` so the next paint redraws those cells; cells someone else keeps
+ * drawing (a dialog still open) are passed as `covered` and never written.
  */
 import type { IBuffer, IBufferCell, Terminal } from '@xterm/headless';
 import type { RowRange } from './damage';
@@ -117,12 +118,14 @@ export class PanePainter {
 
   /**
    * Forget the cells of a rectangle in real-terminal coordinates (someone else drew there: a
-   * dialog over the pane, blessed's own cells): the next paint rewrites them, whatever the damage.
+   * dialog over the pane, blessed's own cells): the next paint rewrites them, whatever the damage
+   * (unless they are still covered).
    */
   forget(x: number, y: number, w: number, h: number): void {
     const r = this.region;
-    const x0 = Math.max(x, r.x) - r.x;
-    const x1 = Math.min(x + w, r.x + r.w) - r.x;
+    // One column more each side: drawing over half of a wide glyph erases its other half too.
+    const x0 = Math.max(x - 1, r.x) - r.x;
+    const x1 = Math.min(x + w + 1, r.x + r.w) - r.x;
     const y0 = Math.max(y, r.y) - r.y;
     const y1 = Math.min(y + h, r.y + r.h) - r.y;
     if (x0 >= x1 || y0 >= y1) return;
@@ -136,8 +139,10 @@ export class PanePainter {
    * cursor is left wherever the last cell was written (see `cursor`).
    * `damaged`: the viewport rows that may have changed since the last paint (PaneDamage.take());
    * omitted, every row is compared; null, none (unless the painter was invalidated or moved).
+   * `covered`: one byte per region cell (row-major, w×h), non-zero where someone else draws
+   * (a dialog, a note over the pane): those cells are left alone and forgotten.
    */
-  paint(term: Terminal, region: PaintRegion, damaged?: RowRange | null): string {
+  paint(term: Terminal, region: PaintRegion, damaged?: RowRange | null, covered?: Uint8Array | null): string {
     this.fit(region);
     const all = this.stale || damaged === undefined;
     this.stale = false;
@@ -164,6 +169,11 @@ export class PanePainter {
       let col = 0;
       while (col < w) {
         const i = row * w + col;
+        if (covered?.[i]) {
+          this.widths[i] = UNKNOWN;
+          col++;
+          continue;
+        }
         // The cell as it should be.
         let ch = ' ';
         let wd = 1;
@@ -187,7 +197,7 @@ export class PanePainter {
           }
           // A wide glyph cut by the region's edge, or whose right half was overwritten (xterm keeps
           // such a cell after some resizes), cannot be shown: a blank instead.
-          if (wd === 2 && (col + 1 >= cols || this.readCell(line!, col + 1, this.next)!.getWidth() !== 0)) {
+          if (wd === 2 && (col + 1 >= cols || covered?.[i + 1] || this.readCell(line!, col + 1, this.next)!.getWidth() !== 0)) {
             wd = 1;
             ch = ' ';
           }
@@ -202,7 +212,7 @@ export class PanePainter {
         }
         // A run of identical blanks: erase it in one go (ECH keeps the cursor where it is).
         let run = 0;
-        if (ch === ' ' && wd === 1 && f === 0 && fg === DEFAULT) run = this.blankRun(line, col, cols, w, bg);
+        if (ch === ' ' && wd === 1 && f === 0 && fg === DEFAULT) run = this.blankRun(line, col, cols, w, bg, covered ? covered.subarray(row * w, row * w + w) : null);
         if (cx !== ox + col || cy !== oy + row) {
           out.push(cy === oy + row && cx >= 0 && cx < ox + col ? `\x1b[${ox + col - cx === 1 ? '' : ox + col - cx}C` : `\x1b[${oy + row + 1};${ox + col + 1}H`);
           cx = ox + col;
@@ -284,9 +294,10 @@ export class PanePainter {
   }
 
   /** Length of the run of blank, default-fg, unflagged cells with background `bg` from `col`. */
-  private blankRun(line: ReturnType<IBuffer['getLine']>, col: number, cols: number, w: number, bg: number): number {
+  private blankRun(line: ReturnType<IBuffer['getLine']>, col: number, cols: number, w: number, bg: number, covered: Uint8Array | null): number {
     let n = 0;
     for (let c = col; c < w; c++, n++) {
+      if (covered?.[c]) break;
       if (!line || c >= cols) {
         if (bg !== DEFAULT) break;
         continue;

@@ -77,7 +77,7 @@ export class AppExit {
     const { chrome } = this.ui;
     try {
       chrome.screen.program.write('\x1b[?2004l');
-      chrome.cursor.reset();
+      chrome.painted.reset();
       chrome.screen.destroy();
     } catch {
       /* already gone */

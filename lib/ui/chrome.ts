@@ -7,7 +7,7 @@
  */
 import blessed, { type Widgets } from 'blessed';
 import { PaneView } from './pane-view';
-import { RealCursor } from './real-cursor';
+import { PaintedScreen } from './painted-screen';
 import { patchBlessedWidths } from './widths';
 import type { Ui } from './ui-context';
 
@@ -23,7 +23,8 @@ export class Chrome {
   readonly tooSmall: Widgets.BoxElement;
   readonly views: PaneView[] = [];
   readonly notes: Widgets.BoxElement[] = [];
-  readonly cursor: RealCursor;
+  /** Pane content painted by our painter, and the real cursor. */
+  readonly painted: PaintedScreen;
 
   constructor(ui: Ui) {
     const o = ui.o;
@@ -41,16 +42,16 @@ export class Chrome {
       autoPadding: false,
       forceUnicode: true,
     } as Widgets.IScreenOptions);
-    this.cursor = new RealCursor(this.screen);
+    this.painted = PaintedScreen.for(this.screen);
+    this.painted.cursorAt = () => ui.grid.cursorAt();
     this.tree = blessed.box({ parent: this.screen, tags: true, mouse: true, wrap: false, style: { fg: 'white' } } as Widgets.BoxOptions);
     this.tabs = blessed.box({ parent: this.screen, tags: true, height: 1, wrap: false } as Widgets.BoxOptions);
     this.status = blessed.box({ parent: this.screen, tags: true, height: 1, style: { bg: 'blue', fg: 'white' } });
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, wrap: false });
     this.welcome = blessed.box({ parent: this.screen, tags: true, hidden: true, border: { type: 'line' }, padding: { left: 2, top: 1 } });
     for (let i = 0; i < MAX_PANES; i++) {
-      const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true, realCursor: true } as never);
+      const v = new PaneView(this.screen, { parent: this.screen, border: { type: 'line' }, tags: true, mouse: true, hidden: true, painter: true } as never);
       this.views.push(v);
-      v.afterDraw = () => ui.grid.placeCursor();
       // Output redraws only this pane unless a dialog or its note is drawn over it.
       v.drawsAlone = () => !ui.state.dialog && this.notes[i]!.hidden && this.tooSmall.hidden;
       v.box.on('click', () => ui.nav.focusView(i));
@@ -60,6 +61,5 @@ export class Chrome {
       this.notes.push(blessed.box({ parent: this.screen, tags: true, height: 1, hidden: true, style: { bg: 'red', fg: 'white' } }));
     }
     this.tree.on('click', (data: { y: number }) => ui.nav.clickTree(data.y));
-    this.screen.on('render', () => ui.grid.placeCursor());
   }
 }

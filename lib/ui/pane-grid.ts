@@ -11,6 +11,7 @@ import { esc } from './dialogs';
 import { tooSmallText } from './layout';
 import { noteText, type NoteState } from './notes';
 import type { PaneView } from './pane-view';
+import type { CursorAt } from './real-cursor';
 import { chatLabel, chatStateWord } from './chat-labels';
 import type { Ui } from './ui-context';
 import { describeLink } from '../chat/reconnect';
@@ -35,11 +36,11 @@ export class PaneGrid {
   }
 
   /** The real cursor goes to the focused chat's cursor (hidden in the tree, dialogs, scroll mode). */
-  placeCursor(): void {
-    const { state, scroll, chrome } = this.ui;
-    if (this.ui.exit.tornDown) return;
+  cursorAt(): CursorAt | null {
+    const { state, scroll } = this.ui;
+    if (this.ui.exit.tornDown) return null;
     const v = state.focus === 'pane' && !state.dialog && !scroll.active ? this.focusedView() : null;
-    chrome.cursor.place(v?.cursorOnScreen() ?? null);
+    return v?.cursorOnScreen() ?? null;
   }
 
   /** Below the minimum size one line says so instead of a broken layout (12.6); true while it shows. */

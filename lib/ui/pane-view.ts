@@ -1,7 +1,10 @@
 /**
- * A blessed element showing one PaneTerminal: on every screen render it copies the
- * emulator's visible cells straight into `screen.lines` (docs/ecosystem.md §2.3), marking a
- * row dirty only when a cell changed, so blessed writes only what changed.
+ * A blessed element showing one PaneTerminal. With `painter` (the UI), live output is painted
+ * by our own PanePainter (see painted-screen.ts): the view marks its content area in
+ * `screen.lines` and paints only the cells the emulator reports changed, straight to the
+ * terminal, without a blessed render. Scroll-mode pages, and every view without `painter`,
+ * are copied cell by cell into `screen.lines` (docs/ecosystem.md §2.3), marking a row dirty
+ * only when a cell changed, so blessed writes only what changed.
  *
  * It is a plain `blessed.box` (border, label, position all work) whose own content fill is
  * switched off (`_noFill`, as blessed's ANSIImage does) and whose inner area we paint.
@@ -10,12 +13,12 @@
 import blessed, { type Widgets } from 'blessed';
 import type { IBufferCell, IBufferLine, IDisposable } from '@xterm/headless';
 import type { PaneTerminal } from '../terminal/pane-terminal';
+import { PaneDamage } from '../terminal/damage';
+import { PanePainter, type PaintRegion } from '../terminal/painter';
 import { attrBg, attrFg, attrFlags, cellAttr, FLAG_INVERSE } from './cell-attr';
 import type { OlderRows } from './history-pages';
-import { renderSchedulerFor, type RenderScheduler } from './render-scheduler';
-
-type Cell = [number, string];
-type ScreenRow = Cell[] & { dirty?: boolean };
+import { createRenderScheduler, renderSchedulerFor, type RenderScheduler } from './render-scheduler';
+import { isMark, MARK_CH, PaintedScreen, type PaintedPane, type ScreenRow } from './painted-screen';
 
 interface Coords {
   xi: number;
@@ -42,10 +45,24 @@ export interface PaneViewOptions extends Widgets.BoxOptions {
   /** Render interval for the shared scheduler (ms). */
   renderIntervalMs?: number;
   /**
-   * The owner places the terminal's real cursor (see `cursorOnScreen`): no inverse cell is
-   * drawn for it. Default false: the cursor is drawn as an inverse cell.
+   * Paint live output with our own painter (painted-screen.ts); the owner places the
+   * terminal's real cursor (`PaintedScreen.cursorAt`, see `cursorOnScreen`), no inverse cell.
+   * Default false: blessed draws the cells, the cursor an inverse cell.
    */
-  realCursor?: boolean;
+  painter?: boolean;
+}
+
+/** The painter side of a view (with `painter`). */
+interface Painted {
+  screen: PaintedScreen;
+  painter: PanePainter;
+  damage: PaneDamage | null;
+  /** The content area as marked at the last render; null while blessed draws it (scroll mode, hidden). */
+  region: PaintRegion | null;
+  /** Region cells blessed draws over (a dialog, a note): one byte each, row-major. */
+  covered: Uint8Array;
+  /** Coalesces output into one paint per turn (and fewer under a flood). */
+  scheduler: RenderScheduler;
 }
 
 export class PaneView {
@@ -58,25 +75,42 @@ export class PaneView {
   private readonly scheduler: RenderScheduler;
   private readonly showScrollMarker: boolean;
   private cell: IBufferCell | null = null;
-  private readonly realCursor: boolean;
-  /** Called after this view alone was drawn (the owner moves the real cursor back). */
-  afterDraw: (() => void) | null = null;
+  private readonly painted: Painted | null = null;
 
   constructor(screen: Widgets.Screen, o: PaneViewOptions = {}) {
-    const { terminal, scrollMarker, renderIntervalMs, realCursor, ...boxOptions } = o;
-    this.realCursor = realCursor ?? false;
+    const { terminal, scrollMarker, renderIntervalMs, painter, ...boxOptions } = o;
     this.box = blessed.box({ ...boxOptions, screen } as Widgets.BoxOptions);
     this.showScrollMarker = scrollMarker ?? true;
     this.scheduler = renderSchedulerFor(screen, renderIntervalMs);
+    if (painter) {
+      const ps = PaintedScreen.for(screen);
+      this.painted = {
+        screen: ps,
+        painter: new PanePainter(),
+        damage: null,
+        region: null,
+        covered: new Uint8Array(0),
+        scheduler: createRenderScheduler(() => ps.paint(this.pane), renderIntervalMs),
+      };
+      ps.add(this.pane);
+    }
     const internals = this.box as unknown as BoxInternals;
     internals._noFill = true;
     const boxRender = internals.render.bind(this.box);
     internals.render = () => {
       const coords = boxRender();
-      if (coords) this.paint(coords);
+      if (this.painted) this.painted.region = null;
+      if (coords && this.painted && this.term && !this.isScrolled) this.mark(coords);
+      else if (coords) this.paint(coords);
       return coords;
     };
-    this.box.on('destroy', () => this.setTerminal(null));
+    this.box.on('destroy', () => {
+      this.setTerminal(null);
+      if (this.painted) {
+        this.painted.scheduler.dispose();
+        this.painted.screen.remove(this.pane);
+      }
+    });
     if (terminal) this.setTerminal(terminal);
   }
 
@@ -90,6 +124,11 @@ export class PaneView {
     this.sub?.dispose();
     this.sub = null;
     this.term = term;
+    if (this.painted) {
+      this.painted.damage?.dispose();
+      this.painted.damage = term ? new PaneDamage(term.term) : null;
+      this.painted.painter.invalidate();
+    }
     this.cell = term ? term.buffer.getNullCell() : null;
     this.setOlderHistory(null);
     if (term) this.sub = term.onChange(() => this.scheduleRender());
@@ -104,7 +143,10 @@ export class PaneView {
 
   /** Ask for a (coalesced) render of this view, only if it is on screen. */
   scheduleRender(): void {
-    if (this.box.visible) this.scheduler.schedule(this.renderAlone);
+    if (!this.box.visible) return;
+    // Live and painted by us at the last render: paint the changes without blessed.
+    if (this.painted?.region && this.term && !this.isScrolled) this.painted.scheduler.schedule();
+    else this.scheduler.schedule(this.renderAlone);
   }
 
   /** Draw just this view's rows (blessed's render of it, then a diff of those rows). */
@@ -116,7 +158,6 @@ export class PaneView {
     if (!coords) return false;
     // The screen may just have shrunk below the box: draw only rows it has.
     screen.draw(coords.yi, Math.min(coords.yl, screen.lines.length) - 1);
-    this.afterDraw?.();
     return true;
   };
 
@@ -198,18 +239,19 @@ export class PaneView {
 
   // ------------------------------------------------------------ painting
 
-  private paint(coords: Coords): void {
+  /** The screen's cell rows and the box's content area (inside border and padding), end-exclusive. */
+  private inner(coords: Coords): { lines: ScreenRow[]; xi: number; xl: number; yi: number; yl: number; attr: number } {
     const box = this.box as unknown as BoxInternals & { screen: Widgets.Screen };
     const lines = (box.screen as unknown as { lines: ScreenRow[] }).lines;
-    const xi = coords.xi + box.ileft;
-    const xl = coords.xl - box.iright;
-    const yi = coords.yi + box.itop;
-    const yl = coords.yl - box.ibottom;
-    const dattr = box.sattr(this.box.style);
+    return { lines, xi: coords.xi + box.ileft, xl: coords.xl - box.iright, yi: coords.yi + box.itop, yl: coords.yl - box.ibottom, attr: box.sattr(this.box.style) };
+  }
+
+  private paint(coords: Coords): void {
+    const { lines, xi, xl, yi, yl, attr: dattr } = this.inner(coords);
     const dfg = attrFg(dattr);
     const dbg = attrBg(dattr);
     const t = this.term;
-    const cursor = t && !this.realCursor && this.cursorCell();
+    const cursor = t && !this.painted && this.cursorCell();
     for (let y = yi, row = 0; y < yl; y++, row++) {
       const sline = lines[y];
       if (!sline) continue;
@@ -261,7 +303,8 @@ export class PaneView {
 
   /**
    * The screen cell of the application's cursor, and its shape, while this view is focused,
-   * live and the application shows its cursor; null otherwise (the real cursor is hidden then).
+   * live and the application shows its cursor (and nothing is drawn over that cell); null
+   * otherwise (the real cursor is hidden then).
    */
   cursorOnScreen(): { x: number; y: number; shape: number } | null {
     const c = this.cursorCell();
@@ -269,7 +312,86 @@ export class PaneView {
     if (!c || !this.box.visible) return null;
     const inner = this.innerSize();
     if (c.row >= inner.rows || c.col >= inner.cols) return null;
+    const r = this.painted?.region;
+    if (r && (c.col >= r.w || c.row >= r.h || this.painted!.covered[c.row * r.w + c.col])) return null;
     return { x: b.aleft + b.ileft + c.col, y: b.atop + b.itop + c.row, shape: this.term!.cursorShape };
+  }
+
+  // ------------------------------------------------------------ our painter (with `painter`)
+
+  /** This view as the painted screen sees it. */
+  private readonly pane: PaintedPane = {
+    claim: (lines, olines) => this.claim(lines, olines),
+    paintBytes: () => {
+      const p = this.painted!;
+      if (!p.region || !this.term || !this.box.visible || this.isScrolled) return '';
+      return p.painter.paint(this.term.term, p.region, p.damage?.take(), p.covered);
+    },
+  };
+
+  /** Live: mark the content area as ours in `screen.lines` (blessed then leaves it alone). */
+  private mark(coords: Coords): void {
+    const { lines, xi, xl, yi, yl: bottom, attr } = this.inner(coords);
+    const yl = Math.min(bottom, lines.length);
+    if (xl <= xi || yl <= yi) return;
+    for (let y = yi; y < yl; y++) {
+      const sline = lines[y]!;
+      for (let x = xi; x < xl && x < sline.length; x++) {
+        const s = sline[x]!;
+        if (s[1] !== MARK_CH) {
+          s[0] = attr;
+          s[1] = MARK_CH;
+          sline.dirty = true;
+        }
+      }
+    }
+    const p = this.painted!;
+    p.region = { x: xi, y: yi, w: xl - xi, h: yl - yi };
+    if (p.covered.length !== p.region.w * p.region.h) p.covered = new Uint8Array(p.region.w * p.region.h);
+  }
+
+  /**
+   * Before blessed draws. A marked cell blessed last drew something else in (a dialog that
+   * closed, a scroll page, a cleared screen): blessed is told it shows the marker, and the
+   * painter repaints it. A cell blessed now draws over: covered.
+   */
+  private claim(lines: ScreenRow[], olines: ScreenRow[]): void {
+    const p = this.painted!;
+    const r = p.region;
+    if (!r || !this.box.visible) return;
+    for (let row = 0; row < r.h; row++) {
+      const line = lines[r.y + row];
+      const oline = olines[r.y + row];
+      if (!line || !oline) continue;
+      let from = -1;
+      let to = -1;
+      for (let col = 0; col < r.w; col++) {
+        const x = r.x + col;
+        const i = row * r.w + col;
+        const cell = line[x];
+        const o = oline[x];
+        let lost = false;
+        if (isMark(cell)) {
+          if (p.covered[i]) {
+            p.covered[i] = 0;
+            lost = true;
+          }
+          if (o && !isMark(o)) {
+            o[0] = cell![0];
+            o[1] = MARK_CH;
+            lost = true;
+          }
+        } else if (!p.covered[i]) {
+          p.covered[i] = 1;
+          lost = true;
+        }
+        if (lost) {
+          if (from < 0) from = x;
+          to = x;
+        }
+      }
+      if (from >= 0) p.painter.forget(from, r.y + row, to - from + 1, 1);
+    }
   }
 
   /** Where to draw the cursor: focused, live (not scrolled), cursor shown by the app. */
