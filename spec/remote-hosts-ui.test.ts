@@ -137,12 +137,18 @@ maybe('local and remote chats in one tree by host; Alt+arrows and typing across 
   });
   expect(tmuxC.length).toBe(1);
   process.kill(tmuxC[0]!, 'SIGKILL');
-  await d.waitScreen(/tmux: reconnect/, 10000);
+  await d.waitScreen(/tmux: reconnecting \(attempt 1\)/, 5000);
+  await d.waitScreen(/tmux: reconnected/, 10000);
   d.keys('M-Left');
   await d.waitScreen(/near-h14 • shell • running[\s\S]*near-typed-64/, 15000);
   expect(localViews().length).toBe(1);
   d.keys('M-Right');
   await d.waitScreen(/far-h14 • shell • running[\s\S]*far-typed-49/);
+
+  // Layouts span hosts: the split shows this machine's chat and the remote one side by side.
+  d.keys('C-o', 'l');
+  await d.waitScreen(/near-h14 • shell • running[^\n]*far-h14 • shell • running[\s\S]*near-typed-64[\s\S]*far-typed-49|far-h14 • shell • running[^\n]*near-h14 • shell • running/);
+  d.keys('C-o', 'l', 'C-o', 'l');
 
   // The inspector shows both hosts' tmux.
   d.keys('C-o', 'i');
@@ -150,12 +156,15 @@ maybe('local and remote chats in one tree by host; Alt+arrows and typing across 
   d.keys('Escape');
   await waitFor(() => (/\[remote\]/.test(d.screen()) ? null : true), 5000, 'inspector closed');
 
-  // Leave every chat running: the remote chat lives on, no view session stays there.
+  // The exit prompt covers both hosts: c closes every chat, here and there (the remote one by
+  // its own chatmux), and no view session stays on the remote.
   d.keys('C-o', 'q');
   await d.waitScreen(/leave all running/);
-  d.keys('a');
-  await waitFor(() => d.exitCode() !== null, 10000, 'exit');
+  d.keys('c');
+  await waitFor(() => d.exitCode() !== null, 15000, 'exit');
   expect(d.exitCode()).toBe(0);
   await waitFor(() => (remoteViews().length === 0 ? true : null), 5000, 'no view session on the remote');
-  expect(sshd!.sshSync(`tmux -L ${rsocket} list-panes -a -F '#{pane_dead}'`).trim()).toBe('0');
+  const remoteList = await runProcess(process.execPath, [BIN, '--host', 'remote', '--socket', rsocket, '--project', rp, 'chat', 'list', '--json'], { env: cleanEnv(env) });
+  expect((JSON.parse(remoteList.stdout) as Array<{ name: string; lifecycle: string }>).map((c) => `${c.name}:${c.lifecycle}`)).toEqual(['far-h14:closed']);
+  expect((JSON.parse(d.cli('chat', 'list', '--json').stdout) as Array<{ name: string; lifecycle: string }>).map((c) => `${c.name}:${c.lifecycle}`)).toEqual(['near-h14:closed']);
 }, 120000);

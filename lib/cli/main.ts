@@ -25,14 +25,15 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'project folder (env CHATMUX_PROJECT; default: git root of the current folder, else the folder)')
     .option('--state-dir <dir>', 'where chats.json and logs live (env CHATMUX_STATE_DIR; default <project>/.chatmux)')
     .option('--no-tmux', 'run chats as plain child processes (they stop with the UI)')
-    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs tmux 3.2+ there, and chatmux or Node.js 20+)')
+    // Repeatable: after `tui` each one adds a host to the UI (issue 14.3; tui.ts reads them).
+    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs tmux 3.2+ there, and chatmux or Node.js 20+); after tui: also show that host\'s chats (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .showHelpAfterError('(run with --help for usage)')
     // commander quotes what the user typed in its errors: never as raw control characters.
     .configureOutput({ outputError: (str, write) => write(escapeLines(str)) })
     .exitOverride();
   const context = (): CliContext => {
     // main() takes --host from the global options before the command word; one after it would run here.
-    if ((program.opts() as { host?: string }).host !== undefined) throw new UsageError('--host goes before the command (chatmux --host DEST chat list)');
+    if ((program.opts() as { host?: string[] }).host !== undefined && program.args[0] !== 'tui') throw new UsageError('--host goes before the command (chatmux --host DEST chat list)');
     return resolveContext(program.opts() as GlobalOptions);
   };
 

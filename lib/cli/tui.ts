@@ -12,8 +12,6 @@ interface TuiFlags {
   /** --no-bell / --no-notify (commander: false when given). */
   bell?: boolean;
   notify?: boolean;
-  /** --host DEST, repeatable (issue 14.3). */
-  host?: string[];
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -28,8 +26,10 @@ const lazy = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
+async function runTuiCommand(cli: CliContext, flags: TuiFlags, dests: string[]): Promise<void> {
   checkProjectPath(cli);
+  // Bad --host or hosts file: exit 2 before anything else.
+  const hosts = remoteHosts(dests);
   const why = noTmuxReason(cli, onPath);
   if (why) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).
@@ -52,8 +52,6 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags): Promise<void> {
       throw new UsageError(`${flags.prefix ? '--prefix' : 'CHATMUX_PREFIX'}: ${(e as Error).message}`);
     }
   }
-  // Bad --host or hosts file: exit 2 before anything is drawn.
-  const hosts = remoteHosts(flags.host ?? []);
   const ctx = makeChatContext(cli);
   // The chat list at once, before blessed and the UI load (issue 15.4); blessed repaints it.
   const frame = lazy.firstFrame();
@@ -87,8 +85,9 @@ export function register(program: Command, context: () => CliContext): void {
     .description('the chat UI (default command): every chat of this project, live, over one tmux connection')
     .option('--prefix <key>', 'command prefix key, e.g. C-o (default) or C-a (env CHATMUX_PREFIX)')
     .option('--no-bell', 'no terminal bell when a chat off screen waits for you or finishes (env CHATMUX_NO_BELL=1)')
-    .option('--host <dest>', 'also show the chats on this ssh destination (repeatable; more in ~/.config/chatmux/hosts)', (v: string, prev: string[] = []) => [...prev, v])
     .option('--no-notify', 'no desktop notification (OSC 9 / OSC 777) for those (env CHATMUX_NO_NOTIFY=1)')
     .addHelpText('after', '\nExamples:\n  chatmux            # in a project folder\n  chatmux tui --prefix C-a\n  chatmux tui --host gpu-box --host build@ci.example.com   # their chats too, grouped by host')
-    .action(async (opts) => runTuiCommand(context(), opts));
+    // `tui --host A --host B` (issue 14.3): the global --host option collects them (commander
+    // gives program options to the program wherever they are); the hosts file adds more.
+    .action(async (opts) => runTuiCommand(context(), opts, (program.opts() as { host?: string[] }).host ?? []));
 }

@@ -123,10 +123,10 @@ export interface KeepAlive {
 /** One-shot commands: a hung link is noticed within ~15 s. */
 export const DEFAULT_KEEPALIVE: KeepAlive = { interval: 5, count: 3 };
 /**
- * A UI's control connection: dead within 3×3 = 9 s (at most ~12 s with the probe's own
- * timing), so its panes say "reconnecting" inside 15 s of a hang.
+ * A UI's control connection: a probe every 2 s, dead after 4 unanswered (~8–10 s after the
+ * last byte), so its panes say "reconnecting" well inside 15 s of a hang, even under load.
  */
-export const CONTROL_KEEPALIVE: KeepAlive = { interval: 3, count: 3 };
+export const CONTROL_KEEPALIVE: KeepAlive = { interval: 2, count: 4 };
 
 export interface SshArgvOptions {
   tty?: boolean;

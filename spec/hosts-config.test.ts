@@ -1,0 +1,76 @@
+/** Issue 14.3: which hosts a UI shows (hosts file + --host) and the remote actions' argv. */
+import { describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { hostsFilePath, parseHostsFile, uiHosts } from '../lib/chat/hosts-config';
+import { remoteArgs } from '../lib/chat/remote-actions';
+import { runChatmux, cleanEnv } from './support/chatmux-cli';
+
+describe('hosts file', () => {
+  test('lives in $XDG_CONFIG_HOME/chatmux/hosts, else ~/.config/chatmux/hosts', () => {
+    expect(hostsFilePath({ XDG_CONFIG_HOME: '/x/cfg', HOME: '/h' })).toBe('/x/cfg/chatmux/hosts');
+    expect(hostsFilePath({ HOME: '/h' })).toBe('/h/.config/chatmux/hosts');
+    expect(hostsFilePath({ XDG_CONFIG_HOME: 'relative', HOME: '/h' })).toBe('/h/.config/chatmux/hosts');
+  });
+
+  test('DEST [project=DIR] [socket=NAME] per line; comments and blank lines skipped; quotes for blanks', () => {
+    const text = '# my machines\n\ngpu-box\nbuild@ci.example.com project=/srv/app socket=team  # shared\n"ssh://me@h:2222" "project=/home/me/my proj"\n';
+    expect(parseHostsFile(text, 'F')).toEqual([
+      { dest: 'gpu-box', project: null, socket: null },
+      { dest: 'build@ci.example.com', project: '/srv/app', socket: 'team' },
+      { dest: 'ssh://me@h:2222', project: '/home/me/my proj', socket: null },
+    ]);
+  });
+
+  test.each([
+    ['-oProxyCommand=x', /F:1: .*not an ssh destination/],
+    ['box colour=red', /F:1: "colour=red": expected project=DIR or socket=NAME/],
+    ['box socket=a/b', /F:1: socket="a\/b"/],
+    ["box 'unclosed", /F:1: unmatched/],
+  ])('a bad line names the file and line: %j', (line, re) => {
+    expect(() => parseHostsFile(line, 'F')).toThrow(re);
+  });
+
+  test('the file first, then --host; each destination once', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-hosts-'));
+    try {
+      expect(uiHosts(['a'], { XDG_CONFIG_HOME: dir })).toEqual([{ dest: 'a', project: null, socket: null }]);
+      fs.mkdirSync(path.join(dir, 'chatmux'));
+      fs.writeFileSync(path.join(dir, 'chatmux', 'hosts'), 'b project=/p\na\n');
+      expect(uiHosts(['a', 'c'], { XDG_CONFIG_HOME: dir }).map((h) => h.dest)).toEqual(['b', 'a', 'c']);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('chatmux tui with a bad --host or hosts file: exit 2, one line, before any screen', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-hosts-'));
+    try {
+      const bad = await runChatmux(['tui', '--host', '-oProxyCommand=touch /tmp/h14'], { env: cleanEnv({ XDG_CONFIG_HOME: dir }) });
+      expect([bad.code, bad.stdout]).toEqual([2, '']);
+      expect(bad.stderr).toMatch(/not an ssh destination/);
+      fs.mkdirSync(path.join(dir, 'chatmux'));
+      fs.writeFileSync(path.join(dir, 'chatmux', 'hosts'), 'box frobnicate\n');
+      const file = await runChatmux(['tui'], { env: cleanEnv({ XDG_CONFIG_HOME: dir }) });
+      expect([file.code, file.stdout]).toEqual([2, '']);
+      expect(file.stderr).toMatch(/chatmux\/hosts:1: "frobnicate"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('remote actions (run by the remote chatmux)', () => {
+  test('argv for close, archive, rename and new', () => {
+    expect(remoteArgs({ kind: 'close', ref: 'chat-2' }, 'h')).toEqual(['chat', 'close', 'chat-2']);
+    expect(remoteArgs({ kind: 'archive', ref: 'chat-2' }, 'h')).toEqual(['chat', 'archive', 'chat-2']);
+    expect(remoteArgs({ kind: 'rename', ref: 'chat-2', name: 'n; rm -rf', role: '' }, 'h')).toEqual(['chat', 'rename', 'chat-2', 'n; rm -rf', '--role', '']);
+    expect(remoteArgs({ kind: 'new', input: { executor: 'cmd', name: 'x', model: 'm', argv: ['sh', '-c', 'echo $HOME'] } }, 'h')).toEqual([
+      'chat', 'new', '--json', '--executor', 'cmd', '--name', 'x', '-m', 'm', '--', 'sh', '-c', 'echo $HOME',
+    ]);
+  });
+  test('an API key is never sent this way: the error says which command sends it safely', () => {
+    expect(() => remoteArgs({ kind: 'new', input: { executor: 'codex', apiKeyEnv: 'OPENAI_API_KEY' } }, 'gpu')).toThrow(/chatmux --host gpu chat new --api-key-env OPENAI_API_KEY/);
+  });
+});
