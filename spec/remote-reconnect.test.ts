@@ -139,3 +139,22 @@ maybe('ssh killed, then the server side hung: reconnecting (attempt N) within 15
   await waitFor(shows(/after-49/), 10000, 'typed after reconnect');
   expect(chatPid.name).toBe('far-h14');
 }, 90000);
+
+maybe('a UI that is first on a remote starts its tmux server as chatmux would (its config: remain-on-exit)', async () => {
+  const socket2 = remoteSocketName();
+  const rp2 = fs.mkdtempSync(path.join(fs.realpathSync(os.tmpdir()), 'chatmux-rproj-'));
+  const fresh = new HostChats(await sshChatHost(sshHostFrom('remote', env), socket2, rp2, env), () => ({ width: 80, height: 24 }));
+  try {
+    await fresh.start();
+    expect(sshd!.sshSync(`tmux -L ${socket2} show-options -gv remain-on-exit`).trim()).toBe('on');
+  } finally {
+    fresh.stop();
+    await fresh.live?.leaveAll().catch(() => {});
+    try {
+      sshd!.sshSync(`tmux -L ${socket2} kill-server`);
+    } catch {
+      /* exited with its last session */
+    }
+    fs.rmSync(rp2, { recursive: true, force: true });
+  }
+});

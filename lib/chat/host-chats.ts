@@ -81,9 +81,6 @@ export class HostChats extends EventEmitter<HostChatsEvents> {
   /** The first connection; a failure rejects (the caller decides whether to `retry`). */
   async start(): Promise<void> {
     await this.reconnector.start();
-    // A remote's stale view sessions (UIs killed there or cut off earlier) are its own
-    // chatmux's to sweep; in the background, nothing waits for it.
-    if (this.host?.ssh) void this.host.chatmux(['sweep']).catch(() => {});
   }
 
   /** Keep trying in the background after a failed start. */

@@ -69,10 +69,11 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
   const dir = res.stdout.toString('utf8').trim();
   if (res.code !== 0 || !dir.startsWith('/')) throw new SshError(`${ssh.dest}: no project folder ${project ?? '(login folder)'} there${res.stderr.trim() ? ` (${res.stderr.trim().split('\n').pop()})` : ''}`);
   const ctx = makeChatContext({ project: dir, stateDir: `${dir}/.chatmux`, socket, warn: () => {} });
-  // The remote chatmux started (or will start) this server with its own config; none is sent.
-  const server: TmuxServerOptions = { socket };
+  // chatmux's own config, written there by the remote chatmux (below): should this UI be the
+  // one that starts the remote server, it starts it as chatmux would (remain-on-exit, …).
+  const server: TmuxServerOptions = { socket, configFile: `${ctx.stateDir}/tmux.conf` };
   const program = env.CHATMUX_REMOTE_CHATMUX ? splitCommandLine(env.CHATMUX_REMOTE_CHATMUX) : ['chatmux'];
-  return {
+  const host: ChatHost = {
     name: ssh.dest,
     ssh,
     ctx,
@@ -89,4 +90,8 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
       return r.stdout.toString('utf8');
     },
   };
+  // Writes that config and removes view sessions of UIs cut off earlier. Without chatmux
+  // there the UI still shows the chats; actions then say what is missing.
+  await host.chatmux(['sweep']).catch(() => {});
+  return host;
 }
