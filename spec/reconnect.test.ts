@@ -101,4 +101,32 @@ describe('Reconnector', () => {
     expect(r.link!.n).toBe(3);
     r.stop();
   });
+
+  test('an attempt that never answers counts as failed after attemptMs; the link it opens late is closed', async () => {
+    let calls = 0;
+    const discarded: number[] = [];
+    let releaseHung: (l: FakeLink) => void = () => {};
+    const r = new Reconnector<FakeLink>({
+      firstMs: 5,
+      attemptMs: 50,
+      open: async () => {
+        calls++;
+        if (calls === 2) return new Promise<FakeLink>((resolve) => (releaseHung = resolve));
+        return new FakeLink(calls);
+      },
+      ended: (l) => new Promise((resolve) => l.once('end', resolve)),
+      discard: (l) => discarded.push(l.n),
+    });
+    const states: LinkState[] = [];
+    r.on('state', (s) => states.push(s));
+    const first = await r.start();
+    first.emit('end', 'x');
+    await until(() => r.state.kind === 'up' && r.link !== first);
+    expect(states.filter((s) => s.kind === 'reconnecting').map((s) => (s as { reason: string }).reason)).toEqual(['x', 'no answer in 0 s']);
+    releaseHung(new FakeLink(99));
+    await new Promise((res) => setTimeout(res, 10));
+    expect(discarded).toEqual([99]);
+    expect(r.link!.n).toBe(3);
+    r.stop();
+  });
 });

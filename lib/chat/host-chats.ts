@@ -44,6 +44,8 @@ export class HostChats extends EventEmitter<HostChatsEvents> {
     this.name = source.name;
     this.host = 'resolve' in source ? null : source;
     this.reconnector = new Reconnector<LiveChats>({
+      // This machine's start may bring back many chats a dead server lost: never cut short.
+      attemptMs: 'resolve' in source || source.ssh ? 60000 : 0,
       ...backoff,
       open: async (previous) => {
         const host = (this.host ??= await (source as { resolve(): Promise<ChatHost> }).resolve());

@@ -79,7 +79,7 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
     ctx,
     server,
     cli: () => sshTmuxCli(ssh, server),
-    connect: (target) => connectOverSsh(ssh, { server, target }, { share: false, keepAlive: CONTROL_KEEPALIVE }),
+    connect: (target) => connectOverSsh(ssh, { server, target }, { share: false, keepAlive: CONTROL_KEEPALIVE, connectTimeout: 10 }),
     chatmux: async (args) => {
       const words = [...program, '--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
       // An ssh session often has no locale: UTF-8, as chatmux gives tmux.

@@ -18,6 +18,8 @@ export interface BackoffOptions {
   firstMs?: number;
   /** The delay doubles up to this (ms). */
   maxMs?: number;
+  /** An attempt that has not opened by then counts as failed (ms; default 60 s; 0: no limit). */
+  attemptMs?: number;
 }
 
 /** Delay before retry number `attempt` (1-based): first, 2×first, 4×first … capped at max. */
@@ -115,7 +117,7 @@ export class Reconnector<T> extends EventEmitter<LinkEvents<T>> {
       this.wake = null;
       if (this.stopped) return;
       try {
-        const link = await this.o.open(this.last);
+        const link = await this.attempt();
         if (this.stopped) {
           this.o.discard?.(link);
           return;
@@ -126,6 +128,33 @@ export class Reconnector<T> extends EventEmitter<LinkEvents<T>> {
         reason = (e as Error).message;
       }
     }
+  }
+
+  /**
+   * One open, bounded in time: a host that swallows packets must not stall the loop at one
+   * attempt number (a link that opens too late is closed).
+   */
+  private attempt(): Promise<T> {
+    const ms = this.o.attemptMs ?? 60000;
+    if (ms <= 0) return this.o.open(this.last);
+    return new Promise<T>((resolve, reject) => {
+      let late = false;
+      const timer = setTimeout(() => {
+        late = true;
+        reject(new Error(`no answer in ${Math.round(ms / 1000)} s`));
+      }, ms);
+      this.o.open(this.last).then(
+        (link) => {
+          clearTimeout(timer);
+          if (late) this.o.discard?.(link);
+          else resolve(link);
+        },
+        (e: unknown) => {
+          clearTimeout(timer);
+          reject(e as Error);
+        },
+      );
+    });
   }
 
   private setState(s: LinkState): void {

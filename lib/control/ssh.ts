@@ -131,6 +131,8 @@ export const CONTROL_KEEPALIVE: KeepAlive = { interval: 2, count: 4 };
 export interface SshArgvOptions {
   tty?: boolean;
   keepAlive?: KeepAlive;
+  /** Seconds to wait for the TCP connection (ssh's default is the system's, minutes). */
+  connectTimeout?: number;
   /**
    * false: a connection of its own (no ControlMaster), so its keep-alives judge this link
    * alone and killing its ssh process ends exactly it. A UI's long-lived control connection
@@ -146,6 +148,7 @@ export interface SshArgvOptions {
 export function sshArgv(host: SshHost, remoteWords: readonly string[], o: SshArgvOptions = {}): string[] {
   const ka = o.keepAlive ?? DEFAULT_KEEPALIVE;
   const args = [...host.ssh, '-o', `ServerAliveInterval=${ka.interval}`, '-o', `ServerAliveCountMax=${ka.count}`];
+  if (o.connectTimeout) args.push('-o', `ConnectTimeout=${o.connectTimeout}`);
   if (o.share === false) {
     args.push('-o', 'ControlMaster=no', '-o', 'ControlPath=none');
   } else if (host.controlDir) {
