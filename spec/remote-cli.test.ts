@@ -121,6 +121,9 @@ describe('the remote script', () => {
     expect(isNexCommand('nex', ['nex', '-m', 'm'])).toBe(true);
     expect(isNexCommand('chat', ['chat', 'new', '--', 'echo', '--executor', 'nex'])).toBe(false);
     expect(isNexCommand('chat', ['chat', 'list'])).toBe(false);
+    // With a terminal the remote's stderr went to the screen: the line still says what to do.
+    expect(explain({ host, program: ['chatmux'] }, OLD_TMUX, '')).toBe('box: tmux older than 3.2: chatmux needs tmux 3.2 or newer on the remote: install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)');
+    expect(explain({ host, program: ['chatmux'] }, NO_CHATMUX, '')).toBe('box: no chatmux on the remote: install chatmux there (npm install -g chatmux) or Node.js 20+ (then chatmux copies itself there), or set CHATMUX_REMOTE_CHATMUX to its command on that host');
     expect(explain({ host, program: ['chatmux'], nex: true }, NO_CHATMUX, '')).toMatch(/^box: no chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there/);
   });
   test('the secret arrives from stdin into the named variable, and chatmux\'s own exit codes are kept', () => {

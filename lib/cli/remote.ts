@@ -235,13 +235,16 @@ export function explain(r: Pick<RemoteRun, 'host' | 'program'> & { nex?: boolean
     // A nex chat runs `chatmux nex` there: say so, it is the one thing that will always need it.
     const what = r.nex ? 'nex chats run chatmux on the machine they live on: ' : '';
     // The default program: chatmux copies itself there when Node.js 20+ is there.
-    const node = r.program[0] === 'chatmux' ? ` or Node.js 20+ (then chatmux copies itself there; found: ${/node: (.*)/.exec(stderr)?.[1]?.trim() ?? 'none'})` : '';
+    // (With a terminal (-t) the remote's stderr went to the screen: what it found is unknown here.)
+    const found = /node: (.*)/.exec(stderr)?.[1]?.trim();
+    const node = r.program[0] === 'chatmux' ? ` or Node.js 20+ (then chatmux copies itself there${found ? `; found: ${found}` : ''})` : '';
     return `${dest}: no ${r.program[0]} on the remote: ${what}install chatmux there (npm install -g chatmux)${node}, or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
   }
   if (code === NO_TMUX) return sshFailure(dest, 127, 'tmux: not found');
   if (code === OLD_TMUX) {
     const shown = /chatmux-remote: (.*)/.exec(stderr)?.[1]?.trim() ?? '';
-    return remoteTmuxProblem(dest, versionProblem(parseTmuxVersion(shown)) ?? `${shown} is too old`);
+    const problem = shown ? versionProblem(parseTmuxVersion(shown)) : null;
+    return remoteTmuxProblem(dest, problem ?? `tmux ${shown ? `${shown.replace(/^tmux /, '')} is too old` : 'older than 3.2'}: chatmux needs tmux 3.2 or newer`);
   }
   return sshFailure(dest, code, stderr, r.program[0]);
 }
