@@ -2,14 +2,14 @@
  * Remote hosts over loopback ssh (issue 14), against a real sshd on 127.0.0.1 (spec/support/sshd.ts):
  * - keystroke → echo p50 through `chatmux --host remote` (the UI of that host, in a PTY) against
  *   `ssh -t remote tmux attach` in a PTY (goal: no slower);
- * - a 50 MB flood read through chatmux's ssh control connection (connectOverSsh: ssh connection
- *   sharing, the control-mode parser) against a bare `ssh remote tmux -C attach` (goal ≤ 1.15×).
+ * - a 50 MB flood read through chatmux's ssh control connection (connectOverSsh with the UI's link
+ *   options, the control-mode parser) against a bare `ssh remote tmux -C attach` (goal ≤ 1.15×).
  * Part of `npm run bench` (group `ssh`; BENCH_ONLY=ssh for it alone).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { connectOverSsh } from '../lib/control/ssh-transport';
-import { sshHostFrom } from '../lib/control/ssh';
+import { CONTROL_KEEPALIVE, sshHostFrom } from '../lib/control/ssh';
 import { sshdUnavailable, startSshd, type TestSshd } from '../spec/support/sshd';
 import { median, percentile, type Figure } from './report';
 import { ECHO_PROGRAM, floodFile, floodLoop, REPS, typeKeys, verdictRatio, withTimeout, COLS, ROWS } from './e2e';
@@ -145,8 +145,9 @@ async function sshFlood(sshd: TestSshd, tmp: string): Promise<Figure[]> {
     tmux(socket, 'new-session', '-d', '-s', 'flood', '-x', String(COLS), '-y', String(ROWS), ...floodLoop(file));
     // One client attached at a time (a second would compete for the same CPU); connecting is not timed.
     for (let r = 1; r <= REPS; r++) {
-      // chatmux's control connection (no flow control: every byte comes through, as for the bare client).
-      const client = await connectOverSsh(host, { server: { socket }, target: { attach: '=flood' }, pauseAfter: null });
+      // chatmux's control connection as the UI opens it (its own ssh link, fast keep-alives; see
+      // lib/chat/host.ts), without flow control: every byte comes through, as for the bare client.
+      const client = await connectOverSsh(host, { server: { socket }, target: { attach: '=flood' }, pauseAfter: null }, { share: false, keepAlive: CONTROL_KEEPALIVE });
       const cw = markWatcher();
       client.on('output', (_pane, data) => cw.feed(data.toString('latin1')));
       await sleep(500);
