@@ -113,6 +113,9 @@ maybe('local and remote chats in one tree by host; Alt+arrows and typing across 
   const screen = await d.waitScreen(/remote: reconnecting \(attempt \d+\)… — the chat keeps running there/, 15000);
   const hungNoticed = Date.now() - t0;
   expect(screen).toMatch(/far-h14/);
+  // Keys typed into it meanwhile are not sent, and the UI says so.
+  d.type('x');
+  await d.waitScreen(/remote: reconnecting \(attempt \d+\) — keys not sent/);
   // Meanwhile this machine's chat is unaffected: Alt+← back to it, type, see the echo.
   d.keys('M-Left');
   await d.waitScreen(/near-h14 • shell • running/);

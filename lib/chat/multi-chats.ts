@@ -198,8 +198,9 @@ export class MultiChats extends EventEmitter<MultiEvents> {
 
   async sendKeys(key: string, bytes: Uint8Array): Promise<void> {
     const at = this.live(key);
-    // Keys typed while the host is away are dropped, not queued for a screen nobody sees.
+    // Keys typed while the host is away are dropped (not queued for a screen nobody sees), and said so.
     if (at?.up) await at.live.sendKeys(at.ref, bytes);
+    else if (at) this.emit('warning', `${at.hc.name}: ${describeLink(at.hc.link)} — keys not sent`);
   }
 
   async paste(key: string, text: string): Promise<void> {
