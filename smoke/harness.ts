@@ -33,7 +33,10 @@ export interface CliResult {
 export interface ChatEntry {
   ref: string;
   name: string;
+  /** The agent state (working, idle, …, or closed/archived/lost/starting). */
   state: string;
+  /** The registry's word: running, closed, archived, starting. */
+  lifecycle: string;
   session: string;
   executor: string;
 }

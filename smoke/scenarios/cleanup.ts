@@ -26,7 +26,7 @@ const archive: Scenario = {
     // No window of it is left linked anywhere either (the UI's view session linked it).
     const panes = h.tmux('list-panes', '-a', '-F', '#{session_name} #{pane_start_command}');
     check(!panes.includes('GONER'), `a pane of the archived chat is still alive:\n${panes}`);
-    const all = h.chats(true).map((c) => `${c.name}:${c.state}`).sort().join(' ');
+    const all = h.chats(true).map((c) => `${c.name}:${c.lifecycle}`).sort().join(' ');
     check(all === 'goner:archived keeper:running', `registry after archive: ${all}`);
     await quitUi(h, 1, 'a');
     check(!h.sessions().includes(goneSession), 'the archived chat came back after quitting');

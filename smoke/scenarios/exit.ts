@@ -32,7 +32,7 @@ const leaveAll: Scenario = {
       check(h.panePid(s) === pid, `${s}'s process was replaced`);
     }
     check(h.chatSessions().length === countBefore, `expected ${countBefore} chat sessions after leave all, found ${h.chatSessions().join(', ')}`);
-    const states = h.chats().map((c) => `${c.name}:${c.state}`).sort();
+    const states = h.chats().map((c) => `${c.name}:${c.lifecycle}`).sort();
     check(states.join(' ') === 'one:running three:running two:running', `chat states after leave all: ${states.join(' ')}`);
   },
 };
@@ -50,7 +50,7 @@ const closeAll: Scenario = {
     await h.waitScreen(/old conversation line[\s\S]*old conversation line/);
     await quitUi(h, 2, 'c');
     check(h.chatSessions().length === 0, `chat sessions left after "close all": ${h.chatSessions().join(', ')}`);
-    const states = h.chats().map((c) => `${c.name}:${c.state}`).sort();
+    const states = h.chats().map((c) => `${c.name}:${c.lifecycle}`).sort();
     check(states.join(' ') === 'one:closed two:closed', `chat states after close all: ${states.join(' ')}`);
     // Next start: both listed as closed; opening one starts it fresh (new process, no old screen).
     h.startUi();
@@ -112,7 +112,7 @@ const perChat: Scenario = {
     const sessions = h.chatSessions();
     check(sessions.join(' ') === s.two, `sessions after the per-chat choice: ${sessions.join(', ') || 'none'} (expected only ${s.two})`);
     check(h.panePid(s.two) === pidTwo, 'the chat left running was restarted');
-    const states = h.chats().map((c) => `${c.name}:${c.state}`).sort();
+    const states = h.chats().map((c) => `${c.name}:${c.lifecycle}`).sort();
     check(states.join(' ') === 'one:closed three:closed two:running', `chat states: ${states.join(' ')}`);
     // Next start matches: two live with its screen, one and three closed.
     h.startUi();
