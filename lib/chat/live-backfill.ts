@@ -1,0 +1,104 @@
+/**
+ * Re-reading the chat list from the registry and tmux ("backfill"): new chats are added and
+ * their windows linked into the view session (so their output reaches us), chats whose pane
+ * changed or went away lose their emulator, archived ones leave, and the tree order and depths
+ * are recomputed. Many events ask for it at once: they are coalesced, and `schedule` waits a
+ * moment first. Chats on screen whose pane just appeared get their emulator. A remote host's
+ * chats are read from its tmux (its registry is not ours).
+ */
+import { linkWindow, listWindows } from '../control/commands';
+import { isMissingTarget } from '../control/errors';
+import { listChatsWithPanes } from './list';
+import { treeOrder } from './tree';
+import { coalesced } from './coalesce';
+import type { LiveCore } from './live-core';
+
+export class Backfiller {
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly core: LiveCore) {}
+
+  /** Re-read the chat list from the registry and tmux; link new chat windows into the view. */
+  readonly backfill = coalesced(async () => {
+    try {
+      await this.doBackfill();
+    } catch (e) {
+      if (!this.core.stopped) this.core.events.emit('warning', `could not list chats: ${(e as Error).message}`);
+    }
+  }, () => !this.core.stopped);
+
+  schedule(): void {
+    if (this.timer || this.core.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.backfill();
+    }, 50);
+  }
+
+  /** No more scheduled backfills (shutting down). */
+  stop(): void {
+    if (this.timer) clearTimeout(this.timer);
+  }
+
+  private async doBackfill(): Promise<void> {
+    const core = this.core;
+    const client = core.client;
+    if (core.stopped) return;
+    const chats = await listChatsWithPanes(client, core.ctx, { fromTmux: !!core.host.ssh });
+    const views = chats.map((c) => c.view);
+    const viewWindows = new Set((await listWindows(client, client.sessionId!)).map((w) => w.id));
+    const seen = new Set<string>();
+    for (const { view: v, pane } of chats) {
+      seen.add(v.ref);
+      let chat = core.byRef.get(v.ref);
+      if (!chat) {
+        chat = { ref: v.ref, record: v, paneId: null, windowId: null, dead: false, exitStatus: null, exitSignal: null, activity: false, depth: 0 };
+        core.byRef.set(v.ref, chat);
+      }
+      chat.record = v;
+      if (pane) {
+        if (chat.paneId && chat.paneId !== pane.id) core.dropTerminal(v.ref);
+        if (chat.paneId) core.byPane.delete(chat.paneId);
+        chat.paneId = pane.id;
+        chat.windowId = pane.windowId;
+        core.byPane.set(pane.id, chat);
+        core.applyPaneInfo(chat, pane);
+        if (!viewWindows.has(pane.windowId)) {
+          await linkWindow(client, pane.windowId, client.sessionId!).catch((e) => {
+            if (!isMissingTarget(e)) throw e;
+          });
+          core.linked.add(pane.windowId);
+          const size = core.sizes.get(v.ref);
+          if (size) await core.ownSizes.want(pane.windowId, size);
+        }
+      } else {
+        if (chat.paneId) core.byPane.delete(chat.paneId);
+        chat.paneId = null;
+        chat.windowId = null;
+        chat.dead = false;
+        chat.exitStatus = null;
+        chat.exitSignal = null;
+        core.dropTerminal(v.ref);
+      }
+    }
+    for (const ref of [...core.byRef.keys()]) {
+      if (!seen.has(ref)) {
+        const c = core.byRef.get(ref)!;
+        if (c.paneId) core.byPane.delete(c.paneId);
+        core.dropTerminal(ref);
+        core.byRef.delete(ref);
+      }
+    }
+    const rows = treeOrder(views);
+    core.order = rows.map((r) => r.item.ref);
+    for (const r of rows) core.byRef.get(r.item.ref)!.depth = r.depth;
+    core.events.emit('changed');
+    // A chat created elsewhere shows up while its creator still writes `running`: look again soon.
+    if (views.some((v) => v.state === 'starting')) setTimeout(() => this.schedule(), 300);
+    // Newly visible chats whose pane just appeared need their emulator.
+    for (const ref of core.visible) {
+      const c = core.byRef.get(ref);
+      if (c?.paneId) core.screens.ensure(ref, c.paneId);
+    }
+  }
+}

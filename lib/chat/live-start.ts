@@ -1,0 +1,65 @@
+/**
+ * The steps before a UI's live model exists: sweep stale sessions, clear a foreign server's
+ * global environment, bring back chats lost with a dead server, then connect one control client
+ * (through the chats' host: this machine or ssh) to a new view session. After LiveChats is built
+ * on that client: mark the view session as a UI's (so sweeps and listings skip it) and subscribe
+ * to the pane and size-owner formats tmux pushes. Failures before connecting are warnings, not
+ * errors: the UI still starts.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ControlClient } from '../control/client';
+import { killSession, setOption, subscribe } from '../control/commands';
+import type { ChatContext } from './context';
+import type { ChatHost } from './host';
+import { OWNER_OPTION } from './identity';
+import { resumeLost } from './lifecycle';
+import { pathOptionValue } from './metadata';
+import { sweep } from './sweep';
+import { SIZE_OWNER_OPTION } from './window-sizes';
+import { cleanGlobalEnvironment } from './tmux-server';
+import { OWNER_SUBSCRIPTION, PANE_SUBSCRIPTION } from './live-follow';
+import type { LiveOptions } from './live-types';
+
+/**
+ * Sweep, resume lost chats (both only for this machine: a remote's are its own chatmux's), connect
+ * to a new view session and remove a dropped connection's one; what went wrong on the way comes
+ * back as warnings.
+ */
+export async function connectView(
+  ctx: ChatContext, o: LiveOptions, env: NodeJS.ProcessEnv, host: ChatHost,
+): Promise<{ client: ControlClient; viewName: string; warnings: string[] }> {
+  const cli = host.cli();
+  const warnings: string[] = [];
+  // A remote's sweep and resume are its own chatmux's (they write its registry).
+  if (!host.ssh) try {
+    await sweep(cli, ctx);
+    // A server someone else started may hold their keys: gone before our view session starts.
+    await cleanGlobalEnvironment(cli, ctx);
+  } catch (e) {
+    warnings.push(`sweep failed: ${(e as Error).message}`);
+  }
+  if (!host.ssh) try {
+    await resumeLost(cli, ctx, env);
+  } catch (e) {
+    warnings.push(`could not resume lost chats: ${(e as Error).message}`);
+  }
+  const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } });
+  // The dropped connection's view session may still have its (hung) client: it goes now.
+  if (o.previousView) await killSession(client, `=${o.previousView}`).catch(() => {});
+  return { client, viewName, warnings };
+}
+
+/** Mark the view session so sweeps and listings know it is a UI's, not a chat. */
+export async function markViewSession(client: ControlClient, ctx: ChatContext): Promise<void> {
+  await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
+  await setOption(client, { session: client.sessionId! }, OWNER_OPTION, ctx.owner);
+  await setOption(client, { session: client.sessionId! }, '@chatmux-project', pathOptionValue(ctx.project));
+}
+
+export async function subscribePanes(client: ControlClient): Promise<void> {
+  // Dead/alive and current command of every pane in the view session, pushed by tmux.
+  // Which UI sizes each chat window (issue 12.2), pushed by tmux.
+  await subscribe(client, OWNER_SUBSCRIPTION, '@*', `#{${SIZE_OWNER_OPTION}}`).catch(() => {});
+  await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {});
+}
