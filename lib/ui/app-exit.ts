@@ -5,7 +5,7 @@
  * live in tmux: nothing here ever stops one unless the user chose to close it.
  */
 import * as fs from 'node:fs';
-import { ExitDialog, type ExitDecision } from './dialogs';
+import { ExitDialog, type ExitDecision } from './exit-dialog';
 import { chatLabel } from './chat-labels';
 import type { Ui } from './ui-context';
 
