@@ -12,7 +12,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { packageRoot } from '../chat/executors/nex';
+import { packageRoot } from './executors/nex';
 import { SshError, sshArgv, sshFailure, withoutSshNotices, type SshHost } from '../control/ssh';
 
 /** The packages chatmux needs at run time (package.json `dependencies`; none has dependencies of its own). */
