@@ -10,13 +10,15 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { apiKeyVar, isNexCommand, planRemote, splitHost } from '../lib/cli/remote';
-import { explain, NO_CHATMUX, NO_TMUX, OLD_TMUX, REMOTE_SCRIPT } from '../lib/chat/remote-chatmux';
+import { apiKeyVar, planRemote, splitHost } from '../lib/cli/remote';
+import { explain, isNexCommand, NO_CHATMUX, NO_TMUX, OLD_TMUX, REMOTE_SCRIPT } from '../lib/chat/remote-chatmux';
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
 import { pidsWithArgvContaining } from './support/secrets';
 import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
+import { sshChatHost } from '../lib/chat/host';
+import { sshHostFrom } from '../lib/control/ssh';
 
 const GLOBAL_VALUE = new Set(['--socket', '--project', '--state-dir', '--host', '--prefix']);
 
@@ -311,6 +313,21 @@ withSshd('chatmux --host over a real sshd', () => {
       const screen = pane ? remoteTmux(`capture-pane -p -t '${pane}'`) : '';
       return screen.includes('line one from stdin') && screen.includes('line two') ? screen : null;
     }, 10000, 'the piped text on the remote chat');
+  });
+
+  test("a UI's changes to a remote host's chats (ChatHost.chatmux) go through the same script: the copy, one-line errors", async () => {
+    fs.rmSync(path.join(sshd.dir, 'home', '.cache'), { recursive: true, force: true });
+    const e = { ...env, CHATMUX_REMOTE_CHATMUX: '' };
+    const host = await sshChatHost(sshHostFrom('remote', e), socket, p.project, e);
+    // (Its state dir is the project's .chatmux there, not this file's: no chats yet.)
+    expect(JSON.parse(await host.chatmux(['chat', 'list', '--json']))).toEqual([]);
+    expect(fs.readdirSync(path.join(sshd.dir, 'home', '.cache', 'chatmux', 'remote'))).toHaveLength(1);
+    const restore = sshd.hideRemoteProgram('tmux');
+    try {
+      await expect(host.chatmux(['chat', 'list'])).rejects.toThrow(/^remote: no tmux on the remote: install tmux 3\.2 or newer there/);
+    } finally {
+      restore();
+    }
   });
 
   test('no chatmux and no Node.js 20+ on the remote (a fake node v18 first on its PATH): one line naming both ways out', async () => {

@@ -15,6 +15,7 @@ import type { TmuxServerOptions } from '../control/server';
 import { CONTROL_KEEPALIVE, SshError, sshFailure, splitCommandLine, type SshHost } from '../control/ssh';
 import { connectOverSsh, execSsh, sshTmuxCli } from '../control/ssh-transport';
 import { makeChatContext, type ChatContext } from './context';
+import { isNexCommand, remoteProgram, runRemoteChatmux } from './remote-chatmux';
 import { chatServerOptions } from './tmux-server';
 
 export interface ChatHost {
@@ -72,7 +73,7 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
   // chatmux's own config, written there by the remote chatmux (below): should this UI be the
   // one that starts the remote server, it starts it as chatmux would (remain-on-exit, …).
   const server: TmuxServerOptions = { socket, configFile: `${ctx.stateDir}/tmux.conf` };
-  const program = env.CHATMUX_REMOTE_CHATMUX ? splitCommandLine(env.CHATMUX_REMOTE_CHATMUX) : ['chatmux'];
+  const { program, copy } = remoteProgram(env, splitCommandLine);
   const host: ChatHost = {
     name: ssh.dest,
     ssh,
@@ -81,11 +82,9 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
     cli: () => sshTmuxCli(ssh, server),
     connect: (target) => connectOverSsh(ssh, { server, target }, { share: false, keepAlive: CONTROL_KEEPALIVE, connectTimeout: 10 }),
     chatmux: async (args) => {
-      const words = [...program, '--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
-      // An ssh session often has no locale: UTF-8, as chatmux gives tmux.
-      const r = await execSsh(ssh, ['env', 'LANG=C.UTF-8', ...words]);
-      const fail = sshFailure(ssh.dest, r.code, r.stderr, program[0]);
-      if (fail) throw new SshError(fail);
+      // The remote script: one line for a missing chatmux or tmux, a copy of this chatmux where Node.js 20+ is (remote-chatmux.ts).
+      const words = ['--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
+      const r = await runRemoteChatmux({ host: ssh, program, copy, checkTmux: true, nex: isNexCommand('chat', args) }, words, { tty: false, secret: null, stdin: 'none', stdout: 'capture', notice: () => {} });
       if (r.code !== 0) throw new Error(`${ssh.dest}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
       return r.stdout.toString('utf8');
     },

@@ -68,6 +68,8 @@ export interface RemoteIo {
   stdin: 'replay' | 'none' | 'inherit';
   /** 'inherit': to our stdout as it comes; 'capture': returned. */
   stdout: 'inherit' | 'capture';
+  /** Where the note about copying chatmux there goes (default: our stderr; a UI has its own place). */
+  notice?: (line: string) => void;
 }
 
 export interface RemoteResult {
@@ -145,7 +147,8 @@ export async function runRemoteChatmux(r: RemoteChatmux, args: readonly string[]
         return res;
       }
       if (stdin?.overflow) throw new SshError(`${r.host.dest}: no chatmux on the remote; copying this one there needs the command run again (its stdin was too large to keep)`);
-      process.stderr.write(`chatmux: ${r.host.dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)\n`);
+      const note = `${r.host.dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)`;
+      (io.notice ?? ((l: string) => process.stderr.write(`chatmux: ${l}\n`)))(note);
       await copier.deployBundle(r.host, bundle);
     }
   } finally {
@@ -196,3 +199,12 @@ export function explain(r: Pick<RemoteChatmux, 'host' | 'program'> & { nex?: boo
   return sshFailure(dest, code, stderr, r.program[0]);
 }
 
+/** `nex …` or `chat new --executor nex …` (`word`: the command word of `args`): a command that runs nex. */
+export function isNexCommand(word: string | null, args: readonly string[]): boolean {
+  if (word === 'nex') return true;
+  const i = word === 'chat' ? args.indexOf('chat') : -1;
+  if (i < 0 || args[i + 1] !== 'new') return false;
+  const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
+  const own = args.slice(i + 2, end);
+  return own.some((a, j) => (a === '--executor' && own[j + 1] === 'nex') || a === '--executor=nex');
+}

@@ -10,7 +10,7 @@
  * argv on either machine (remote-chatmux.ts).
  */
 import { sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../control/ssh';
-import { remoteProgram, runRemoteChatmux, type RemoteChatmux } from '../chat/remote-chatmux';
+import { isNexCommand, remoteProgram, runRemoteChatmux, type RemoteChatmux } from '../chat/remote-chatmux';
 import { UsageError } from './context';
 
 export interface HostSplit {
@@ -98,14 +98,4 @@ export async function runRemote(r: RemoteRun): Promise<number> {
   const res = await runRemoteChatmux(r, r.args, { tty: r.tty, secret: r.secret, stdin: process.stdin.isTTY ? 'inherit' : 'replay', stdout: 'inherit' });
   process.stderr.write(res.stderr);
   return res.code;
-}
-
-/** `nex …` or `chat new --executor nex …` (`word`: the command word of `args`): a command that runs nex. */
-export function isNexCommand(word: string | null, args: readonly string[]): boolean {
-  if (word === 'nex') return true;
-  const i = word === 'chat' ? args.indexOf('chat') : -1;
-  if (i < 0 || args[i + 1] !== 'new') return false;
-  const end = args.indexOf('--') < 0 ? args.length : args.indexOf('--');
-  const own = args.slice(i + 2, end);
-  return own.some((a, j) => (a === '--executor' && own[j + 1] === 'nex') || a === '--executor=nex');
 }
