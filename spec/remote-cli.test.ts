@@ -19,6 +19,7 @@ import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, type Te
 import { waitFor } from './support/tmux';
 import { sshChatHost } from '../lib/chat/host';
 import { sshHostFrom } from '../lib/control/ssh';
+import { UNPACK_SCRIPT } from '../lib/chat/remote-copy';
 
 const GLOBAL_VALUE = new Set(['--socket', '--project', '--state-dir', '--host', '--prefix']);
 
@@ -65,6 +66,28 @@ describe('planRemote', () => {
     expect(planRemote('box', ['chat', 'new', '--api-key-env', 'UNSET_H10'], 'chat', env, tty).secret).toBeNull();
     expect(() => planRemote('box', ['chat', 'new', '--api-key-env', 'NL'], 'chat', env, tty)).toThrow(/line break/);
     expect(planRemote('box', ['doctor'], 'doctor', env, tty).checkTmux).toBe(false);
+  });
+});
+
+describe('unpacking the copy there', () => {
+  test('copies unpacked at once and one after the other: one copy under the name, nothing half or nested', async () => {
+    const home = fs.mkdtempSync('/tmp/chatmux-spec-unpack-');
+    try {
+      const src = path.join(home, 'src');
+      fs.mkdirSync(path.join(src, 'bin'), { recursive: true });
+      fs.writeFileSync(path.join(src, 'bin', 'chatmux'), '#!/bin/sh\n');
+      const tarball = execFileSync('tar', ['-czf', '-', '-C', src, '.']);
+      const unpack = () => runProcess('/bin/sh', ['-c', UNPACK_SCRIPT, 'chatmux-unpack', 'abcdef0123456789'], { env: { PATH: process.env.PATH, HOME: home }, input: tarball });
+      const results = [...(await Promise.all([unpack(), unpack(), unpack()])), await unpack()];
+      expect(results.map((r) => [r.code, r.stderr])).toEqual(Array(4).fill([0, '']));
+      const dir = path.join(home, '.cache', 'chatmux', 'remote');
+      const names = fs.readdirSync(dir).sort();
+      expect(names).toEqual(['abcdef0123456789', expect.stringMatching(/^abcdef0123456789\.\d+$/)]);
+      expect(fs.readlinkSync(path.join(dir, 'abcdef0123456789'))).toBe(names[1]);
+      expect(fs.readdirSync(path.join(dir, names[1]!)).sort()).toEqual(['bin']);
+    } finally {
+      fs.rmSync(home, { recursive: true, force: true });
+    }
   });
 });
 
@@ -295,10 +318,11 @@ withSshd('chatmux --host over a real sshd', () => {
     const created = await cli(['chat', 'new', '--name', 'copied', '--', '/bin/sh', '-c', 'stty -echo; exec cat'], noRemote);
     expect([created.code, created.stderr]).toEqual([0, expect.stringMatching(/^chatmux: remote has no chatmux: copying this one \(\S+\) there, to ~\/\.cache\/chatmux\/remote\/[0-9a-f]{16} \(its node v\d+\S* runs it\)\n$/)]);
     const ref = created.stdout.trim();
-    const copies = fs.readdirSync(cache);
-    expect(copies).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/)]);
+    const copies = fs.readdirSync(cache).sort();
+    // The copy's name, a link to the folder it was unpacked into.
+    expect(copies).toEqual([expect.stringMatching(/^[0-9a-f]{16}$/), expect.stringMatching(/^[0-9a-f]{16}\.\d+$/)]);
     // Only what runs: no sources, maps or type files.
-    const copied = execFileSync('find', [path.join(cache, copies[0]!), '(', '-name', '*.map', '-o', '-name', '*.ts', ')', '-type', 'f'], { encoding: 'utf8' });
+    const copied = execFileSync('find', ['-H', path.join(cache, copies[0]!), '(', '-name', '*.map', '-o', '-name', '*.ts', ')', '-type', 'f'], { encoding: 'utf8' });
     expect(copied).toBe('');
     // The next command finds the copy: no second copy, no note.
     const listed = await cli(['chat', 'list', '--json'], noRemote);
@@ -321,7 +345,7 @@ withSshd('chatmux --host over a real sshd', () => {
     const host = await sshChatHost(sshHostFrom('remote', e), socket, p.project, e);
     // (Its state dir is the project's .chatmux there, not this file's: no chats yet.)
     expect(JSON.parse(await host.chatmux(['chat', 'list', '--json']))).toEqual([]);
-    expect(fs.readdirSync(path.join(sshd.dir, 'home', '.cache', 'chatmux', 'remote'))).toHaveLength(1);
+    expect(fs.readdirSync(path.join(sshd.dir, 'home', '.cache', 'chatmux', 'remote'))).toHaveLength(2); // the name and its folder
     const restore = sshd.hideRemoteProgram('tmux');
     try {
       await expect(host.chatmux(['chat', 'list'])).rejects.toThrow(/^remote: no tmux on the remote: install tmux 3\.2 or newer there/);

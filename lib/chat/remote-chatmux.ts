@@ -122,6 +122,20 @@ class StdinReplay {
   }
 }
 
+let bundleMemo: ReturnType<typeof import('./remote-copy').localBundle> | null | undefined;
+
+/** This chatmux as a bundle, hashed once per process (a UI runs many remote commands). */
+function ourBundle(copier: typeof import('./remote-copy')): ReturnType<typeof copier.localBundle> | null {
+  if (bundleMemo === undefined) {
+    try {
+      bundleMemo = copier.localBundle();
+    } catch {
+      bundleMemo = null; // not laid out as a package: no copy (a missing chatmux there is one line as before)
+    }
+  }
+  return bundleMemo;
+}
+
 /**
  * Run `chatmux ARGS` on the remote (copying this chatmux there first when it has none but has
  * Node.js 20+). Resolves with chatmux's own exit; rejects with an SshError of one line for what
@@ -131,13 +145,7 @@ export async function runRemoteChatmux(r: RemoteChatmux, args: readonly string[]
   const stdin = io.stdin === 'replay' ? new StdinReplay() : null;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const copier = r.copy ? (require('./remote-copy') as typeof import('./remote-copy')) : null;
-  const bundle = ((): ReturnType<typeof import('./remote-copy').localBundle> | null => {
-    try {
-      return copier?.localBundle() ?? null;
-    } catch {
-      return null; // not laid out as a package: no copy (a missing chatmux there is one line as before)
-    }
-  })();
+  const bundle = copier ? ourBundle(copier) : null;
   try {
     for (let copied = false; ; copied = true) {
       const res = await attempt(r, args, io, bundle?.key ?? '', stdin);

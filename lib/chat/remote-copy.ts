@@ -4,8 +4,8 @@
  * and its runtime packages (plain JavaScript, no native code), about 1 MB compressed — into
  * `${XDG_CACHE_HOME:-~/.cache}/chatmux/remote/<key>` and runs it from there. `<key>` is a hash
  * of exactly those files, so another build gets its own copy and an unchanged one is reused.
- * The copy goes in through the ssh connection's stdin (tar), unpacked into a temp folder and
- * renamed, so a dropped connection never leaves a half copy that looks complete.
+ * The copy goes in through the ssh connection's stdin (tar), unpacked into a folder of its own
+ * and then linked under its name, so a dropped connection never leaves a half copy that looks complete.
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -62,15 +62,17 @@ export function localBundle(root = packageRoot()): Bundle {
 }
 
 /**
- * Runs on the remote as `sh -c UNPACK chatmux-unpack KEY` with the tar stream on stdin: unpack
- * beside the copy's folder (the one remote.ts's script looks in), then rename into place.
+ * Runs on the remote as `sh -c UNPACK_SCRIPT chatmux-unpack KEY` with the tar stream on stdin:
+ * unpack into a folder of its own beside the copy's name (the one remote-chatmux.ts's script
+ * looks in), then make that name a link to it — one step, refused when another process linked
+ * its own copy first (that one is kept, this one removed), so no half or nested copy is ever seen.
  */
-const UNPACK = [
-  'set -e; umask 077; d=${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote/$1; t="$d.tmp.$$"',
+export const UNPACK_SCRIPT = [
+  'set -e; umask 077; d=${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote/$1; t="$d.$$"',
   'mkdir -p "$t"; trap \'rm -rf "$t"\' EXIT',
   'tar -xzf - -C "$t"',
-  // Another process may have put the same copy in place meanwhile: keep that one.
-  '[ -d "$d" ] || mv "$t" "$d"',
+  // -n: where the name already links to a folder, fail rather than put the link inside it.
+  'if ln -sn "${t##*/}" "$d" 2>/dev/null; then trap - EXIT; fi',
 ].join('\n');
 
 /**
@@ -96,7 +98,7 @@ function stage(b: Bundle): string {
 export async function deployBundle(host: SshHost, b: Bundle): Promise<void> {
   const staged = stage(b);
   try {
-    const [file, ...args] = sshArgv(host, ['sh', '-c', UNPACK, 'chatmux-unpack', b.key]);
+    const [file, ...args] = sshArgv(host, ['sh', '-c', UNPACK_SCRIPT, 'chatmux-unpack', b.key]);
     const ssh = spawn(file!, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     const tar = spawn('tar', ['-czhf', '-', '--exclude=*.map', '--exclude=*.ts', '--exclude=*.mts', '--exclude=*.cts', '-C', staged, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
     tar.stdout.pipe(ssh.stdin);
