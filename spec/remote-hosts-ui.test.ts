@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { addBrokenAliases, controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
 import { makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
 
@@ -33,7 +33,9 @@ beforeAll(async () => {
   sshd = await startSshd();
   env = { CHATMUX_SSH: sshd.sshCommand, CHATMUX_SSH_CONTROL_DIR: sshd.controlDir, CHATMUX_REMOTE_CHATMUX: `${process.execPath} ${BIN}`, XDG_CONFIG_HOME: xdg };
   fs.mkdirSync(path.join(xdg, 'chatmux'));
-  fs.writeFileSync(path.join(xdg, 'chatmux', 'hosts'), `# test host\nremote project=${rp} socket=${rsocket}\n`);
+  // `refused`: a host that is down (a closed port) — shown, retried, never in the way.
+  addBrokenAliases(sshd);
+  fs.writeFileSync(path.join(xdg, 'chatmux', 'hosts'), `# test hosts\nremote project=${rp} socket=${rsocket}\nrefused\n`);
   const g = ['--host', 'remote', '--socket', rsocket, '--project', rp];
   const made = await runProcess(process.execPath, [BIN, ...g, 'chat', 'new', '--executor', 'shell', '--name', 'far-h14'], { env: cleanEnv(env) });
   expect([made.code, made.stderr]).toEqual([0, '']);
@@ -84,6 +86,8 @@ maybe('local and remote chats in one tree by host; Alt+arrows and typing across 
   // One tree, grouped by host, each host's chats under its heading.
   const tree = await d.waitScreen(/▾local[\s\S]*near-h14[\s\S]*▾remote[\s\S]*far-h14/, 30000);
   expect(tree).toMatch(/near-h14 • shell • running/);
+  // The host that is down has its heading, saying so; the others work.
+  await d.waitScreen(/▾refused reconnecting \(attempt \d+\)/, 15000);
   // Alt+→ crosses to the remote host's chat; its screen was restored over ssh.
   d.keys('M-Right');
   await d.waitScreen(/far-h14 • shell • running[\s\S]*far-marker-42/, 20000);

@@ -71,7 +71,9 @@ export class LiveWiring {
       const where = host === 'local' ? 'tmux' : host;
       const what = describeLink(s);
       this.ui.log.write(`${where}: ${what}${s.kind === 'reconnecting' ? ` (${s.reason})` : ''}`);
-      if (s.kind === 'reconnecting') status.set(`${where}: ${what}…`);
+      // The drop itself on the status line; later attempts only on the host's panes and heading
+      // (a host that stays down must not take the status line every 30 s).
+      if (s.kind === 'reconnecting' && s.attempt === 1) status.set(`${where}: ${what}…`);
       else if (back) status.set(`${where}: reconnected`, NOTICE_MS);
       void geometry.relayout();
     });
