@@ -33,7 +33,7 @@ describe('chats off screen', () => {
     });
     const target = `=${flood.session}:`;
     await waitFor(async () => (await s.cli.run(['capture-pane', '-p', '-t', target])).join('\n').includes('FLOOD-READY'), 5000, 'flood chat up');
-    const live = await LiveChats.start(s.ctx, { width: 100, height: 30 });
+    const live = await LiveChats.start(s.ctx, { width: 100, height: 30, pauseHidden: true });
     try {
       await live.show([{ ref: shown.ref, cols: 100, rows: 30 }]);
       await live.restoreAll();
@@ -88,7 +88,7 @@ describe('chats off screen', () => {
     for (let i = 1; i <= 5; i++) {
       chats.push(await createChat(s.cli, s.ctx, { executor: 'cmd', name: `c${i}`, argv: ['sh', '-c', `seq -f 'line %g of c${i}' 1 300; exec cat`] }));
     }
-    const live = await LiveChats.start(s.ctx, { width: 80, height: 24, warm: 2 });
+    const live = await LiveChats.start(s.ctx, { width: 80, height: 24, warm: 2, pauseHidden: true });
     try {
       for (const c of chats) {
         await live.show([{ ref: c.ref, cols: 80, rows: 24 }]);

@@ -36,11 +36,12 @@ export class LiveCore {
     readonly host: ChatHost,
     readonly events: EventEmitter<LiveEvents>,
     readonly ownSizes: WindowSizes,
-    o: { scrollback: number; warm: number },
+    o: { scrollback: number; warm: number; pauseHidden: boolean },
   ) {
     this.screens = new PaneScreens(client, {
       scrollback: o.scrollback,
       warm: o.warm,
+      pauseHidden: o.pauseHidden,
       widths: () => this.widths,
       restored: (ref, pane) => {
         const chat = this.byRef.get(ref);

@@ -51,4 +51,9 @@ export interface LiveOptions {
   previousView?: string | null;
   /** Chats off screen that keep their emulator (the most recently shown); the rest are restored when shown. */
   warm?: number;
+  /**
+   * Pause chats off screen at their first output (issue 15.3: a UI showing a few chats). Off by
+   * default: a program that reads every chat's `output` (the README example) gets all of it.
+   */
+  pauseHidden?: boolean;
 }

@@ -62,7 +62,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.scrollback = o.scrollback ?? 1000;
     this.warm = o.warm ?? DEFAULT_WARM;
     this.ownSizes = new WindowSizes(client, viewSession, (m) => this.emit('warning', m));
-    const core = (this.core = new LiveCore(ctx, client, host, this, this.ownSizes, { scrollback: this.scrollback, warm: this.warm }));
+    const core = (this.core = new LiveCore(ctx, client, host, this, this.ownSizes, { scrollback: this.scrollback, warm: this.warm, pauseHidden: o.pauseHidden === true }));
     this.restorer = new PaneRestorer(core, this.warm);
     this.backfiller = new Backfiller(core);
     this.backfill = this.backfiller.backfill;

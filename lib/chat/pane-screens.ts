@@ -23,6 +23,8 @@ export interface PaneScreensOptions {
   scrollback: number;
   /** Chats off screen that keep their emulator, the most recently shown first. */
   warm: number;
+  /** Pause a chat off screen at its first output (else every chat's output keeps coming). */
+  pauseHidden: boolean;
   /** How this server's tmux counts cell widths (read after connecting). */
   widths: () => TmuxWidthRules;
   /** A chat's emulator was (re)built from tmux: its pane as tmux reported it. */
@@ -154,7 +156,7 @@ export class PaneScreens {
 
   /** A hidden chat printed: pause its pane, so the rest of its output stays in tmux. */
   private hold(ref: string, paneId: string): void {
-    if (this.held.has(ref) || !this.client.flowControl || this.client.isClosed) return;
+    if (!this.o.pauseHidden || this.held.has(ref) || !this.client.flowControl || this.client.isClosed) return;
     // Held (and so stale) from now: output after the pause takes effect is dropped by tmux.
     this.held.set(ref, paneId);
     void this.client.pause(paneId).catch(() => {

@@ -25,7 +25,7 @@ export class LiveWiring {
       host.localHost(ctx),
       ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env) })),
     ];
-    return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env }));
+    return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env, pauseHidden: true }));
   }
 
   wire(live: MultiChats): void {
