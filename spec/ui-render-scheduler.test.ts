@@ -32,4 +32,33 @@ describe('render scheduler', () => {
     expect(frames.length).toBe(before + 1);
     s.dispose();
   });
+
+  test('keys typed 30 ms apart are not a flood: every echo is drawn at once, however many', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    const frames: number[] = [];
+    const s = createRenderScheduler(() => frames.push(Date.now()), 16, () => Date.now());
+    const asked: number[] = [];
+    for (let k = 0; k < 3 * BUSY_FRAMES; k++) {
+      asked.push(Date.now());
+      s.schedule();
+      jest.advanceTimersByTime(0);
+      jest.advanceTimersByTime(30);
+    }
+    expect(frames).toEqual(asked);
+    s.dispose();
+  });
+
+  test('immediate: the first request after a quiet spell is drawn inside the request; later ones are coalesced', () => {
+    jest.useFakeTimers({ now: 1_000_000 });
+    let frames = 0;
+    const s = createRenderScheduler(() => frames++, 16, () => Date.now(), true);
+    s.schedule();
+    expect(frames).toBe(1);
+    s.schedule();
+    s.schedule();
+    expect(frames).toBe(1);
+    jest.advanceTimersByTime(16);
+    expect(frames).toBe(2);
+    s.dispose();
+  });
 });

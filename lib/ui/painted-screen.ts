@@ -47,6 +47,8 @@ export class PaintedScreen {
   private readonly s: ScreenInternals;
   /** Where the real cursor goes (null: hidden); asked after every frame. */
   cursorAt: (() => CursorAt | null) | null = null;
+  /** Where it was put last (a pane's paint that changed nothing leaves it there). */
+  private lastAt = '';
 
   /** The one per screen (pane views register with it). */
   static for(screen: Widgets.Screen): PaintedScreen {
@@ -65,7 +67,7 @@ export class PaintedScreen {
     this.s.draw = (start: number, end: number): void => {
       for (const p of this.panes) p.claim(this.s.lines, this.s.olines);
       draw(start, end);
-      this.emit([...this.panes].map((p) => p.paintBytes()).join(''));
+      this.emit([...this.panes].map((p) => p.paintBytes()).join(''), true);
     };
   }
 
@@ -80,7 +82,7 @@ export class PaintedScreen {
   /** Paint one pane's changes now, without blessed (its output while nothing else changed). */
   paint(pane: PaintedPane): void {
     if (this.s.destroyed) return;
-    this.emit(pane.paintBytes());
+    this.emit(pane.paintBytes(), false);
   }
 
   /** The cursor back to the terminal's default shape (before leaving). */
@@ -89,8 +91,12 @@ export class PaintedScreen {
     if (out && !this.s.destroyed) this.s.program._write(out);
   }
 
-  private emit(cells: string): void {
+  /** `cells` then the cursor; `always`: blessed drew (it may have moved the cursor: a clear). */
+  private emit(cells: string, always: boolean): void {
     const at = this.cursorAt?.() ?? null;
+    const key = at ? `${at.x},${at.y},${at.shape}` : '';
+    if (!cells && !always && key === this.lastAt) return;
+    this.lastAt = key;
     const out = (cells ? this.cursor.hideWhilePainting() + cells : '') + this.cursor.place(at);
     if (out) this.s.program._write(out);
   }

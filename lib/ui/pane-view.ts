@@ -90,7 +90,8 @@ export class PaneView {
         damage: null,
         region: null,
         covered: new Uint8Array(0),
-        scheduler: createRenderScheduler(() => ps.paint(this.pane), renderIntervalMs),
+        // The first output after a quiet spell (an echo) is painted at once, inside the write that parsed it.
+        scheduler: createRenderScheduler(() => ps.paint(this.pane), renderIntervalMs, Date.now, true),
       };
       ps.add(this.pane);
     }

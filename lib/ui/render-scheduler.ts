@@ -1,7 +1,8 @@
 /**
  * Coalesced rendering: however many panes report output, the screen renders at most once
  * per interval (default 16 ms). The first request after a quiet spell renders as soon as the
- * current I/O is handled (setImmediate), so a keystroke's echo is not delayed by a timer.
+ * current I/O is handled (setImmediate), so a keystroke's echo is not delayed by a timer — or,
+ * with `immediate`, at once, inside the request (a pane's echo: one hop of the event loop less).
  */
 import type { Widgets } from 'blessed';
 
@@ -41,7 +42,7 @@ export function renderSchedulerFor(screen: Widgets.Screen, intervalMs = 16): Ren
 /** Frames in a row with output waiting before the scheduler slows down (a flooding agent). */
 export const BUSY_FRAMES = 8;
 
-export function createRenderScheduler(render: () => void, intervalMs = 16, now: () => number = Date.now): RenderScheduler {
+export function createRenderScheduler(render: () => void, intervalMs = 16, now: () => number = Date.now, immediate = false): RenderScheduler {
   let timer: { cancel(): void } | null = null;
   let last = -Infinity;
   let disposed = false;
@@ -66,10 +67,16 @@ export function createRenderScheduler(render: () => void, intervalMs = 16, now: 
       if (part) parts.add(part);
       else fullWanted = true;
       if (timer) return;
+      // Busy: this request came within about a frame of the last one (a flood asks again at once).
+      // Keys typed 30 ms apart are not a flood: their echoes stay immediate.
       const since = now() - last;
-      busy = since <= intervalMs * 2.5 ? busy + 1 : 0;
+      busy = since <= intervalMs * 1.25 ? busy + 1 : 0;
       const interval = busy >= BUSY_FRAMES ? intervalMs * 2 : intervalMs;
       const wait = Math.max(0, last + interval - now());
+      if (wait === 0 && immediate) {
+        run();
+        return;
+      }
       // Right after this turn's I/O, not on the next timer tick (≥ 1 ms): an echo shows sooner.
       if (wait === 0) {
         const i = setImmediate(run);
