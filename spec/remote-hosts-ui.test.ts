@@ -90,7 +90,8 @@ maybe('local and remote chats in one tree by host; Alt+arrows and typing across 
   await d.waitScreen(/▾refused reconnecting \(attempt \d+\)/, 15000);
   // Alt+→ crosses to the remote host's chat; its screen was restored over ssh.
   d.keys('M-Right');
-  await d.waitScreen(/far-h14 • shell • running[\s\S]*far-marker-42/, 20000);
+  // The pane's border names the host.
+  await d.waitScreen(/remote: far-h14 • shell • running[\s\S]*far-marker-42/, 20000);
   d.type('echo far-typed-$((7*7))');
   d.keys('Enter');
   await d.waitScreen(/far-typed-49/);

@@ -65,7 +65,9 @@ export class PaneGrid {
       const c = ref && live ? live.get(ref) : undefined;
       // Only on a change: blessed's setLabel clears the label's cells at once, and a view drawn
       // alone before the next full render would then put that blank on screen.
-      const label = c ? ` ${esc(chatLabel(c))} • ${c.record.executor} • ${chatStateWord(c)} ` : '';
+      // With several hosts the border names the chat's host too (issue 14.3).
+      const where = c && live!.hosts.length > 1 ? `${esc(c.host)}: ` : '';
+      const label = c ? ` ${where}${esc(chatLabel(c))} • ${c.record.executor} • ${chatStateWord(c)} ` : '';
       if ((v.box as unknown as { _label?: { content?: string } })._label?.content !== label) v.box.setLabel(label);
       if (!c) {
         note.hide();
