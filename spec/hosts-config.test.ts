@@ -4,7 +4,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { hostsFilePath, parseHostsFile, uiHosts } from '../lib/chat/hosts-config';
-import { remoteArgs } from '../lib/chat/remote-actions';
+import { notRemotely, remoteArgs } from '../lib/chat/remote-actions';
+import type { ChatHost } from '../lib/chat/host';
 import { runChatmux, cleanEnv } from './support/chatmux-cli';
 
 describe('hosts file', () => {
@@ -72,5 +73,8 @@ describe('remote actions (run by the remote chatmux)', () => {
   });
   test('an API key is never sent this way: the error says which command sends it safely', () => {
     expect(() => remoteArgs({ kind: 'new', input: { executor: 'codex', apiKeyEnv: 'OPENAI_API_KEY' } }, 'gpu')).toThrow(/chatmux --host gpu chat new --api-key-env OPENAI_API_KEY/);
+  });
+  test('what the UI cannot do on a remote host yet is one line naming the host and the chat', () => {
+    expect(notRemotely({ name: 'gpu' } as ChatHost, 'restarting', 'chat-3').message).toBe('restarting chat-3 on gpu from this UI: not yet (close it with X, or use chatmux --host gpu there)');
   });
 });

@@ -47,5 +47,5 @@ export async function remoteAction(host: ChatHost, a: RemoteAction): Promise<str
 
 /** What the remote chatmux cannot do from here yet: one line naming the command that can. */
 export function notRemotely(host: ChatHost, what: string, ref: string): Error {
-  return new Error(`${what} a chat on ${host.name} from this UI: not yet (chatmux --host ${host.name} chat attach ${ref} brings it back)`);
+  return new Error(`${what} ${ref} on ${host.name} from this UI: not yet (close it with X, or use chatmux --host ${host.name} there)`);
 }
