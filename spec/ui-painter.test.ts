@@ -80,4 +80,29 @@ describe('painted panes', () => {
     expect(echo).not.toContain('\x1b7'); // blessed's draw saves the cursor around every frame
     expect(echo.length).toBeLessThan(64);
   });
+
+  test('the terminal shrinks and grows back: the pane is painted again in its new place, nothing left over', async () => {
+    const d = makeUiDriver({ width: 100, height: 24 });
+    ui = d;
+    expect(d.cli('chat', 'new', '--executor', 'cmd', '--name', 'sizes', '--', 'sh', '-c', "printf 'top line 漢字\\n'; exec cat").code).toBe(0);
+    const outer = (...args: string[]) => execFileSync('tmux', ['-L', d.outer, ...args], { env: tmuxEnv(), encoding: 'utf8' });
+    d.start();
+    await d.waitScreen(/top line 漢字/);
+    d.type('typed');
+    await d.waitScreen(/[│x]typed/);
+    for (const [w, h] of [[70, 16], [110, 28]] as const) {
+      outer('resize-window', '-t', '=ui:', '-x', String(w), '-y', String(h));
+      // The pane's right border sits at the screen's last column again, with the content inside.
+      const s = await waitFor(() => {
+        const t = d.screen();
+        const rows = t.split('\n');
+        // Every content row ends with the pane's right border: nothing painted past it, nothing of it lost.
+        const bordered = rows.slice(2, h - 2).every((r) => /[│x]$/.test(r.trimEnd()));
+        return rows.length >= h && [...rows[1]!].length === w && bordered && /[│x]top line 漢字/.test(t) && /[│x]typed/.test(t) ? t : null;
+      }, 8000, `the UI at ${w}x${h}`).catch((e: Error) => {
+        throw new Error(`${e.message}\n${d.screen()}`);
+      });
+      expect(s.includes(MARK_CH)).toBe(false);
+    }
+  });
 });

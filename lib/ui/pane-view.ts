@@ -332,12 +332,14 @@ export class PaneView {
 
   /** Live: mark the content area as ours in `screen.lines` (blessed then leaves it alone). */
   private mark(coords: Coords): void {
-    const { lines, xi, xl, yi, yl: bottom, attr } = this.inner(coords);
+    const { lines, xi, xl: right, yi, yl: bottom, attr } = this.inner(coords);
+    // Never past the screen's edge (a render right after the terminal shrank, before the relayout).
     const yl = Math.min(bottom, lines.length);
+    const xl = Math.min(right, lines[0]?.length ?? 0);
     if (xl <= xi || yl <= yi) return;
     for (let y = yi; y < yl; y++) {
       const sline = lines[y]!;
-      for (let x = xi; x < xl && x < sline.length; x++) {
+      for (let x = xi; x < xl; x++) {
         const s = sline[x]!;
         if (s[1] !== MARK_CH) {
           s[0] = attr;
