@@ -3,7 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { hostsFilePath, parseHostsFile, uiHosts } from '../lib/chat/hosts-config';
+import { givenHosts, hostsFilePath, parseHostsFile, uiHosts } from '../lib/chat/hosts-config';
 import { notRemotely, remoteArgs } from '../lib/chat/remote-actions';
 import type { ChatHost } from '../lib/chat/host';
 import { runChatmux, cleanEnv } from './support/chatmux-cli';
@@ -43,6 +43,28 @@ describe('hosts file', () => {
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
+  });
+
+  test('--host without tui: only those hosts; --project/--socket, else the hosts file\'s line, else the login folder and the default socket', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-hosts-'));
+    try {
+      fs.mkdirSync(path.join(dir, 'chatmux'));
+      fs.writeFileSync(path.join(dir, 'chatmux', 'hosts'), 'b project=/p socket=team\nc\n');
+      expect(givenHosts(['a', 'b', 'a'], {}, 'chatmux', { XDG_CONFIG_HOME: dir })).toEqual([
+        { dest: 'a', project: null, socket: 'chatmux' },
+        { dest: 'b', project: '/p', socket: 'team' },
+      ]);
+      expect(givenHosts(['b'], { project: '/q', socket: 's2' }, 'chatmux', { XDG_CONFIG_HOME: dir })).toEqual([{ dest: 'b', project: '/q', socket: 's2' }]);
+      expect(() => givenHosts(['b'], { socket: 'a/b' }, 'chatmux', { XDG_CONFIG_HOME: dir })).toThrow(/--socket "a\/b"/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('chatmux --host with a bad destination and no command (the UI here): exit 2, one line, no ssh', async () => {
+    const bad = await runChatmux(['--host', '-oProxyCommand=touch /tmp/h14'], { env: cleanEnv({ XDG_CONFIG_HOME: os.tmpdir() }) });
+    expect([bad.code, bad.stdout]).toEqual([2, '']);
+    expect(bad.stderr).toMatch(/^chatmux: .*not an ssh destination[^\n]*\n$/);
   });
 
   test('chatmux tui with a bad --host or hosts file: exit 2, one line, before any screen', async () => {

@@ -176,3 +176,52 @@ maybe('local and remote chats in one tree by host; Alt+arrows and typing across 
   expect((JSON.parse(remoteList.stdout) as Array<{ name: string; lifecycle: string }>).map((c) => `${c.name}:${c.lifecycle}`)).toEqual(['far-h14:closed']);
   expect((JSON.parse(d.cli('chat', 'list', '--json').stdout) as Array<{ name: string; lifecycle: string }>).map((c) => `${c.name}:${c.lifecycle}`)).toEqual(['near-h14:closed']);
 }, 120000);
+
+maybe('chatmux --host DEST (no command): the UI runs here and shows only that host\'s chats (its socket and folder from the hosts file), reconnecting by itself; no local tmux connection', async () => {
+  const d = makeUiDriver({ width: 120, height: 30 });
+  try {
+    const g = ['--host', 'remote', '--socket', rsocket, '--project', rp];
+    const made = await runProcess(process.execPath, [BIN, ...g, 'chat', 'new', '--executor', 'shell', '--name', 'only-far'], { env: cleanEnv(env) });
+    expect([made.code, made.stderr]).toEqual([0, '']);
+    expect(d.cli('chat', 'new', '--executor', 'shell', '--name', 'only-near').code).toBe(0);
+    d.start({ ...env, CHATMUX_HOST: 'remote' });
+    // The remote host's heading and chat; neither this machine's chat nor the hosts file's other host.
+    const screen = await d.waitScreen(/▾remote \(\d+\)[\s\S]*only-far/, 30000);
+    expect(screen).not.toMatch(/only-near|▾local|▾refused/);
+    // Its pane is live: typed keys reach the remote shell.
+    d.keys('M-Right');
+    await d.waitScreen(/only-far • shell • running/);
+    d.type('echo only-typed-$((5*5))');
+    d.keys('Enter');
+    await d.waitScreen(/only-typed-25/, 10000);
+    // The UI's process runs here: one ssh control connection, no tmux client of this machine.
+    const ssh = controlSshPids(d.uiPid()!);
+    expect(ssh.length).toBe(1);
+    const localTmux = descendantsOf(d.uiPid()!).filter((pid) => {
+      try {
+        return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!) === 'tmux';
+      } catch {
+        return false;
+      }
+    });
+    expect(localTmux).toEqual([]);
+    // A drop: it reconnects by itself and the screen comes back.
+    process.kill(ssh[0]!, 'SIGKILL');
+    await d.waitScreen(/remote: reconnecting \(attempt 1\)/, 15000);
+    await d.waitScreen(/remote: reconnected/, 20000);
+    await d.waitScreen(/only-far • shell • running[\s\S]*only-typed-25/, 15000);
+    d.keys('C-o', 'q');
+    await d.waitScreen(/leave all running/);
+    d.keys('a');
+    await waitFor(() => d.exitCode() !== null, 15000, 'exit');
+    expect(d.exitCode()).toBe(0);
+    // The remote chat runs on; this machine's was never touched (no view session here).
+    const list = await runProcess(process.execPath, [BIN, ...g, 'chat', 'list', '--json'], { env: cleanEnv(env) });
+    expect((JSON.parse(list.stdout) as Array<{ name: string; lifecycle: string }>).filter((c) => c.name === 'only-far').map((c) => c.lifecycle)).toEqual(['running']);
+    expect(d.tmux('list-sessions', '-F', '#{@chatmux-view}').split('\n')).not.toContain('1');
+    await runProcess(process.execPath, [BIN, ...g, 'chat', 'close', 'only-far'], { env: cleanEnv(env) });
+  } finally {
+    d.stop();
+    fs.rmSync(d.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  }
+}, 90000);

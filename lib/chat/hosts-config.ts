@@ -52,8 +52,7 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
   return out;
 }
 
-/** The file's hosts then `--host` ones, each destination once; no file: only `--host`. */
-export function uiHosts(cliDests: readonly string[], env: NodeJS.ProcessEnv = process.env): HostEntry[] {
+function readHostsFile(env: NodeJS.ProcessEnv): HostEntry[] {
   const file = hostsFilePath(env);
   let text: string | null = null;
   try {
@@ -61,6 +60,26 @@ export function uiHosts(cliDests: readonly string[], env: NodeJS.ProcessEnv = pr
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new SshUsageError(`${file}: ${(e as Error).message}`);
   }
-  const all = [...(text === null ? [] : parseHostsFile(text, file)), ...cliDests.map((d) => ({ dest: checkDest(d), project: null, socket: null }))];
+  return text === null ? [] : parseHostsFile(text, file);
+}
+
+/** The file's hosts then `--host` ones, each destination once; no file: only `--host`. */
+export function uiHosts(cliDests: readonly string[], env: NodeJS.ProcessEnv = process.env): HostEntry[] {
+  const all = [...readHostsFile(env), ...cliDests.map((d) => ({ dest: checkDest(d), project: null, socket: null }))];
   return all.filter((h, i) => all.findIndex((x) => x.dest === h.dest) === i);
+}
+
+/**
+ * Only the `--host` ones (`chatmux --host DEST` without `tui`), each once: project and socket
+ * from `given` (the command line's --project/--socket), else the hosts file's line for that
+ * destination, else the login folder and `defaultSocket`.
+ */
+export function givenHosts(cliDests: readonly string[], given: { project?: string; socket?: string }, defaultSocket: string, env: NodeJS.ProcessEnv = process.env): HostEntry[] {
+  if (given.socket !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(given.socket)) throw new SshUsageError(`--socket ${JSON.stringify(given.socket)}: use letters, digits, '.', '_' or '-'`);
+  const file = readHostsFile(env);
+  const dests = cliDests.map(checkDest).filter((d, i, all) => all.indexOf(d) === i);
+  return dests.map((dest) => {
+    const line = file.find((h) => h.dest === dest);
+    return { dest, project: given.project ?? line?.project ?? null, socket: given.socket ?? line?.socket ?? defaultSocket };
+  });
 }

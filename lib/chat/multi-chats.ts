@@ -1,6 +1,6 @@
 /**
- * Every host's chats as one list for the UI (issue 14.3): this machine's first, then each
- * remote host's, each host over its own control connection (HostChats), kept apart by key:
+ * Every host's chats as one list for the UI (issue 14.3): this machine's first (unless only
+ * remote hosts are shown: then the first of them takes its place), then each remote host's, each host over its own control connection (HostChats), kept apart by key:
  * a local chat's key is its ref (`chat-2`), a remote one's `DEST:chat-2`. The UI calls the
  * same methods as on one LiveChats; each call goes to the chat's host. A host that is down
  * keeps its last list and screens, marked by its link state, and does not hold up the others.
@@ -8,6 +8,7 @@
 import { EventEmitter } from 'eventemitter3';
 import type { AgentState } from './agent-state';
 import { HostChats, type HostSource } from './host-chats';
+import { LOCAL_HOST_NAME } from './host';
 import type { Inspection } from './inspect';
 import type { NewChatInput } from './lifecycle';
 import type { LiveChat, LiveEvents, LiveOptions } from './live';
@@ -43,7 +44,7 @@ export class MultiChats extends EventEmitter<MultiEvents> {
       hc.on('changed', () => this.emit('changed'));
       hc.on('output', (ref) => this.emit('output', key(ref)));
       hc.on('progress', (done, total) => this.emit('progress', done, total));
-      hc.on('warning', (m) => this.emit('warning', i === 0 ? m : `${hc.name}: ${m}`));
+      hc.on('warning', (m) => this.emit('warning', hc.name === LOCAL_HOST_NAME ? m : `${hc.name}: ${m}`));
       hc.on('states', (changes) => this.emit('states', changes.map((c) => ({ ...c, ref: key(c.ref) }))));
       hc.on('inspector', () => this.emit('inspector'));
       hc.on('link', (s) => this.emit('link', hc.name, s));

@@ -36,6 +36,9 @@ export function gitRoot(dir: string): string | null {
   }
 }
 
+/** The tmux socket chatmux uses when none is named (here, and on a remote host). */
+export const DEFAULT_SOCKET = 'chatmux';
+
 export function resolveContext(o: GlobalOptions, env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): CliContext {
   let project: string;
   // Inside a chat, CHATMUX_PROJECT names the chat's project (its cwd may be elsewhere).
@@ -51,7 +54,7 @@ export function resolveContext(o: GlobalOptions, env: NodeJS.ProcessEnv = proces
   // A folder name longer than the file system allows would only fail later, at the first write.
   const tooLong = stateDir.split('/').find((part) => Buffer.byteLength(part) > 255);
   if (tooLong !== undefined) throw new UsageError(`--state-dir ${quoteValue(stateDir)}: the folder name ${quoteValue(tooLong)} is longer than 255 bytes`);
-  const socket = o.socket ?? env.CHATMUX_SOCKET ?? 'chatmux';
+  const socket = o.socket ?? env.CHATMUX_SOCKET ?? DEFAULT_SOCKET;
   if (!/^[A-Za-z0-9_.-]{1,100}$/.test(socket)) throw new UsageError(`--socket ${JSON.stringify(socket)}: use letters, digits, '.', '_' or '-'`);
   return { project, stateDir, socket, useTmux: o.tmux !== false };
 }

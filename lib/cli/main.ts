@@ -32,8 +32,10 @@ export function buildProgram(): Command {
     .configureOutput({ outputError: (str, write) => write(escapeLines(str)) })
     .exitOverride();
   const context = (): CliContext => {
-    // main() takes --host from the global options before the command word; one after it would run here.
-    if ((program.opts() as { host?: string[] }).host !== undefined && program.args[0] !== 'tui') throw new UsageError('--host goes before the command (chatmux --host DEST chat list)');
+    // main() takes --host from the global options before the command word; one after it would run
+    // here. The UI (no command, or tui) reads --host itself (tui.ts).
+    const word = commandWord(program.args);
+    if ((program.opts() as { host?: string[] }).host !== undefined && word !== null && word !== 'tui') throw new UsageError('--host goes before the command (chatmux --host DEST chat list)');
     return resolveContext(program.opts() as GlobalOptions);
   };
 
@@ -90,7 +92,8 @@ export async function main(argv: string[]): Promise<number> {
 
 /**
  * `--host DEST` (or CHATMUX_HOST): the command runs on DEST (lib/cli/remote.ts); resolves with
- * its exit code, or null to run here. Help and version are this machine's.
+ * its exit code, or null to run here. Help and version are this machine's, and so is the UI:
+ * it shows DEST's chats over its own control connection and reconnects by itself (tui.ts).
  */
 async function maybeRemote(args: readonly string[]): Promise<number | null> {
   if (!args.some((a) => a === '--host' || a.startsWith('--host=')) && !process.env.CHATMUX_HOST) return null;
@@ -99,7 +102,7 @@ async function maybeRemote(args: readonly string[]): Promise<number | null> {
   try {
     const split = remote.splitHost(args, process.env, (a) => GLOBAL_VALUE_OPTIONS.has(a));
     const word = commandWord(split.args);
-    if (split.host === null || word === 'help') return null;
+    if (split.host === null || word === 'help' || word === null || word === 'tui') return null;
     const plan = remote.planRemote(split.host, split.args, word, process.env, { stdin: process.stdin.isTTY === true, stdout: process.stdout.isTTY === true });
     return await remote.runRemote(plan);
   } catch (err) {

@@ -1,9 +1,9 @@
 /** `chatmux` / `chatmux tui`: the terminal UI (or, without tmux, one chat in the foreground). */
 import type { Command } from '@commander-js/extra-typings';
 import { makeChatContext } from '../chat/context';
-import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';
+import { checkProjectPath, DEFAULT_SOCKET, noTmuxReason, resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
 import { onPath } from './doctor';
-import { uiHosts } from '../chat/hosts-config';
+import { givenHosts, uiHosts, type HostEntry } from '../chat/hosts-config';
 import { sshHostFrom, SshUsageError } from '../control/ssh';
 import type { RemoteHost } from '../ui/ui-context';
 
@@ -26,11 +26,25 @@ const lazy = {
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
-async function runTuiCommand(cli: CliContext, flags: TuiFlags, dests: string[]): Promise<void> {
+/**
+ * Which chats the UI shows: `tui [--host A …]` this machine's, the hosts file's and A's;
+ * `--host A [--host B]` without `tui` (or CHATMUX_HOST) only A's and B's, --project and --socket
+ * naming the folder and socket there (as for `chatmux --host A chat list`).
+ */
+interface UiWhere {
+  cli: () => CliContext;
+  dests: string[];
+  only: boolean;
+  global: GlobalOptions;
+}
+
+async function runTuiCommand(where: UiWhere, flags: TuiFlags): Promise<void> {
+  // This machine's folder and socket: with only remote hosts, --project and --socket are theirs.
+  const cli = where.only ? resolveContext({ tmux: where.global.tmux }) : where.cli();
   checkProjectPath(cli);
   // Bad --host or hosts file: exit 2 before anything else.
-  const hosts = remoteHosts(dests);
-  const why = noTmuxReason(cli, onPath);
+  const hosts = remoteHosts(() => (where.only ? givenHosts(where.dests, where.global, DEFAULT_SOCKET) : uiHosts(where.dests)));
+  const why = where.only ? null : noTmuxReason(cli, onPath);
   if (why) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).
     const rt = lazy.runtime().chatRuntime(cli);
@@ -56,10 +70,10 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags, dests: string[]):
   // The chat list at once, before blessed and the UI load (issue 15.4); blessed repaints it.
   const frame = lazy.firstFrame();
   const screen = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
-  process.stdout.write(frame.firstFrame(frame.registryRows(ctx.stateDir), screen, lazy.layout().defaultTreeWidth(screen.cols)));
+  process.stdout.write(frame.firstFrame(where.only ? [] : frame.registryRows(ctx.stateDir), screen, lazy.layout().defaultTreeWidth(screen.cols)));
   let code: number;
   try {
-    code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify }, hosts });
+    code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify }, hosts, hideLocal: where.only });
   } catch (e) {
     process.stdout.write(frame.LEAVE_FIRST_FRAME);
     throw e;
@@ -69,10 +83,10 @@ async function runTuiCommand(cli: CliContext, flags: TuiFlags, dests: string[]):
   process.exitCode = code;
 }
 
-/** The hosts file's and --host's hosts, ready to connect; bad input exits 2. */
-function remoteHosts(dests: string[]): RemoteHost[] {
+/** The hosts, ready to connect; bad input exits 2. */
+function remoteHosts(entries: () => HostEntry[]): RemoteHost[] {
   try {
-    return uiHosts(dests).map((h) => ({ ssh: sshHostFrom(h.dest), project: h.project, socket: h.socket }));
+    return entries().map((h) => ({ ssh: sshHostFrom(h.dest), project: h.project, socket: h.socket }));
   } catch (e) {
     if (e instanceof SshUsageError) throw new UsageError(e.message);
     throw e;
@@ -86,8 +100,25 @@ export function register(program: Command, context: () => CliContext): void {
     .option('--prefix <key>', 'command prefix key, e.g. C-o (default) or C-a (env CHATMUX_PREFIX)')
     .option('--no-bell', 'no terminal bell when a chat off screen waits for you or finishes (env CHATMUX_NO_BELL=1)')
     .option('--no-notify', 'no desktop notification (OSC 9 / OSC 777) for those (env CHATMUX_NO_NOTIFY=1)')
-    .addHelpText('after', '\nExamples:\n  chatmux            # in a project folder\n  chatmux tui --prefix C-a\n  chatmux tui --host gpu-box --host build@ci.example.com   # their chats too, grouped by host')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Remote hosts (over ssh; the UI runs here and reconnects by itself):',
+        '  chatmux --host gpu-box            # only gpu-box\'s chats (--project/--socket: its folder and socket there)',
+        '  chatmux tui --host gpu-box --host build@ci.example.com   # this machine\'s chats too, and the hosts file\'s, grouped by host',
+        '',
+        'Examples:',
+        '  chatmux            # in a project folder',
+        '  chatmux tui --prefix C-a',
+      ].join('\n'),
+    )
     // `tui --host A --host B` (issue 14.3): the global --host option collects them (commander
     // gives program options to the program wherever they are); the hosts file adds more.
-    .action(async (opts) => runTuiCommand(context(), opts, (program.opts() as { host?: string[] }).host ?? []));
+    // Without the word `tui`, --host (or CHATMUX_HOST) shows only those hosts.
+    .action(async (opts) => {
+      const global = program.opts() as GlobalOptions & { host?: string[] };
+      const dests = global.host ?? (process.env.CHATMUX_HOST ? [process.env.CHATMUX_HOST] : []);
+      await runTuiCommand({ cli: context, dests, only: program.args[0] !== 'tui' && dests.length > 0, global }, opts);
+    });
 }

@@ -22,7 +22,7 @@ export class LiveWiring {
     const env = o.env ?? process.env;
     const host = lazy.host();
     const sources = [
-      host.localHost(ctx),
+      ...(o.hideLocal ? [] : [host.localHost(ctx)]),
       ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env) })),
     ];
     return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env, pauseHidden: true }));

@@ -15,19 +15,22 @@ import { describeLink, type LinkState } from '../chat/reconnect';
 
 /** The tree as the registry file says, before the chat layer is even loaded (first frame). */
 export function paintRegistryTree(ui: Ui): void {
-  const rows = registryRows(ui.ctx.stateDir).map((c) => ` ${esc(c.name)} {gray-fg}${esc(c.executor)}{/gray-fg}`);
+  const rows = (ui.o.hideLocal ? [] : registryRows(ui.ctx.stateDir)).map((c) => ` ${esc(c.name)} {gray-fg}${esc(c.executor)}{/gray-fg}`);
   ui.chrome.tree.setContent([`{bold} Chats{/bold} {gray-fg}(${rows.length}){/gray-fg}`, ...rows].join('\n'));
 }
 
 /** A tree row: a chat, or (with more than one host) a host's heading above its chats. */
 export type TreeLine = { chat: HostChat } | { host: string; link: LinkState; count: number };
 
-/** The tree's rows in order: grouped by host when there is more than one (issue 14.3). */
+/**
+ * The tree's rows in order: grouped by host when there is more than one, or the one is remote
+ * (its heading says whether it is connected) (issue 14.3).
+ */
 export function treeLines(ui: Ui): TreeLine[] {
   const live = ui.state.live;
   if (!live) return [];
   const chats = live.list();
-  if (live.hosts.length < 2) return chats.map((chat) => ({ chat }));
+  if (live.hosts.length < 2 && !ui.o.hideLocal) return chats.map((chat) => ({ chat }));
   const out: TreeLine[] = [];
   for (const hc of live.hosts) {
     const mine = chats.filter((c) => c.host === hc.name);

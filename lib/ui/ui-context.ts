@@ -32,6 +32,8 @@ export interface TuiOptions {
   alerts?: { bell?: boolean; notify?: boolean };
   /** Other hosts whose chats are shown too, each over its own ssh control connection (issue 14.3). */
   hosts?: RemoteHost[];
+  /** Only those hosts' chats, not this machine's (`chatmux --host DEST` without `tui`). */
+  hideLocal?: boolean;
 }
 
 export interface RemoteHost {
