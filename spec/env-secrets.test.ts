@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import { startStub, type Stub } from '../fixtures/stub-server';
 import { EndpointError, normaliseEndpoint } from '../lib/agents/nex/endpoint';
 import { recordLaunchEnv, sessionEnvArgs, starterEnvFor, wantedEnv } from '../lib/chat/chat-env';
-import { RegistrySchema } from '../lib/chat/registry';
+import { RegistrySchema } from '../lib/chat/registry-schema';
 import { makeChatContext } from '../lib/chat/context';
 import { openChat } from '../lib/chat/lifecycle';
 import { LiveChats } from '../lib/chat/live';

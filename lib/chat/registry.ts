@@ -9,7 +9,6 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { z } from 'zod';
 import { describeErrno, realFs, TEMP_INFIX, writeFileDurably, type FsSeam } from './atomic-write';
 import { acquireLock } from './state-lock';
 import type { ChatContext } from './context';
@@ -17,58 +16,10 @@ import type { ChatContext } from './context';
 import { EXECUTORS, type ExecutorName } from './executor-names';
 export { EXECUTORS, type ExecutorName };
 
-/** `starting`: entry written, session being created (a sweep or resume must leave it alone). */
-export const CHAT_STATES = ['starting', 'running', 'closed', 'archived'] as const;
-export type ChatState = (typeof CHAT_STATES)[number];
-
-export const ChatRecordSchema = z.object({
-  ref: z.string().regex(/^chat-[1-9][0-9]*$/),
-  name: z.string(),
-  role: z.string(),
-  parent: z.string().nullable(),
-  executor: z.enum(EXECUTORS),
-  /** cmd: the whole argv; other executors: extra arguments appended to theirs. */
-  argv: z.array(z.string()),
-  cwd: z.string(),
-  model: z.string().nullable(),
-  endpoint: z.string().nullable(),
-  apiKeyEnv: z.string().nullable(),
-  /** claude session uuid / codex session id / nex transcript marker; null until known. */
-  resumeId: z.string().nullable(),
-  state: z.enum(CHAT_STATES),
-  /** pid of the process creating the session while state is `starting`. */
-  starterPid: z.number().int().nullable().default(null),
-  /**
-   * pid of the process stopping the chat: set together with state closed/archived BEFORE
-   * the session is killed, cleared after. A sweep leaves such a chat alone while that pid
-   * lives, and finishes the kill when it died half-way.
-   */
-  stopperPid: z.number().int().nullable().optional(),
-  /** When the process named by starterPid/stopperPid started (kernel ticks): a reused pid is not it. */
-  pidStart: z.string().nullable().optional(),
-  /** Why the chat is in its state when chatmux put it there on its own (e.g. an interrupted start). */
-  stateReason: z.string().nullable().optional(),
-  session: z.string(),
-  created: z.string(),
-  /** When the current run started (ISO), used to find a codex rollout. */
-  startedAt: z.string().nullable().default(null),
-  /**
-   * PATH, HOME and the agents' home variables (CODEX_HOME, CLAUDE_CONFIG_DIR, XDG_CONFIG_HOME)
-   * of the process that created the chat (never a secret): resume and restart use them
-   * (chat-env.ts). Absent for chats created before this was recorded.
-   */
-  launchEnv: z.record(z.string(), z.string()).nullable().optional(),
-});
-export type ChatRecord = z.infer<typeof ChatRecordSchema>;
-
-export const RegistrySchema = z.object({
-  version: z.literal(1),
-  project: z.string(),
-  /** Highest ref number ever handed out: refs are never reused. */
-  lastRef: z.number().int().nonnegative(),
-  chats: z.array(ChatRecordSchema),
-});
-export type Registry = z.infer<typeof RegistrySchema>;
+import { CHAT_STATES, type ChatState } from './chat-states';
+import type { ChatRecord, Registry } from './registry-schema';
+import { quickRegistry } from './registry-check';
+export { CHAT_STATES, type ChatState, type ChatRecord, type Registry };
 
 export function registryPath(ctx: ChatContext): string {
   return path.join(ctx.stateDir, 'chats.json');
@@ -114,6 +65,11 @@ function parseRegistry(text: string): ReadResult {
   } catch (e) {
     return { ok: false, reason: `not JSON (${(e as Error).message})` };
   }
+  // The usual case, a valid file, without loading zod; anything else gets zod's verdict and messages.
+  const quick = quickRegistry(data);
+  if (quick) return { ok: true, registry: quick };
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { RegistrySchema } = require('./registry-schema') as typeof import('./registry-schema');
   const r = RegistrySchema.safeParse(data);
   if (!r.success) return { ok: false, reason: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).slice(0, 3).join('; ') };
   return { ok: true, registry: r.data };
