@@ -5,6 +5,7 @@
 import { afterEach, describe, expect, test } from '@jest/globals';
 import { disposeUi, makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
+import { UI_SCROLLBACK } from '../lib/ui/live-wiring';
 
 let ui: UiDriver | null = null;
 afterEach(() => {
@@ -60,9 +61,9 @@ describe('scroll mode', () => {
     d.keys('NPage');
     await d.waitScreen(row('3\\d'));
     // Scrolling down from the top reaches the emulator's own lines seamlessly: stop with the
-    // seam between tmux's pages and the emulator's 1,000 lines of scrollback mid-pane.
+    // seam between tmux's pages and the emulator's lines of scrollback mid-pane.
     const rows = paneRows(top);
-    const target = 1000 + Math.floor(rows / 2);
+    const target = UI_SCROLLBACK + Math.floor(rows / 2);
     const down = offset - Math.floor(rows - 1) - target; // the NPage above moved one page
     d.keys(...Array<string>(Math.floor(down / (rows - 1))).fill('NPage'), ...Array<string>(down % (rows - 1)).fill('Down'));
     await d.waitScreen(new RegExp(`SCROLL -${target}\\b`), 15000);

@@ -12,6 +12,7 @@ import { ControlClient as Client } from '../control/client';
 import type { TmuxRunner } from '../control/exec';
 import { TmuxCli } from '../control/exec';
 import type { TmuxServerOptions } from '../control/server';
+import type { TmuxVersion } from '../control/version';
 import { CONTROL_KEEPALIVE, SshError, sshFailure, splitCommandLine, type SshHost } from '../control/ssh';
 import { connectOverSsh, execSsh, sshTmuxCli } from '../control/ssh-transport';
 import { makeChatContext, type ChatContext } from './context';
@@ -28,8 +29,11 @@ export interface ChatHost {
   readonly server: TmuxServerOptions;
   /** One-shot tmux commands on the host's server. */
   cli(): TmuxRunner;
-  /** The control connection (a remote one has its own ssh link and fast keep-alives). */
-  connect(target: ConnectTarget): Promise<ControlClient>;
+  /**
+   * The control connection (a remote one has its own ssh link and fast keep-alives). `version`:
+   * this machine's `tmux -V`, read ahead while other calls ran (a remote host ignores it).
+   */
+  connect(target: ConnectTarget, version?: Promise<TmuxVersion | null>): Promise<ControlClient>;
   /** Run the host's chatmux for this project (remote hosts only): stdout, or an Error with its one line. */
   chatmux(args: readonly string[]): Promise<string>;
 }
@@ -44,7 +48,7 @@ export function localHost(ctx: ChatContext): ChatHost {
     ctx,
     server,
     cli: () => new TmuxCli(server),
-    connect: (target) => Client.connect({ server, target }),
+    connect: (target, version) => Client.connect({ server, target, version }),
     chatmux: () => Promise.reject(new Error('not a remote host')),
   };
 }

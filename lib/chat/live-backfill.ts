@@ -40,6 +40,17 @@ export class Backfiller {
     if (this.timer) clearTimeout(this.timer);
   }
 
+  /** Link a chat's window into the view session (so its output reaches us), at its wanted size. */
+  private async link(windowId: string, ref: string): Promise<void> {
+    const core = this.core;
+    await linkWindow(core.client, windowId, core.client.sessionId!).catch((e) => {
+      if (!isMissingTarget(e)) throw e;
+    });
+    core.linked.add(windowId);
+    const size = core.sizes.get(ref);
+    if (size) await core.ownSizes.want(windowId, size);
+  }
+
   private async doBackfill(): Promise<void> {
     const core = this.core;
     const client = core.client;
@@ -48,6 +59,8 @@ export class Backfiller {
     const views = chats.map((c) => c.view);
     const viewWindows = new Set((await listWindows(client, client.sessionId!)).map((w) => w.id));
     const seen = new Set<string>();
+    // Sent together, not one reply after another: a UI start links every chat (50 round trips).
+    const links: Promise<void>[] = [];
     for (const { view: v, pane } of chats) {
       seen.add(v.ref);
       let chat = core.byRef.get(v.ref);
@@ -63,14 +76,7 @@ export class Backfiller {
         chat.windowId = pane.windowId;
         core.byPane.set(pane.id, chat);
         core.applyPaneInfo(chat, pane);
-        if (!viewWindows.has(pane.windowId)) {
-          await linkWindow(client, pane.windowId, client.sessionId!).catch((e) => {
-            if (!isMissingTarget(e)) throw e;
-          });
-          core.linked.add(pane.windowId);
-          const size = core.sizes.get(v.ref);
-          if (size) await core.ownSizes.want(pane.windowId, size);
-        }
+        if (!viewWindows.has(pane.windowId)) links.push(this.link(pane.windowId, v.ref));
       } else {
         if (chat.paneId) core.byPane.delete(chat.paneId);
         chat.paneId = null;
@@ -81,6 +87,7 @@ export class Backfiller {
         core.dropTerminal(v.ref);
       }
     }
+    await Promise.all(links);
     for (const ref of [...core.byRef.keys()]) {
       if (!seen.has(ref)) {
         const c = core.byRef.get(ref)!;

@@ -7,7 +7,8 @@
  * errors: the UI still starts.
  */
 import { randomBytes } from 'node:crypto';
-import type { ControlClient } from '../control/client';
+import { readVersion, type ControlClient } from '../control/client';
+import type { TmuxVersion } from '../control/version';
 import { killSession, setOption, subscribe } from '../control/commands';
 import type { ChatContext } from './context';
 import type { ChatHost } from './host';
@@ -30,13 +31,20 @@ export async function connectView(
 ): Promise<{ client: ControlClient; viewName: string; warnings: string[] }> {
   const cli = host.cli();
   const warnings: string[] = [];
+  // Independent tmux calls run side by side (each is a process of its own: ~10–30 ms under
+  // load, on the UI's start path): `tmux -V` for the connection, the sweep, and the clean-up
+  // of the global environment. Resuming lost chats waits for the sweep (it may adopt chats).
+  let version: Promise<TmuxVersion | null> | undefined;
+  if (!host.ssh) {
+    version = readVersion(host.server);
+    version.catch(() => {}); // its failure is the connection's, reported there
+  }
   // A remote's sweep and resume are its own chatmux's (they write its registry).
-  if (!host.ssh) try {
-    await sweep(cli, ctx);
+  if (!host.ssh) {
     // A server someone else started may hold their keys: gone before our view session starts.
-    await cleanGlobalEnvironment(cli, ctx);
-  } catch (e) {
-    warnings.push(`sweep failed: ${(e as Error).message}`);
+    const [swept, cleaned] = await Promise.allSettled([sweep(cli, ctx), cleanGlobalEnvironment(cli, ctx)]);
+    const failed = [swept, cleaned].find((r) => r.status === 'rejected');
+    if (failed) warnings.push(`sweep failed: ${(failed.reason as Error).message}`);
   }
   if (!host.ssh) try {
     await resumeLost(cli, ctx, env);
@@ -44,7 +52,7 @@ export async function connectView(
     warnings.push(`could not resume lost chats: ${(e as Error).message}`);
   }
   const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
-  const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } });
+  const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } }, version);
   // The dropped connection's view session may still have its (hung) client: it goes now.
   if (o.previousView) await killSession(client, `=${o.previousView}`).catch(() => {});
   return { client, viewName, warnings };
@@ -52,14 +60,20 @@ export async function connectView(
 
 /** Mark the view session so sweeps and listings know it is a UI's, not a chat. */
 export async function markViewSession(client: ControlClient, ctx: ChatContext): Promise<void> {
-  await setOption(client, { session: client.sessionId! }, '@chatmux-view', '1');
-  await setOption(client, { session: client.sessionId! }, OWNER_OPTION, ctx.owner);
-  await setOption(client, { session: client.sessionId! }, '@chatmux-project', pathOptionValue(ctx.project));
+  // Sent together (tmux runs them in order): one round trip, not three.
+  const session = { session: client.sessionId! };
+  await Promise.all([
+    setOption(client, session, '@chatmux-view', '1'),
+    setOption(client, session, OWNER_OPTION, ctx.owner),
+    setOption(client, session, '@chatmux-project', pathOptionValue(ctx.project)),
+  ]);
 }
 
 export async function subscribePanes(client: ControlClient): Promise<void> {
   // Dead/alive and current command of every pane in the view session, pushed by tmux.
   // Which UI sizes each chat window (issue 12.2), pushed by tmux.
-  await subscribe(client, OWNER_SUBSCRIPTION, '@*', `#{${SIZE_OWNER_OPTION}}`).catch(() => {});
-  await subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {});
+  await Promise.all([
+    subscribe(client, OWNER_SUBSCRIPTION, '@*', `#{${SIZE_OWNER_OPTION}}`).catch(() => {}),
+    subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {}),
+  ]);
 }

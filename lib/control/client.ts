@@ -49,6 +49,8 @@ export interface ControlClientOptions {
   transport?: ControlTransport;
   /** One-shot commands on the same server, when it is not the local one (remote use). */
   oneShot?: TmuxRunner;
+  /** `tmux -V` already under way (`readVersion`, started while other work ran): not read again. */
+  version?: Promise<TmuxVersion | null>;
 }
 
 export type ClosedReason =
@@ -156,7 +158,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     let version: TmuxVersion | null = null;
     let transport = o.transport;
     if (!transport) {
-      version = await readVersion(o.server);
+      version = await (o.version ?? readVersion(o.server));
       const problem = versionProblem(version);
       if (problem) throw new TmuxClosedError(`version too old: ${problem}`);
       transport = spawnTransport(o.server, o.target);
@@ -337,7 +339,8 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
   }
 }
 
-async function readVersion(server: TmuxServerOptions): Promise<TmuxVersion | null> {
+/** The local tmux's version (`tmux -V`); a missing tmux is a TmuxClosedError. */
+export async function readVersion(server: TmuxServerOptions): Promise<TmuxVersion | null> {
   const res = await execTmuxRaw({ ...server, configFile: undefined }, ['-V']).catch((e) => {
     if (e instanceof TmuxNotFoundError) throw new TmuxClosedError(`tmux not found: ${e.message}`);
     throw e;

@@ -13,6 +13,13 @@ import { NOTICE_MS } from './status-line';
 import type { Ui } from './ui-context';
 import { describeLink } from '../chat/reconnect';
 
+/**
+ * Lines of history each chat's emulator keeps (and a restore captures). Older lines stay in
+ * tmux and scroll mode reads them in pages (history-pages.ts): a restore of 200 lines instead
+ * of 1,000 is what makes showing a chat off screen, and the UI's start, feel instant (issue 15.4).
+ */
+export const UI_SCROLLBACK = 200;
+
 export class LiveWiring {
   constructor(private readonly ui: Ui) {}
 
@@ -25,7 +32,7 @@ export class LiveWiring {
       ...(o.hideLocal ? [] : [host.localHost(ctx)]),
       ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env) })),
     ];
-    return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env, pauseHidden: true }));
+    return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env, pauseHidden: true, scrollback: UI_SCROLLBACK }));
   }
 
   wire(live: MultiChats): void {
