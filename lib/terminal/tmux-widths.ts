@@ -113,6 +113,10 @@ export class TmuxWidthProvider implements IUnicodeVersionProvider {
   }
 
   charProperties(cp: number, preceding: number): number {
+    // Printable ASCII — nearly every character of output — is narrow and never joins the cell
+    // before it, even after a ZWJ: tmux prints it on its one-byte path, which never combines.
+    // Answered without the table or a closure (xterm asks for every character it prints).
+    if (cp >= 0x20 && cp < 0x7f) return pack(cp, 1, false);
     const w = this.base.wcwidth(cp);
     const fresh = (): number => pack((cp & CP_MASK) | (cp >= 0x80 ? MULTIBYTE : 0) | (cp === ZWJ ? ENDS_ZWJ : 0), w, false);
     const pw = widthOf(preceding);
