@@ -15,7 +15,7 @@ import { explain, isNexCommand, NO_CHATMUX, NO_TMUX, OLD_TMUX, REMOTE_SCRIPT } f
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
 import { pidsWithArgvContaining } from './support/secrets';
-import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
 import { sshChatHost } from '../lib/chat/host';
 import { sshHostFrom } from '../lib/control/ssh';
@@ -184,12 +184,7 @@ withSshd('chatmux --host over a real sshd', () => {
   });
   afterAll(() => {
     if (!sshd) return;
-    try {
-      remoteTmux('kill-server');
-    } catch {
-      /* not running */
-    }
-    sshd.stop();
+    stopSshdAndServer(sshd, socket);
     p.cleanup();
   });
 

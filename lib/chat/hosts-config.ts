@@ -21,11 +21,26 @@ export function hostsFilePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'chatmux', 'hosts');
 }
 
+/** The line without its comment: a '#' at its start or after a blank, outside quotes. */
+function withoutComment(line: string): string {
+  let quote = '';
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i]!;
+    if (quote) {
+      if (ch === quote) quote = '';
+      else if (ch === '\\' && quote === '"') i++;
+    } else if (ch === "'" || ch === '"') quote = ch;
+    else if (ch === '\\') i++;
+    else if (ch === '#' && (i === 0 || /\s/.test(line[i - 1]!))) return line.slice(0, i);
+  }
+  return line;
+}
+
 /** The file's hosts; a bad line is an SshUsageError naming the file and line. */
 export function parseHostsFile(text: string, file: string): HostEntry[] {
   const out: HostEntry[] = [];
   text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/(^|\s)#.*$/, '').trim();
+    const line = withoutComment(raw).trim();
     if (line === '') return;
     const where = `${file}:${i + 1}`;
     let words: string[];
@@ -43,6 +58,8 @@ export function parseHostsFile(text: string, file: string): HostEntry[] {
     for (const w of words.slice(1)) {
       const m = /^(project|socket)=(.+)$/s.exec(w);
       if (!m) throw new SshUsageError(`${where}: ${JSON.stringify(w)}: expected project=DIR or socket=NAME`);
+      // A control character (NUL above all) could never reach the remote shell: said here, at start.
+      if (m[1] === 'project' && /[\x00-\x1f\x7f]/.test(m[2]!)) throw new SshUsageError(`${where}: project=${JSON.stringify(m[2])}: a folder name with a control character`);
       if (m[1] === 'project') entry.project = m[2]!;
       else if (/^[A-Za-z0-9_.-]+$/.test(m[2]!)) entry.socket = m[2]!;
       else throw new SshUsageError(`${where}: socket=${JSON.stringify(m[2])}: letters, digits, '_', '.' and '-' only`);

@@ -198,6 +198,8 @@ export function explain(r: Pick<RemoteChatmux, 'host' | 'program'> & { nex?: boo
     const node = r.program[0] === 'chatmux' ? ` or Node.js 20+ (then chatmux copies itself there${found ? `; found: ${found}` : ''})` : '';
     return `${dest}: no ${r.program[0]} on the remote: ${what}install chatmux there (npm install -g chatmux)${node}, or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
   }
+  // Still no copy found right after one was made (this process copies at most once).
+  if (code === NEEDS_COPY) return `${dest}: chatmux was copied there but its copy is still not found under ~/.cache/chatmux/remote (remove that folder there and run the command again)`;
   if (code === NO_TMUX) return sshFailure(dest, 127, 'tmux: not found');
   if (code === OLD_TMUX) {
     const shown = /chatmux-remote: (.*)/.exec(stderr)?.[1]?.trim() ?? '';

@@ -69,6 +69,10 @@ export function localBundle(root = packageRoot()): Bundle {
  */
 export const UNPACK_SCRIPT = [
   'set -e; umask 077; d=${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote/$1; t="$d.$$"',
+  // A name that leads to no program (its folder removed by a cache cleaner: a dangling link; a
+  // stale folder) goes, else every later command would ask for a copy again for ever. Before
+  // unpacking: first commands racing each other all find no name yet, none removes a fresh one.
+  'if [ ! -f "$d/bin/chatmux" ] && { [ -L "$d" ] || [ -e "$d" ]; }; then rm -rf "$d"; fi',
   'mkdir -p "$t"; trap \'rm -rf "$t"\' EXIT',
   'tar -xzf - -C "$t"',
   // -n: where the name already links to a folder, fail rather than put the link inside it.
@@ -110,8 +114,17 @@ export async function deployBundle(host: SshHost, b: Bundle): Promise<void> {
         p.on('error', reject);
         p.on('close', (code) => resolve({ code: code ?? 1, stderr: withoutSshNotices(err) }));
       });
-    const [t, s] = await Promise.all([done(tar), done(ssh)]);
-    if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy chatmux there (${s.stderr.trim().split('\n').pop() ?? `exit ${s.code}`})`);
+    const unpacked = done(ssh);
+    // An unpack that failed there (read-only or full disk) stops reading: stop packing too, or
+    // tar (and its gzip) would wait on a full pipe for ever and the command with them.
+    void unpacked.then((s) => {
+      if (s.code !== 0) {
+        tar.stdout.destroy();
+        tar.kill('SIGKILL');
+      }
+    });
+    const [t, s] = await Promise.all([done(tar), unpacked]);
+    if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy chatmux there (${s.stderr.trim().split('\n')[0] || `exit ${s.code}`})`);
     if (t.code !== 0) throw new Error(`could not pack chatmux for ${host.dest} (tar: ${t.stderr.trim().split('\n').pop() ?? `exit ${t.code}`})`);
   } finally {
     fs.rmSync(staged, { recursive: true, force: true });

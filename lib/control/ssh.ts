@@ -83,9 +83,16 @@ export interface SshHost {
   controlDir: string | null;
 }
 
-/** A destination ssh cannot take as an option and that holds no blank or control character. */
+/**
+ * A destination ssh cannot take as an option and that holds no blank, control character or
+ * shell metacharacter: ssh before 9.6 put the user and host names as given into ProxyCommand's
+ * and Match exec's %r/%h, run by a shell (CVE-2023-51385); a host part starting with '-' is an
+ * option to a ProxyCommand like `nc %h %p`.
+ */
 export function checkDest(dest: string): string {
-  if (dest === '' || dest.startsWith('-') || /[\s\x00-\x1f\x7f]/.test(dest)) {
+  const bare = dest.replace(/^ssh:\/\//, '');
+  const host = bare.replace(/^.*@/, '');
+  if (dest === '' || bare.startsWith('-') || host.startsWith('-') || /[\s\x00-\x1f\x7f'"`;&<>|(){}]/.test(dest) || /[$\\]/.test(host)) {
     throw new SshUsageError(`--host ${JSON.stringify(dest)}: not an ssh destination (an alias, user@host or ssh://user@host:port)`);
   }
   return dest;

@@ -301,3 +301,13 @@ export function serverSideSshd(sshd: TestSshd, socket: string, view: (session: s
   if (comm !== 'sshd') throw new Error(`the control client's parent is ${comm}, not sshd`);
   return ppid;
 }
+
+/** After a file's tests: the remote tmux server on `socket` (when running), then the sshd. */
+export function stopSshdAndServer(sshd: TestSshd, socket: string): void {
+  try {
+    sshd.sshSync(`tmux -L ${socket} kill-server`);
+  } catch {
+    /* not running */
+  }
+  sshd.stop();
+}
