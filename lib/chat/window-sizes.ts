@@ -55,14 +55,16 @@ export class WindowSizes {
   async claim(windowId: string): Promise<void> {
     if (!this.wanted.has(windowId)) return;
     this.owners.set(windowId, this.me);
+    // A fresh value each time (see ownerName): the other UIs hear of every claim. The size goes
+    // right behind it, not after its reply: one round trip less before a shown chat's restore.
+    const claimed = setOption(this.client, { window: windowId }, SIZE_OWNER_OPTION, `${this.me} ${Date.now()}`);
+    const applied = this.apply(windowId);
     try {
-      // A fresh value each time (see ownerName): the other UIs hear of every claim.
-      await setOption(this.client, { window: windowId }, SIZE_OWNER_OPTION, `${this.me} ${Date.now()}`);
+      await claimed;
     } catch (e) {
       if (!isMissingTarget(e)) this.warn(`resize failed: ${(e as Error).message}`);
-      return;
     }
-    await this.apply(windowId);
+    await applied;
   }
 
   /** The window is no longer shown here. */

@@ -90,8 +90,12 @@ export class Geometry {
     grid.paintNotes();
     grid.paintFocus();
     this.ui.status.paint();
+    // Sizes and restores go to tmux first (tmux runs them in this order): tmux works on them
+    // while the frame is drawn, so a chat off screen shows sooner (issue 15.4).
+    const sized = state.live.setClientSize(this.cols(), this.rows());
+    const shown = state.live.show(refs.map((ref, i) => ({ ref, ...innerSize(rects[i]!) })));
     chrome.screen.render();
-    await state.live.setClientSize(this.cols(), this.rows());
-    await state.live.show(refs.map((ref, i) => ({ ref, ...innerSize(rects[i]!) })));
+    await sized;
+    await shown;
   }
 }
