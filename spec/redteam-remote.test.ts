@@ -53,11 +53,20 @@ describe('hostile destinations', () => {
     'h\tx',
     'h\x1b[2J',
     '',
+    // URIs ssh answers with its usage text.
+    'ssh://remote:0',
+    'ssh://remote:99999',
+    'ssh://remote:-1',
+    'ssh://remote:22x',
+    'ssh://@remote',
+    'ssh://',
+    'ssh://h/path',
+    'ssh://u@h@h2',
   ];
   test.each(refused.map((d) => [JSON.stringify(d), d]))('%s is refused as bad input', (_, d) => {
     expect(() => checkDest(d)).toThrow(SshUsageError);
   });
-  const accepted = ['gpu-box', 'user@gpu-box', 'ssh://user@gpu-box:2222', 'ssh://gpu-box', 'u@[::1]', 'u@10.0.0.1', 'machine$@host', 'über-box', 'x'.repeat(300)];
+  const accepted = ['gpu-box', 'user@gpu-box', 'ssh://user@gpu-box:2222', 'ssh://gpu-box', 'ssh://u@h:65535', 'ssh://[::1]:22', 'ssh://h:', 'u@[::1]', 'u@10.0.0.1', 'machine$@host', 'über-box', 'x'.repeat(300)];
   test.each(accepted)('%s is accepted and reaches ssh as one word after --', (d) => {
     expect(checkDest(d)).toBe(d);
     const argv = sshArgv({ dest: d, ssh: ['ssh'], controlDir: null }, ['tmux', '-V']);
@@ -140,6 +149,13 @@ withSshd('over a real sshd', () => {
   const cli = (args: string[], extra: NodeJS.ProcessEnv = {}, input?: string): Promise<CliResult> =>
     runProcess(process.execPath, [BIN, ...g(), ...args], { env: { ...env, ...extra }, timeoutMs: 40000, input });
   const remoteTmux = (cmd: string) => sshd.sshSync(`tmux -L ${socket} ${cmd}`);
+  const remoteSessions = (): string[] => {
+    try {
+      return remoteTmux("list-sessions -F '#{session_name}'").split('\n').filter(Boolean);
+    } catch {
+      return []; // no server
+    }
+  };
   const cache = () => path.join(sshd.dir, 'home', '.cache', 'chatmux', 'remote');
   const noRemote = { CHATMUX_REMOTE_CHATMUX: '' };
   type Listed = { ref: string; name: string; lifecycle: string };
@@ -220,6 +236,61 @@ withSshd('over a real sshd', () => {
     expect(r.stderr).toMatch(/\nchatmux: remote: could not copy chatmux there \(.*No space left on device.*\)\n$/);
   }, 30000);
 
+  test('kill -9 of the local chatmux (and its ssh) at 5 moments of a first copy: no name linked to a half copy, the next command works', async () => {
+    for (const ms of [60, 150, 250, 400, 600]) {
+      fs.rmSync(path.join(sshd.dir, 'home', '.cache'), { recursive: true, force: true });
+      const child = spawn(process.execPath, [BIN, ...g(), 'chat', 'list'], { env: { ...env, ...noRemote }, stdio: 'ignore' });
+      const closed = new Promise((r) => child.once('close', r));
+      await new Promise((r) => setTimeout(r, ms));
+      for (const pid of [child.pid!, ...descendantsOf(child.pid!)].reverse()) {
+        try {
+          process.kill(pid, 'SIGKILL');
+        } catch {
+          /* done already */
+        }
+      }
+      await closed;
+      await new Promise((r) => setTimeout(r, 300));
+      const names = fs.existsSync(cache()) ? fs.readdirSync(cache()) : [];
+      for (const n of names.filter((x) => fs.lstatSync(path.join(cache(), x)).isSymbolicLink())) expect(fs.existsSync(path.join(cache(), n, 'bin', 'chatmux'))).toBe(true);
+      // Whatever was left, the next command runs (copying again if it must).
+      const next = await cli(['chat', 'list', '--json'], noRemote);
+      expect([ms, next.code]).toEqual([ms, 0]);
+    }
+  }, 60000);
+
+  test('a remote state dir that is full: chat new is one line, exit 1, no session left and nothing starting', async () => {
+    const full = path.join(sshd.dir, 'full-state');
+    fs.mkdirSync(full, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', full]);
+    try {
+      execFileSync('sh', ['-c', `mkdir ${full}/s; cat /dev/zero > ${full}/fill 2>/dev/null || :`]);
+      const before = remoteSessions();
+      const r = await runProcess(process.execPath, [BIN, '--host', 'remote', '--socket', socket, '--project', p.project, '--state-dir', `${full}/s`, 'chat', 'new', '--name', 'nospace', '--', 'sleep', '60'], { env, timeoutMs: 30000 });
+      expect([r.code, r.stdout]).toEqual([1, '']);
+      expect(r.stderr).toMatch(/^chatmux: .*no space left on device.*\n$/i);
+      expect(remoteSessions()).toEqual(before);
+    } finally {
+      execFileSync('umount', [full]);
+    }
+  }, 30000);
+
+  test('hostile --project and --state-dir folders over ssh: each used exactly, nothing runs', async () => {
+    const canary = path.join(p.root, 'canary-paths');
+    const names = [`p r'oj$(touch ${canary})`, `\`touch ${canary}\``, `;touch ${canary};#`, 'new\nline', `"$HOME" *`];
+    for (const name of names) {
+      const proj = path.join(p.root, 'hostile', name);
+      fs.mkdirSync(proj, { recursive: true });
+      const run = (args: string[]) => runProcess(process.execPath, [BIN, '--host', 'remote', '--socket', socket, '--project', proj, '--state-dir', path.join(proj, 'st ate'), ...args], { env, timeoutMs: 30000 });
+      const made = await run(['chat', 'new', '--name', 'hp', '--', 'pwd']);
+      const listed = await run(['chat', 'list', '--json']);
+      expect([JSON.stringify(name), made.code, made.stderr, listed.code]).toEqual([JSON.stringify(name), 0, '', 0]);
+      expect(fs.existsSync(path.join(proj, 'st ate', 'chats.json'))).toBe(true);
+      expect((await run(['chat', 'close', made.stdout.trim()])).code).toBe(0);
+    }
+    expect(fs.existsSync(canary)).toBe(false);
+  }, 60000);
+
   test('--api-key-env over ssh with a first copy: the key in no argv on either side during the whole run, nor in tmux options, state or cache files', async () => {
     fs.rmSync(path.join(sshd.dir, 'home', '.cache'), { recursive: true, force: true });
     const secret = `sk-rtremote-${randomBytes(10).toString('hex')}`;
@@ -264,7 +335,7 @@ withSshd('over a real sshd', () => {
     await new Promise((r) => setTimeout(r, 3000));
     const chats = (await list()).filter((c) => !before.has(c.ref));
     for (const c of chats) expect([c.name, c.lifecycle]).toEqual([c.name, expect.stringMatching(/^(running|closed)$/)]);
-    const sessions = remoteTmux("list-sessions -F '#{session_name}'").split('\n').filter(Boolean);
+    const sessions = remoteSessions();
     const running = (await list()).filter((c) => c.lifecycle === 'running').map((c) => c.ref);
     for (const s of sessions.filter((x) => !x.startsWith('chatmux-view'))) expect(running.some((r) => s.endsWith(`-${r}`))).toBe(true);
   }, 60000);

@@ -95,6 +95,11 @@ export function checkDest(dest: string): string {
   if (dest === '' || bare.startsWith('-') || host.startsWith('-') || /[\s\x00-\x1f\x7f'"`;&<>|(){}]/.test(dest) || /[$\\]/.test(host)) {
     throw new SshUsageError(`--host ${JSON.stringify(dest)}: not an ssh destination (an alias, user@host or ssh://user@host:port)`);
   }
+  // ssh answers a bad URI with its usage text: said here instead, as bad input.
+  const uri = dest.startsWith('ssh://') ? /^ssh:\/\/(?:([^@/]+)@)?(\[[^\]/]+\]|[^:@/[\]]+)(?::(\d*))?$/.exec(dest) : null;
+  if (dest.startsWith('ssh://') && (!uri || (uri[3] && !(Number(uri[3]) >= 1 && Number(uri[3]) <= 65535)))) {
+    throw new SshUsageError(`--host ${JSON.stringify(dest)}: not an ssh:// destination (ssh://[user@]host[:port], the port 1 to 65535, no path)`);
+  }
   return dest;
 }
 
