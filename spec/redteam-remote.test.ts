@@ -136,6 +136,21 @@ test('remote words: a sampled hostile corpus reaches the remote shell exactly', 
   expect(fs.existsSync(path.join(tmp, 'canary'))).toBe(false);
 });
 
+/** Run chatmux with `args`, then SIGKILL it and every process below it (its ssh) after `ms`. */
+async function killedAfter(ms: number, args: string[], env: NodeJS.ProcessEnv): Promise<void> {
+  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: 'ignore' });
+  const closed = new Promise((r) => child.once('close', r));
+  await new Promise((r) => setTimeout(r, ms));
+  for (const pid of [child.pid!, ...descendantsOf(child.pid!)].reverse()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* done already */
+    }
+  }
+  await closed;
+}
+
 const skip = sshdUnavailable();
 if (skip) console.log(skip);
 const withSshd = skip ? describe.skip : describe;
@@ -239,17 +254,7 @@ withSshd('over a real sshd', () => {
   test('kill -9 of the local chatmux (and its ssh) at 5 moments of a first copy: no name linked to a half copy, the next command works', async () => {
     for (const ms of [60, 150, 250, 400, 600]) {
       fs.rmSync(path.join(sshd.dir, 'home', '.cache'), { recursive: true, force: true });
-      const child = spawn(process.execPath, [BIN, ...g(), 'chat', 'list'], { env: { ...env, ...noRemote }, stdio: 'ignore' });
-      const closed = new Promise((r) => child.once('close', r));
-      await new Promise((r) => setTimeout(r, ms));
-      for (const pid of [child.pid!, ...descendantsOf(child.pid!)].reverse()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* done already */
-        }
-      }
-      await closed;
+      await killedAfter(ms, [...g(), 'chat', 'list'], { ...env, ...noRemote });
       await new Promise((r) => setTimeout(r, 300));
       const names = fs.existsSync(cache()) ? fs.readdirSync(cache()) : [];
       for (const n of names.filter((x) => fs.lstatSync(path.join(cache(), x)).isSymbolicLink())) expect(fs.existsSync(path.join(cache(), n, 'bin', 'chatmux'))).toBe(true);
@@ -319,17 +324,7 @@ withSshd('over a real sshd', () => {
   test('kill -9 of the local chatmux (and its ssh) at 6 moments of a remote chat new: none left starting, no orphan session', async () => {
     const before = new Set((await list()).map((c) => c.ref));
     for (const ms of [50, 150, 300, 450, 700, 1000]) {
-      const child = spawn(process.execPath, [BIN, ...g(), 'chat', 'new', '--name', `k${ms}`, '--', 'sleep', '300'], { env, stdio: 'ignore' });
-      const closed = new Promise((r) => child.once('close', r));
-      await new Promise((r) => setTimeout(r, ms));
-      for (const pid of [child.pid!, ...descendantsOf(child.pid!)].reverse()) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          /* done already */
-        }
-      }
-      await closed;
+      await killedAfter(ms, [...g(), 'chat', 'new', '--name', `k${ms}`, '--', 'sleep', '300'], env);
     }
     // What the remote chatmux processes still running finish meanwhile.
     await new Promise((r) => setTimeout(r, 3000));
