@@ -129,16 +129,20 @@ export class PaneScreens {
 
   private async doRestore(ref: string, paneId: string, term: PaneTerminal, gate: OutputGate): Promise<void> {
     try {
+      // `continue` and the capture go together (tmux runs them in order, so the capture sees
+      // the pane flowing again): one round trip, not two, before a paused chat shows.
+      let resumed: Promise<void> | null = null;
       if (this.held.has(ref)) {
         this.held.delete(ref);
         this.continuing.add(paneId);
-        try {
-          await this.client.resume(paneId);
-        } finally {
-          this.continuing.delete(paneId);
-        }
+        resumed = this.client.resume(paneId).finally(() => this.continuing.delete(paneId));
       }
-      const res = await gate.restore(this.client, paneId, this.o.scrollback);
+      const restored = gate.restore(this.client, paneId, this.o.scrollback);
+      if (resumed) {
+        restored.catch(() => {}); // a failed continue is the error reported
+        await resumed;
+      }
+      const res = await restored;
       if (this.disposed) return void term.dispose();
       this.terms.set(ref, term);
       this.o.restored(ref, res.pane);
