@@ -4,8 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { givenHosts, hostsFilePath, parseHostsFile, uiHosts } from '../lib/chat/hosts-config';
-import { notRemotely, remoteArgs } from '../lib/chat/remote-actions';
-import type { ChatHost } from '../lib/chat/host';
+import { remoteArgs, remoteSecret } from '../lib/chat/remote-actions';
 import { runChatmux, cleanEnv } from './support/chatmux-cli';
 
 describe('hosts file', () => {
@@ -86,17 +85,22 @@ describe('hosts file', () => {
 
 describe('remote actions (run by the remote chatmux)', () => {
   test('argv for close, archive, rename and new', () => {
-    expect(remoteArgs({ kind: 'close', ref: 'chat-2' }, 'h')).toEqual(['chat', 'close', 'chat-2']);
-    expect(remoteArgs({ kind: 'archive', ref: 'chat-2' }, 'h')).toEqual(['chat', 'archive', 'chat-2']);
-    expect(remoteArgs({ kind: 'rename', ref: 'chat-2', name: 'n; rm -rf', role: '' }, 'h')).toEqual(['chat', 'rename', 'chat-2', 'n; rm -rf', '--role', '']);
-    expect(remoteArgs({ kind: 'new', input: { executor: 'cmd', name: 'x', model: 'm', argv: ['sh', '-c', 'echo $HOME'] } }, 'h')).toEqual([
+    expect(remoteArgs({ kind: 'close', ref: 'chat-2' })).toEqual(['chat', 'close', 'chat-2']);
+    expect(remoteArgs({ kind: 'archive', ref: 'chat-2' })).toEqual(['chat', 'archive', 'chat-2']);
+    expect(remoteArgs({ kind: 'rename', ref: 'chat-2', name: 'n; rm -rf', role: '' })).toEqual(['chat', 'rename', 'chat-2', 'n; rm -rf', '--role', '']);
+    expect(remoteArgs({ kind: 'new', input: { executor: 'cmd', name: 'x', model: 'm', argv: ['sh', '-c', 'echo $HOME'] } })).toEqual([
       'chat', 'new', '--json', '--executor', 'cmd', '--name', 'x', '-m', 'm', '--', 'sh', '-c', 'echo $HOME',
     ]);
   });
-  test('an API key is never sent this way: the error says which command sends it safely', () => {
-    expect(() => remoteArgs({ kind: 'new', input: { executor: 'codex', apiKeyEnv: 'OPENAI_API_KEY' } }, 'gpu')).toThrow(/chatmux --host gpu chat new --api-key-env OPENAI_API_KEY/);
-  });
-  test('what the UI cannot do on a remote host yet is one line naming the host and the chat', () => {
-    expect(notRemotely({ name: 'gpu' } as ChatHost, 'restarting', 'chat-3').message).toBe('restarting chat-3 on gpu from this UI: not yet (close it with X, or use chatmux --host gpu there)');
+  test('start; an API key: only the variable\'s name in argv, its value read here for stdin (unset here: left to the remote\'s environment)', () => {
+    expect(remoteArgs({ kind: 'start', ref: 'chat-3', apiKeyEnv: 'K' })).toEqual(['chat', 'start', 'chat-3']);
+    const input = { executor: 'codex' as const, apiKeyEnv: 'OPENAI_API_KEY' };
+    expect(remoteArgs({ kind: 'new', input })).toEqual(['chat', 'new', '--json', '--executor', 'codex', '--api-key-env', 'OPENAI_API_KEY']);
+    expect(remoteSecret({ kind: 'new', input }, { OPENAI_API_KEY: 's3cret' }, 'gpu')).toEqual({ name: 'OPENAI_API_KEY', value: 's3cret' });
+    expect(remoteSecret({ kind: 'start', ref: 'chat-3', apiKeyEnv: 'K' }, { K: 'v' }, 'gpu')).toEqual({ name: 'K', value: 'v' });
+    expect(remoteSecret({ kind: 'new', input }, {}, 'gpu')).toBeNull();
+    expect(remoteSecret({ kind: 'close', ref: 'chat-3' }, { OPENAI_API_KEY: 's3cret' }, 'gpu')).toBeNull();
+    expect(() => remoteSecret({ kind: 'new', input }, { OPENAI_API_KEY: 'a\nb' }, 'gpu')).toThrow(/line break/);
+    expect(() => remoteSecret({ kind: 'new', input: { executor: 'codex', apiKeyEnv: 'A B' } }, {}, 'gpu')).toThrow(/--api-key-env/);
   });
 });

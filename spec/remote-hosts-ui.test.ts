@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { addBrokenAliases, controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { addBrokenAliases, controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
 import { makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
 
@@ -51,14 +51,7 @@ afterAll(() => {
   }
   ui?.stop();
   if (ui) fs.rmSync(ui.project, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  if (sshd) {
-    try {
-      sshd.sshSync(`tmux -L ${rsocket} kill-server`);
-    } catch {
-      /* not running */
-    }
-    sshd.stop();
-  }
+  if (sshd) stopSshdAndServer(sshd, rsocket);
   fs.rmSync(rp, { recursive: true, force: true });
   fs.rmSync(xdg, { recursive: true, force: true });
 });

@@ -34,8 +34,17 @@ export interface ChatHost {
    * this machine's `tmux -V`, read ahead while other calls ran (a remote host ignores it).
    */
   connect(target: ConnectTarget, version?: Promise<TmuxVersion | null>): Promise<ControlClient>;
-  /** Run the host's chatmux for this project (remote hosts only): stdout, or an Error with its one line. */
-  chatmux(args: readonly string[]): Promise<string>;
+  /**
+   * Run the host's chatmux for this project (remote hosts only): stdout, or an Error with its
+   * one line. `secret` goes in on stdin, into that variable there (never in argv).
+   */
+  chatmux(args: readonly string[], secret?: RemoteSecret | null): Promise<string>;
+}
+
+/** An API key for the remote chatmux: the variable's name there and its value from here. */
+export interface RemoteSecret {
+  name: string;
+  value: string;
 }
 
 export const LOCAL_HOST_NAME = 'local';
@@ -85,10 +94,10 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
     server,
     cli: () => sshTmuxCli(ssh, server),
     connect: (target) => connectOverSsh(ssh, { server, target }, { share: false, keepAlive: CONTROL_KEEPALIVE, connectTimeout: 10 }),
-    chatmux: async (args) => {
+    chatmux: async (args, secret = null) => {
       // The remote script: one line for a missing chatmux or tmux, a copy of this chatmux where Node.js 20+ is (remote-chatmux.ts).
       const words = ['--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
-      const r = await runRemoteChatmux({ host: ssh, program, copy, checkTmux: true, nex: isNexCommand('chat', args) }, words, { tty: false, secret: null, stdin: 'none', stdout: 'capture', notice: () => {} });
+      const r = await runRemoteChatmux({ host: ssh, program, copy, checkTmux: true, nex: isNexCommand('chat', args) }, words, { tty: false, secret, stdin: 'none', stdout: 'capture', notice: () => {} });
       if (r.code !== 0) throw new Error(`${ssh.dest}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
       return r.stdout.toString('utf8');
     },

@@ -2,16 +2,16 @@
  * What the user does to a chat from a UI — types or pastes into it (the window takes this UI's
  * size; Enter tells the agent-state hooks), new, close, archive, rename, open again, restart
  * after its agent died — on this machine through lifecycle.ts over the UI's own connection, or
- * on a remote host by that host's chatmux (remote-actions.ts; starting and restarting stay on
- * the host). Each of those ends with a backfill so the list shows the result at once.
+ * on a remote host by that host's chatmux (remote-actions.ts). Each of those ends with a backfill so the list shows the result at once.
  */
 import { pasteText, sendBytes } from '../control/commands';
 import { inputSubmitted } from './agent-state';
 import {
-  archiveChat, closeChat, createChat, killOwnChatSession, openChat, renameChat, setRecord, startChatSession, getChat,
+  archiveChat, closeChat, createChat, openChat, renameChat,
   type NewChatInput,
 } from './lifecycle';
-import { notRemotely, remoteAction } from './remote-actions';
+import { remoteAction } from './remote-actions';
+import { restartChat } from './restart';
 import type { LiveCore } from './live-core';
 
 export class ChatActions {
@@ -44,7 +44,7 @@ export class ChatActions {
   async newChat(input: NewChatInput): Promise<string> {
     const { core } = this;
     if (core.host.ssh) {
-      const ref = await remoteAction(core.host, { kind: 'new', input });
+      const ref = await remoteAction(core.host, { kind: 'new', input }, this.env);
       await this.backfill();
       return ref;
     }
@@ -80,23 +80,27 @@ export class ChatActions {
   /** Start a closed chat again (fresh), or bring back a lost one. */
   async openChat(ref: string): Promise<void> {
     const { core } = this;
-    if (core.host.ssh) throw notRemotely(core.host, 'starting', ref);
+    if (core.host.ssh) return this.startThere(ref);
     const size = core.sizes.get(ref);
     await openChat(core.client, core.ctx, ref, { env: this.env, width: size?.cols, height: size?.rows });
+    await this.backfill();
+  }
+
+  /** A remote chat started by the remote chatmux (`chat start`), with the chat's key from here. */
+  private async startThere(ref: string): Promise<void> {
+    const { core } = this;
+    core.dropTerminal(ref);
+    await remoteAction(core.host, { kind: 'start', ref, apiKeyEnv: core.byRef.get(ref)?.record.apiKeyEnv ?? null }, this.env);
     await this.backfill();
   }
 
   /** A dead agent: start it again in a new session with its executor's resume argv. */
   async restartChat(ref: string): Promise<void> {
     const { core } = this;
-    if (core.host.ssh) throw notRemotely(core.host, 'restarting', ref);
-    const chat = await getChat(core.ctx, ref, core.client);
+    if (core.host.ssh) return this.startThere(ref);
     core.dropTerminal(ref);
-    await killOwnChatSession(core.client, core.ctx, chat.ref);
     const size = core.sizes.get(ref);
-    await startChatSession(core.client, core.ctx, chat, { mode: 'resume', env: this.env, width: size?.cols, height: size?.rows });
-    // The resume id may have changed (what the agent reported) or gone (nothing to resume: fresh).
-    await setRecord(core.ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+    await restartChat(core.client, core.ctx, ref, { env: this.env, width: size?.cols, height: size?.rows });
     await this.backfill();
   }
 

@@ -4,7 +4,8 @@
  * changed or went away lose their emulator, archived ones leave, and the tree order and depths
  * are recomputed. Many events ask for it at once: they are coalesced, and `schedule` waits a
  * moment first. Chats on screen whose pane just appeared get their emulator. A remote host's
- * chats are read from its tmux (its registry is not ours).
+ * chats are read from its tmux (its registry is not ours), its closed ones from its chatmux
+ * in the background (remote-registry.ts).
  */
 import { linkWindow, listWindows } from '../control/commands';
 import { isMissingTarget } from '../control/errors';
@@ -12,11 +13,28 @@ import { listChatsWithPanes } from './list';
 import { treeOrder } from './tree';
 import { coalesced } from './coalesce';
 import type { LiveCore } from './live-core';
+import { RemoteRegistry } from './remote-registry';
 
 export class Backfiller {
   private timer: NodeJS.Timeout | null = null;
+  /** A remote host's closed chats (null here: this machine's registry is read directly). */
+  private readonly remote: RemoteRegistry | null;
 
-  constructor(private readonly core: LiveCore) {}
+  constructor(private readonly core: LiveCore) {
+    this.remote = core.host.ssh ? new RemoteRegistry(core.host, () => this.schedule()) : null;
+  }
+
+  /** A remote host's closed chats, read now and whenever `afterChange` runs; returns the stop. */
+  watchRemote(): () => void {
+    void this.remote?.refresh();
+    return () => this.remote?.stop();
+  }
+
+  /** After a change made from this UI: a remote registry is read again too (in the background). */
+  readonly afterChange = (): Promise<void> => {
+    void this.remote?.refresh();
+    return this.backfill();
+  };
 
   /** Re-read the chat list from the registry and tmux; link new chat windows into the view. */
   readonly backfill = coalesced(async () => {
@@ -38,6 +56,7 @@ export class Backfiller {
   /** No more scheduled backfills (shutting down). */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
+    this.remote?.stop();
   }
 
   /** Link a chat's window into the view session (so its output reaches us), at its wanted size. */
@@ -56,6 +75,12 @@ export class Backfiller {
     const client = core.client;
     if (core.stopped) return;
     const chats = await listChatsWithPanes(client, core.ctx, { fromTmux: !!core.host.ssh });
+    if (this.remote) {
+      const inTmux = new Set(chats.map((c) => c.view.ref));
+      // A chat that left its tmux was closed or archived there: ask its registry which.
+      if ([...core.byRef.keys()].some((ref) => !inTmux.has(ref) && !this.remote!.has(ref))) void this.remote.refresh();
+      for (const view of this.remote.views(inTmux)) chats.push({ view, pane: null });
+    }
     const views = chats.map((c) => c.view);
     const viewWindows = new Set((await listWindows(client, client.sessionId!)).map((w) => w.id));
     const seen = new Set<string>();

@@ -68,13 +68,13 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     this.backfill = this.backfiller.backfill;
     this.inspectorCache = new InspectorCache(core);
     this.follower = new TmuxFollower(core, this.backfiller, this.inspectorCache);
-    this.actions = new ChatActions(core, env, this.backfill);
+    this.actions = new ChatActions(core, env, this.backfiller.afterChange);
     client.on('output', (pane, data) => this.follower.onOutput(pane, data));
     client.on('notification', (n) => this.follower.onNotification(n));
     client.on('paused', (pane) => this.follower.onPaused(pane));
     // Renames, roles, closes and archives made elsewhere reach the registry first.
-    // (A remote registry is not ours to watch: its chats are read from tmux.)
-    this.unwatch = host.ssh ? () => {} : watchRegistry(ctx, () => this.backfiller.schedule());
+    // (A remote registry is not ours to watch: its chatmux lists the closed chats, remote-registry.ts.)
+    this.unwatch = host.ssh ? this.backfiller.watchRemote() : watchRegistry(ctx, () => this.backfiller.schedule());
     client.on('closed', (reason) => {
       core.stopped = true;
       this.unwatch();

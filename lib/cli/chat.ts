@@ -1,17 +1,18 @@
-/** `chatmux chat …`: create, list, attach, send, close, archive, rename, log. */
+/** `chatmux chat …`: create, list, attach, start, send, close, archive, rename, log. */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
 import { attachProcess, displayMessage, listClients, switchClient } from '../control/commands';
 import { prepareAttach, ownTty } from '../chat/attach';
-import { chatFiles } from '../chat/context';
+import { chatFiles, makeChatContext } from '../chat/context';
 import { DETACH_KEY_LABEL } from '../chat/tmux-server';
 import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
 import {
   archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
 } from '../chat/lifecycle';
 import { listChats } from '../chat/list';
+import { startChat } from '../chat/restart';
 import { listedJson, listedState, sinceText, withAgentStates, type ListedChat } from './chat-states';
 import { escapeControls } from '../chat/errors';
 import { findChatSession } from '../chat/identity';
@@ -188,6 +189,20 @@ export function register(program: Command, context: () => CliContext): void {
         child.on('exit', (code) => resolve(code ?? 1));
       }).finally(() => undo());
       if (code !== 0) process.exitCode = 1;
+    });
+
+  chat
+    .command('start')
+    .description('make a chat run again without attaching: a closed one starts fresh, a lost one and one whose program ended resume in a new session; a running one is left as is')
+    .argument('<ref>', 'the chat')
+    .addHelpText('after', example(['chatmux chat start chat-3', 'chatmux --host gpu-box chat start chat-3']))
+    .action(async (ref) => {
+      checkRef(ref);
+      const cli = context();
+      // A key the chat reads from the environment stays out of the tmux server's own (as for chat new).
+      const keyVar = (await mapInputErrors(() => getChat(makeChatContext(cli), ref))).apiKeyEnv;
+      const rt = chatRuntime(cli, keyVar ? [keyVar] : []);
+      await mapInputErrors(() => startChat(requireTmux(rt, 'chatmux chat start'), rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
     });
 
   chat

@@ -25,3 +25,20 @@ export function filesUnder(dir: string): string[] {
   }
   return out;
 }
+
+/** Watch every process's argv for `text` (every 20 ms) until the returned stop; it resolves with the PIDs seen. */
+export function watchArgv(text: string): () => Promise<string[]> {
+  let seen: string[] = [];
+  let watching = true;
+  const loop = (async () => {
+    while (watching) {
+      seen = seen.concat(pidsWithArgvContaining(text));
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  })();
+  return async () => {
+    watching = false;
+    await loop;
+    return seen;
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * A remote host's closed chats for the UI (issue 14.3). Its running chats are read from its
+ * tmux; a closed one has no session there, only a line in the remote registry, which is the
+ * remote chatmux's to read: `chat list --json` there, over its own ssh session, in the
+ * background (when the host connects, after a change made from this UI, and when a chat leaves
+ * its tmux), so the UI never waits on it. Until the answer is in, the last one stands. The
+ * JSON's `lifecycle` is the registry's word (`state` there is the agent state).
+ */
+import type { ChatHost } from './host';
+import { ChatRecordSchema } from './registry';
+import type { ChatView } from './list';
+import { coalesced } from './coalesce';
+
+/** The closed chats in `chat list --json` output, as views with no session. */
+export function closedChats(json: string): Map<string, ChatView> {
+  const out = new Map<string, ChatView>();
+  const rows: unknown = JSON.parse(json);
+  if (!Array.isArray(rows)) return out;
+  for (const row of rows as Array<Record<string, unknown>>) {
+    if (row?.lifecycle !== 'closed') continue;
+    const rec = ChatRecordSchema.safeParse({ ...row, state: 'closed' });
+    if (!rec.success) continue; // a chatmux there with another record shape: tmux's list stands
+    out.set(rec.data.ref, { ...rec.data, live: false, exited: false, exitStatus: null, exitSignal: null, pid: null, attachedClients: 0 });
+  }
+  return out;
+}
+
+export class RemoteRegistry {
+  private closed = new Map<string, ChatView>();
+  private stopped = false;
+
+  constructor(
+    private readonly host: ChatHost,
+    /** A new answer came in (the list is read again). */
+    private readonly changed: () => void,
+  ) {}
+
+  /** Read it again; resolves when the answer is in (or the read failed: the last one stands). */
+  readonly refresh = coalesced(async () => {
+    try {
+      const next = closedChats(await this.host.chatmux(['chat', 'list', '--json']));
+      if (this.stopped) return;
+      this.closed = next;
+      this.changed();
+    } catch {
+      // No chatmux there, or the link is down: its tmux still shows the running chats.
+    }
+  }, () => !this.stopped);
+
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Known there as closed. */
+  has(ref: string): boolean {
+    return this.closed.has(ref);
+  }
+
+  /** The closed chats, except those tmux shows (opened again since). */
+  views(inTmux: ReadonlySet<string>): ChatView[] {
+    return [...this.closed.values()].filter((v) => !inTmux.has(v.ref));
+  }
+}

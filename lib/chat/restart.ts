@@ -1,0 +1,31 @@
+/**
+ * Starting a chat that does not run, wherever the request comes from (a UI here, or a UI on
+ * another machine through `chatmux chat start` here): a dead agent is started again in a new
+ * session with its executor's resume argv; a closed chat fresh, a lost one resumed (openChat).
+ */
+import type { TmuxRunner } from '../control/exec';
+import type { ChatContext } from './context';
+import { chatPane, getChat, killOwnChatSession, openChat, setRecord, startChatSession, type EnvSource } from './lifecycle';
+import type { ChatRecord } from './registry';
+
+export interface StartSize {
+  env?: EnvSource;
+  width?: number;
+  height?: number;
+}
+
+/** A dead agent: its session killed, then started again resuming (fresh when nothing to resume). */
+export async function restartChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: StartSize = {}): Promise<ChatRecord> {
+  const chat = await getChat(ctx, ref, r);
+  await killOwnChatSession(r, ctx, chat.ref);
+  await startChatSession(r, ctx, chat, { mode: 'resume', env: o.env, width: o.width, height: o.height });
+  // The resume id may have changed (what the agent reported) or gone (nothing to resume: fresh).
+  return setRecord(ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+}
+
+/** Whatever makes the chat run: restart a dead agent, else open it (closed, lost); a running one is left. */
+export async function startChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: StartSize = {}): Promise<ChatRecord> {
+  const chat = await getChat(ctx, ref, r);
+  const pane = chat.state === 'running' ? await chatPane(r, ctx, chat) : null;
+  return pane?.dead ? restartChat(r, ctx, ref, o) : openChat(r, ctx, ref, o);
+}
