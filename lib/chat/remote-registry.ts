@@ -7,13 +7,15 @@
  * JSON's `lifecycle` is the registry's word (`state` there is the agent state).
  */
 import type { ChatHost } from './host';
-import { ChatRecordSchema } from './registry';
 import type { ChatView } from './list';
 import { coalesced } from './coalesce';
 
 /** The closed chats in `chat list --json` output, as views with no session. */
 export function closedChats(json: string): Map<string, ChatView> {
   const out = new Map<string, ChatView>();
+  // zod only when a remote answer is in (it costs the UI's start 50-100 ms, registry.ts).
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { ChatRecordSchema } = require('./registry-schema') as typeof import('./registry-schema');
   const rows: unknown = JSON.parse(json);
   if (!Array.isArray(rows)) return out;
   for (const row of rows as Array<Record<string, unknown>>) {
