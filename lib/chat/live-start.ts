@@ -7,17 +7,15 @@
  * errors: the UI still starts.
  */
 import { randomBytes } from 'node:crypto';
-import { readVersion, type ControlClient } from '../control/client';
+import type { ControlClient } from '../control/client';
 import type { TmuxVersion } from '../control/version';
 import { killSession, setOption, subscribe } from '../control/commands';
 import type { ChatContext } from './context';
 import type { ChatHost } from './host';
 import { OWNER_OPTION } from './identity';
-import { resumeLost } from './lifecycle';
 import { pathOptionValue } from './metadata';
-import { sweep } from './sweep';
 import { SIZE_OWNER_OPTION } from './window-sizes';
-import { cleanGlobalEnvironment } from './tmux-server';
+import { prepareLocal, takeAhead } from './view-prepare';
 import { OWNER_SUBSCRIPTION, PANE_SUBSCRIPTION } from './live-follow';
 import type { LiveOptions } from './live-types';
 
@@ -29,27 +27,14 @@ import type { LiveOptions } from './live-types';
 export async function connectView(
   ctx: ChatContext, o: LiveOptions, env: NodeJS.ProcessEnv, host: ChatHost,
 ): Promise<{ client: ControlClient; viewName: string; warnings: string[] }> {
-  const cli = host.cli();
-  const warnings: string[] = [];
-  // Independent tmux calls run side by side (each is a process of its own: ~10–30 ms under
-  // load, on the UI's start path): `tmux -V` for the connection, the sweep, and the clean-up
-  // of the global environment. Resuming lost chats waits for the sweep (it may adopt chats).
+  let warnings: string[] = [];
   let version: Promise<TmuxVersion | null> | undefined;
-  if (!host.ssh) {
-    version = readVersion(host.server);
-    version.catch(() => {}); // its failure is the connection's, reported there
-  }
   // A remote's sweep and resume are its own chatmux's (they write its registry).
   if (!host.ssh) {
-    // A server someone else started may hold their keys: gone before our view session starts.
-    const [swept, cleaned] = await Promise.allSettled([sweep(cli, ctx), cleanGlobalEnvironment(cli, ctx)]);
-    const failed = [swept, cleaned].find((r) => r.status === 'rejected');
-    if (failed) warnings.push(`sweep failed: ${(failed.reason as Error).message}`);
-  }
-  if (!host.ssh) try {
-    await resumeLost(cli, ctx, env);
-  } catch (e) {
-    warnings.push(`could not resume lost chats: ${(e as Error).message}`);
+    const ready = takeAhead(ctx, env, host);
+    const prepared = ready ? await ready : { ...(await prepareLocal(ctx, env, host)), warned: [] };
+    for (const m of prepared.warned) ctx.warn(m);
+    ({ warnings, version } = prepared);
   }
   const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
   const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } }, version);

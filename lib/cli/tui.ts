@@ -23,6 +23,7 @@ const lazy = {
   input: () => require('../ui/input') as typeof import('../ui/input'),
   fallback: () => require('../chat/fallback') as typeof import('../chat/fallback'),
   runtime: () => require('./chat-runtime') as typeof import('./chat-runtime'),
+  ahead: () => require('../chat/view-prepare') as typeof import('../chat/view-prepare'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -71,6 +72,8 @@ async function runTuiCommand(where: UiWhere, flags: TuiFlags): Promise<void> {
   const frame = lazy.firstFrame();
   const screen = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
   process.stdout.write(frame.firstFrame(where.only ? [] : frame.registryRows(ctx.stateDir), screen, lazy.layout().defaultTreeWidth(screen.cols)));
+  // tmux sweeps, resumes and reads its version while blessed and the UI load (issue 15.4).
+  if (!where.only) lazy.ahead().startAhead(ctx);
   let code: number;
   try {
     code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify }, hosts, hideLocal: where.only });
