@@ -25,8 +25,8 @@ export function buildProgram(): Command {
     .option('--project <dir>', 'project folder (env CHATMUX_PROJECT; default: git root of the current folder, else the folder)')
     .option('--state-dir <dir>', 'where chats.json and logs live (env CHATMUX_STATE_DIR; default <project>/.chatmux)')
     .option('--no-tmux', 'run chats as plain child processes (they stop with the UI)')
-    // Repeatable: after `tui` each one adds a host to the UI (issue 14.3; tui.ts reads them).
-    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs tmux 3.2+ there, and chatmux or Node.js 20+); after tui: also show that host\'s chats (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    // Repeatable for the UI (issue 14.3; tui.ts reads them): no command, only those hosts; `tui`, this machine's too.
+    .option('--host <dest>', 'run the command on another machine over ssh (env CHATMUX_HOST; an ssh alias, user@host or ssh://user@host:port; needs tmux 3.2+ there, and chatmux or Node.js 20+); with no command: the UI runs here and shows only that host\'s chats; with tui: that host\'s chats too (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
     .showHelpAfterError('(run with --help for usage)')
     // commander quotes what the user typed in its errors: never as raw control characters.
     .configureOutput({ outputError: (str, write) => write(escapeLines(str)) })
