@@ -92,11 +92,15 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const { client, viewName, warnings } = await connectView(ctx, o, env, host);
     const live = new LiveChats(ctx, client, viewName, env, o, host);
     live.widths = await readWidthRules(client, client.version);
-    await markViewSession(client, ctx);
-    await live.setClientSize(o.width, o.height);
-    await subscribePanes(client);
+    // Sent together (tmux runs them in order), not each after the last one's reply.
+    const [, , , states] = await Promise.all([
+      markViewSession(client, ctx),
+      live.setClientSize(o.width, o.height),
+      subscribePanes(client),
+      LiveStates.start(client, ctx).catch(() => null),
+    ]);
     for (const w of warnings) live.emit('warning', w);
-    live.states = await LiveStates.start(client, ctx).catch(() => null);
+    live.states = states;
     live.states?.on('changed', (changes) => live.emit('states', changes));
     await live.backfill();
     return live;

@@ -1,0 +1,48 @@
+/**
+ * Connecting the live model (issue 15.4): the view session's options, the subscriptions and every
+ * chat's link-window go to tmux together, not each after the last one's reply (on a loaded
+ * machine each round trip is milliseconds before the UI can show anything).
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { ControlClient } from '../lib/control/client';
+import { createChat } from '../lib/chat/lifecycle';
+import { LiveChats } from '../lib/chat/live';
+import { killAllTestServers } from './support/tmux';
+import { chatProject, removeChatProjects } from './support/chat-project';
+
+afterAll(() => {
+  killAllTestServers();
+  removeChatProjects();
+});
+
+describe('LiveChats.start', () => {
+  test('sends its setup commands and links without waiting for each reply', async () => {
+    const s = chatProject('live-start');
+    for (let i = 1; i <= 4; i++) await createChat(s.cli, s.ctx, { executor: 'cmd', name: `c${i}`, argv: ['cat'] });
+    const proto = ControlClient.prototype;
+    const original = proto.commandAt;
+    let inFlight = 0;
+    const most = new Map<string, number>();
+    proto.commandAt = function (this: ControlClient, args) {
+      inFlight++;
+      const verb = args[0] === 'refresh-client' && args.includes('-B') ? 'subscribe' : args[0]!;
+      most.set(verb, Math.max(most.get(verb) ?? 0, inFlight));
+      return original.call(this, args).finally(() => inFlight--);
+    };
+    let live: LiveChats | null = null;
+    try {
+      live = await LiveChats.start(s.ctx, { width: 80, height: 24 });
+    } finally {
+      proto.commandAt = original;
+    }
+    try {
+      expect(live.list()).toHaveLength(4);
+      // The three options of the view session are in flight together, and the four links.
+      expect(most.get('set-option')).toBeGreaterThanOrEqual(3);
+      expect(most.get('subscribe')).toBeGreaterThanOrEqual(2);
+      expect(most.get('link-window')).toBeGreaterThanOrEqual(4);
+    } finally {
+      await live.leaveAll();
+    }
+  }, 60_000);
+});
