@@ -72,7 +72,7 @@ class ChatmuxApp implements Ui {
     // First frame at once: the tree as the registry knows it, before tmux answers.
     paintRegistryTree(this);
     geometry.applyGeometry();
-    this.grid.paintTooSmall();
+    if (!this.grid.paintTooSmall()) chrome.screen.render();
     // blessed buffers its output until the next tick: send the frame before loading the rest.
     (chrome.screen.program as unknown as { flush(): void }).flush();
     await new Promise((r) => setImmediate(r));

@@ -85,15 +85,15 @@ export class Geometry {
     state.dialog?.fit();
     if (before !== refs.join(',') && scroll.active) scroll.leave();
     refs.forEach((ref, i) => chrome.views[i]!.setTerminal(state.live!.terminal(ref)));
+    // Sizes and restores go to tmux first (tmux runs them in this order): tmux works on them
+    // while the frame is painted and drawn, so a chat off screen shows sooner (issue 15.4).
+    const sized = state.live.setClientSize(this.cols(), this.rows());
+    const shown = state.live.show(refs.map((ref, i) => ({ ref, ...innerSize(rects[i]!) })));
     paintTree(this.ui);
     paintTabs(this.ui);
     grid.paintNotes();
     grid.paintFocus();
     this.ui.status.paint();
-    // Sizes and restores go to tmux first (tmux runs them in this order): tmux works on them
-    // while the frame is drawn, so a chat off screen shows sooner (issue 15.4).
-    const sized = state.live.setClientSize(this.cols(), this.rows());
-    const shown = state.live.show(refs.map((ref, i) => ({ ref, ...innerSize(rects[i]!) })));
     chrome.screen.render();
     await sized;
     await shown;

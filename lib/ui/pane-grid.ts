@@ -43,7 +43,11 @@ export class PaneGrid {
     return v?.cursorOnScreen() ?? null;
   }
 
-  /** Below the minimum size one line says so instead of a broken layout (12.6); true while it shows. */
+  /**
+   * Below the minimum size one line says so instead of a broken layout (12.6); true while it
+   * shows (and then drawn). Otherwise the caller draws the frame: a relayout drew it twice, the
+   * first time before its restores went to tmux (issue 15.4).
+   */
   paintTooSmall(): boolean {
     const { chrome, geometry } = this.ui;
     const small = tooSmallText(geometry.cols(), geometry.rows());
@@ -51,8 +55,8 @@ export class PaneGrid {
       chrome.tooSmall.setContent(esc(small));
       chrome.tooSmall.show();
       chrome.tooSmall.setFront();
+      chrome.screen.render();
     } else chrome.tooSmall.hide();
-    chrome.screen.render();
     return !!small;
   }
 
