@@ -59,6 +59,20 @@ afterAll(() => {
 const remoteViews = () =>
   sshd!.sshSync(`tmux -L ${rsocket} list-sessions -F '#{session_name} #{@chatmux-view}' 2>/dev/null || true`).split('\n').filter((l) => l.endsWith(' 1'));
 
+/**
+ * `key` starts the focused remote chat (the status line says `doing` until it is done); then it
+ * runs: `line` typed there shows `echo`.
+ */
+async function startedBy(d: UiDriver, key: () => void, doing: string, line: string, echo: RegExp): Promise<void> {
+  key();
+  await d.waitScreen(doing, 10000);
+  await waitFor(() => (d.screen().includes(doing) ? null : true), 20000, `${doing} done`);
+  await d.waitScreen(/only-far • shell • running/, 20000);
+  d.type(line);
+  d.keys('Enter');
+  await d.waitScreen(echo, 15000);
+}
+
 /** Time from now until the screen shows `re` (ms). */
 async function timeUntil(d: UiDriver, re: RegExp, timeoutMs: number): Promise<number> {
   const t0 = Date.now();
@@ -203,6 +217,16 @@ maybe('chatmux --host DEST (no command): the UI runs here and shows only that ho
     await d.waitScreen(/remote: reconnecting \(attempt 1\)/, 15000);
     await d.waitScreen(/remote: reconnected/, 20000);
     await d.waitScreen(/only-far • shell • running[\s\S]*only-typed-25/, 15000);
+    // Its shell ends: R starts it again there (the remote chatmux's chat start).
+    d.type('exit');
+    d.keys('Enter');
+    await d.waitScreen(/only-far • shell • dead/, 15000);
+    await startedBy(d, () => d.type('R'), 'restarting…', 'echo back-$((6*6))', /back-36/);
+    // Closed from elsewhere (the CLI): it stays in the tree as closed (the remote registry, read
+    // by the remote chatmux); Enter starts it again.
+    expect((await runProcess(process.execPath, [BIN, ...g, 'chat', 'close', made.stdout.trim()], { env: cleanEnv(env) })).code).toBe(0);
+    await d.waitScreen(/only-far • shell • closed/, 20000);
+    await startedBy(d, () => d.keys('Enter'), 'starting…', 'echo fresh-$((9*9))', /fresh-81/);
     d.keys('C-o', 'q');
     await d.waitScreen(/leave all running/);
     d.keys('a');

@@ -14,6 +14,8 @@ import { treeOrder } from './tree';
 import { coalesced } from './coalesce';
 import type { LiveCore } from './live-core';
 import { RemoteRegistry } from './remote-registry';
+import type { ChatView } from './list';
+import type { PaneInfo } from '../control/commands';
 
 export class Backfiller {
   private timer: NodeJS.Timeout | null = null;
@@ -70,17 +72,40 @@ export class Backfiller {
     if (size) await core.ownSizes.want(windowId, size);
   }
 
+  /** When each chat that left a remote host's tmux did (ms), until its registry was read after. */
+  private readonly left = new Map<string, number>();
+
+  /**
+   * A remote host's closed chats join the list. A chat that left its tmux was closed, archived
+   * or is being restarted there: it stays as it was until the remote registry, read again now,
+   * says which (so a restart or a close from this UI does not drop it from the tree meanwhile).
+   */
+  private addRemoteClosed(chats: Array<{ view: ChatView; pane: PaneInfo | null }>, remote: RemoteRegistry): void {
+    const inTmux = new Set(chats.map((c) => c.view.ref));
+    const now = Date.now();
+    let ask = false;
+    for (const [ref, chat] of this.core.byRef) {
+      if (inTmux.has(ref) || remote.has(ref)) {
+        this.left.delete(ref);
+        continue;
+      }
+      if (!this.left.has(ref)) {
+        this.left.set(ref, now);
+        ask = true;
+      }
+      if (remote.readSince(this.left.get(ref)!)) this.left.delete(ref);
+      else chats.push({ view: chat.record, pane: null });
+    }
+    if (ask) void remote.refresh();
+    for (const view of remote.views(inTmux)) chats.push({ view, pane: null });
+  }
+
   private async doBackfill(): Promise<void> {
     const core = this.core;
     const client = core.client;
     if (core.stopped) return;
     const chats = await listChatsWithPanes(client, core.ctx, { fromTmux: !!core.host.ssh });
-    if (this.remote) {
-      const inTmux = new Set(chats.map((c) => c.view.ref));
-      // A chat that left its tmux was closed or archived there: ask its registry which.
-      if ([...core.byRef.keys()].some((ref) => !inTmux.has(ref) && !this.remote!.has(ref))) void this.remote.refresh();
-      for (const view of this.remote.views(inTmux)) chats.push({ view, pane: null });
-    }
+    if (this.remote) this.addRemoteClosed(chats, this.remote);
     const views = chats.map((c) => c.view);
     const viewWindows = new Set((await listWindows(client, client.sessionId!)).map((w) => w.id));
     const seen = new Set<string>();

@@ -39,15 +39,23 @@ export class RemoteRegistry {
 
   /** Read it again; resolves when the answer is in (or the read failed: the last one stands). */
   readonly refresh = coalesced(async () => {
+    const started = Date.now();
     try {
-      const next = closedChats(await this.host.chatmux(['chat', 'list', '--json']));
-      if (this.stopped) return;
-      this.closed = next;
-      this.changed();
+      this.closed = closedChats(await this.host.chatmux(['chat', 'list', '--json']));
     } catch {
       // No chatmux there, or the link is down: its tmux still shows the running chats.
     }
+    this.readStarted = started;
+    if (!this.stopped) this.changed();
   }, () => !this.stopped);
+
+  /** When the last finished read (answered or failed) began (ms). */
+  private readStarted = 0;
+
+  /** A read that began at or after `t` (ms) has finished. */
+  readSince(t: number): boolean {
+    return this.readStarted >= t;
+  }
 
   stop(): void {
     this.stopped = true;
