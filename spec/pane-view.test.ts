@@ -309,6 +309,30 @@ describe('coalesced rendering', () => {
     expect(render).not.toHaveBeenCalled();
   });
 
+  test('a typed key\'s echo is painted and written at once, within the frame interval of the last paint', async () => {
+    const f = fakeScreen();
+    const t = await term(20, 4);
+    new PaneView(f.screen, { parent: f.screen, left: 0, top: 0, width: 20, height: 4, terminal: t, renderIntervalMs: 200, painter: true });
+    f.screen.render();
+    await settle();
+    // Output after a quiet spell: painted (the first frame of the interval).
+    t.write('a');
+    await t.flush();
+    await settle();
+    expect(f.output()).toContain('a');
+    // More output within the interval waits for the next frame (coalesced)…
+    f.clearOutput();
+    t.write('b');
+    await t.flush();
+    await settle();
+    expect(f.output()).not.toContain('b');
+    // …but the echo of a typed key is on the terminal when the write that parsed it returns:
+    // no frame interval, no wait for blessed's buffered write.
+    t.userTyped();
+    t.write('c');
+    expect(f.output()).toContain('bc');
+  });
+
   test('the scheduler keeps renders at least one interval apart', async () => {
     jest.useFakeTimers();
     const times: number[] = [];

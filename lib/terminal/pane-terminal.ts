@@ -28,6 +28,9 @@ export class PaneTerminal {
   private readonly changed = new Set<Listener<void>>();
   private disposed = false;
   private lastTitle = '';
+  /** The user typed: the next write is most likely the echo. */
+  private typed = false;
+  private echo = false;
   readonly widths: TmuxWidthRules;
 
   constructor(o: PaneTerminalOptions) {
@@ -67,7 +70,21 @@ export class PaneTerminal {
   /** Raw pane bytes; a UTF-8 character split between two writes is reassembled by xterm. */
   write(data: Uint8Array | string, done?: () => void): void {
     if (this.disposed) return;
-    this.term.write(data, done);
+    this.echo = this.typed;
+    this.typed = false;
+    try {
+      this.term.write(data, done);
+    } finally {
+      this.echo = false;
+    }
+  }
+
+  /**
+   * True while the first write after `userTyped` is parsed (xterm parses it inside `write`):
+   * its change is the echo of a key, to be shown at once rather than at the next frame.
+   */
+  get echoing(): boolean {
+    return this.echo;
   }
 
   /**
@@ -76,7 +93,9 @@ export class PaneTerminal {
    * event carries nothing and is dropped like every reply.
    */
   userTyped(): void {
-    if (!this.disposed) this.term.input('', true);
+    if (this.disposed) return;
+    this.term.input('', true);
+    this.typed = true;
   }
 
   /** Resolves once everything written so far is parsed (xterm parses asynchronously). */

@@ -64,7 +64,12 @@ class ChatmuxApp implements Ui {
     this.exit.installSafety();
     // A key binding puts the tty into raw mode; we read raw bytes ourselves.
     chrome.screen.key(['C-o'], () => {});
-    chrome.screen.program.input.on('data', (d: Buffer) => this.input.onData(d));
+    // A read without ESC (typed text; never a mouse report) is routed before blessed parses it into
+    // keypress events nothing here uses: the key reaches tmux ~0.1 ms sooner. A read with ESC
+    // keeps blessed first, as before (a click it handles, then the keys after it in that read).
+    const input = chrome.screen.program.input;
+    input.prependListener('data', (d: Buffer) => void (d.includes(0x1b) || this.input.onData(d)));
+    input.on('data', (d: Buffer) => void (d.includes(0x1b) && this.input.onData(d)));
     chrome.screen.program.write('\x1b[?2004h'); // bracketed paste from the outer terminal
     chrome.screen.enableMouse();
     chrome.screen.on('resize', () => void geometry.relayout());

@@ -52,7 +52,8 @@ export class LiveWiring {
           grid.paintNotes();
           chrome.screen.render();
         }
-        v.scheduleRender();
+        // Otherwise the view's own emulator subscription (onChange) has drawn it already: a
+        // second request here only armed a trailing frame 16 ms later that held back the next echo.
       }
     });
     live.on('progress', (done, total) => {

@@ -36,7 +36,7 @@ interface ScreenInternals {
   olines: ScreenRow[];
   destroyed?: boolean;
   draw(start: number, end: number): void;
-  program: { cursorHidden: boolean; _write(s: string): void };
+  program: { cursorHidden: boolean; _write(s: string): void; _owrite(s: string): void; flush(): void };
 }
 
 const perScreen = new WeakMap<Widgets.Screen, PaintedScreen>();
@@ -91,13 +91,21 @@ export class PaintedScreen {
     if (out && !this.s.destroyed) this.s.program._write(out);
   }
 
-  /** `cells` then the cursor; `always`: blessed drew (it may have moved the cursor: a clear). */
+  /**
+   * `cells` then the cursor; `always`: blessed drew (it may have moved the cursor: a clear), and
+   * the bytes join blessed's buffered frame. A pane's own paint (an echo) goes to the terminal at
+   * once, after anything blessed still buffers: blessed would hold it until setImmediate, behind
+   * the rest of this read's `%output`.
+   */
   private emit(cells: string, always: boolean): void {
     const at = this.cursorAt?.() ?? null;
     const key = at ? `${at.x},${at.y},${at.shape}` : '';
     if (!cells && !always && key === this.lastAt) return;
     this.lastAt = key;
     const out = (cells ? this.cursor.hideWhilePainting() + cells : '') + this.cursor.place(at);
-    if (out) this.s.program._write(out);
+    if (!out) return;
+    if (always) return void this.s.program._write(out);
+    this.s.program.flush();
+    this.s.program._owrite(out);
   }
 }

@@ -146,8 +146,11 @@ export class PaneView {
   scheduleRender(): void {
     if (!this.box.visible) return;
     // Live and painted by us at the last render: paint the changes without blessed.
-    if (this.painted?.region && this.term && !this.isScrolled) this.painted.scheduler.schedule();
-    else this.scheduler.schedule(this.renderAlone);
+    // A typed key's echo is painted at once, even within the frame interval of the last paint.
+    if (this.painted?.region && this.term && !this.isScrolled) {
+      if (this.term.echoing) this.painted.scheduler.now();
+      else this.painted.scheduler.schedule();
+    } else this.scheduler.schedule(this.renderAlone);
   }
 
   /** Draw just this view's rows (blessed's render of it, then a diff of those rows). */

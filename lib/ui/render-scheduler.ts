@@ -20,6 +20,8 @@ export interface RenderScheduler {
   schedule(part?: PartialRender): void;
   /** Render now if one is pending (e.g. before exit). */
   flush(): void;
+  /** Render now, whatever the interval (a typed key's echo): a pending render is this one. */
+  now(part?: PartialRender): void;
   dispose(): void;
 }
 
@@ -89,6 +91,13 @@ export function createRenderScheduler(render: () => void, intervalMs = 16, now: 
     flush() {
       if (!timer) return;
       timer.cancel();
+      run();
+    },
+    now(part?: PartialRender) {
+      if (disposed) return;
+      if (part) parts.add(part);
+      else fullWanted = true;
+      timer?.cancel();
       run();
     },
     dispose() {
