@@ -45,4 +45,32 @@ describe('LiveChats.start', () => {
       await live.leaveAll();
     }
   }, 60_000);
+
+  test('a chat shown at a new size: its capture goes right behind the resize, and shows it at that size', async () => {
+    const s = chatProject('live-show');
+    const chat = await createChat(s.cli, s.ctx, { executor: 'cmd', name: 'sized', argv: ['sh', '-c', "seq -f 'sized line %g' 1 100; exec cat"] });
+    const live = await LiveChats.start(s.ctx, { width: 120, height: 40 });
+    try {
+      const events: string[] = [];
+      const commandAt = live.client.commandAt.bind(live.client);
+      live.client.commandAt = (args) => {
+        const resize = args[0] === 'refresh-client' && args.includes('-C');
+        events.push(`sent ${resize ? 'resize' : args[0]}`);
+        const p = commandAt(args);
+        if (resize) void p.then(() => events.push('resize replied'));
+        return p;
+      };
+      await live.show([{ ref: chat.ref, cols: 70, rows: 20 }]);
+      await live.restoreAll();
+      const t = live.terminal(chat.ref)!;
+      expect([t.cols, t.rows]).toEqual([70, 20]);
+      const buf = t.term.buffer.active;
+      const rows = Array.from({ length: t.rows }, (_, y) => buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+      expect(rows.some((r) => r.startsWith('sized line 100'))).toBe(true);
+      expect(events).toContain('sent resize');
+      expect(events.indexOf('sent capture-pane')).toBeLessThan(events.indexOf('resize replied'));
+    } finally {
+      await live.leaveAll();
+    }
+  }, 60_000);
 });

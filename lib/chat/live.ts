@@ -151,6 +151,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
   async show(panes: Array<{ ref: string; cols: number; rows: number }>): Promise<void> {
     const core = this.core;
     core.visible = new Set(panes.map((p) => p.ref));
+    const sized: Promise<void>[] = [];
     for (const p of panes) {
       const chat = core.byRef.get(p.ref);
       if (!chat) continue;
@@ -158,10 +159,12 @@ export class LiveChats extends EventEmitter<LiveEvents> {
       const prev = core.sizes.get(p.ref);
       if (!prev || prev.cols !== p.cols || prev.rows !== p.rows) {
         core.sizes.set(p.ref, { cols: p.cols, rows: p.rows });
-        if (chat.windowId) await this.ownSizes.want(chat.windowId, { cols: p.cols, rows: p.rows });
+        if (chat.windowId) sized.push((await this.ownSizes.queue(chat.windowId, { cols: p.cols, rows: p.rows })).done);
       }
     }
+    // Restores go right behind the sizes (tmux runs them after): one round trip less (issue 15.4).
     core.screens.show(panes.map((p) => ({ ref: p.ref, paneId: core.byRef.get(p.ref)?.paneId ?? null })));
+    await Promise.all(sized);
   }
 
   /** What `show` was last told (a new connection after a drop shows the same, issue 14.4). */

@@ -44,11 +44,21 @@ export class WindowSizes {
 
   /** This UI shows the window at `size`: applied when it owns the window or nobody (alive) does. */
   async want(windowId: string, size: Size): Promise<void> {
+    await (await this.queue(windowId, size)).done;
+  }
+
+  /**
+   * `want`, resolving as soon as its size commands are sent (after the replies it needs to decide):
+   * tmux runs what is sent next after them, so a capture sent then sees the window at its new
+   * size without waiting another round trip. `done` resolves when tmux has answered them.
+   */
+  async queue(windowId: string, size: Size): Promise<{ done: Promise<void> }> {
     this.wanted.set(windowId, size);
     let owner = this.owners.get(windowId);
     if (owner === undefined) owner = await this.readOwner(windowId);
-    if (owner === this.me) return this.apply(windowId);
-    if (!owner || !(await this.alive(owner))) return this.claim(windowId);
+    if (owner === this.me) return { done: this.apply(windowId) };
+    if (!owner || !(await this.alive(owner))) return { done: this.claim(windowId) };
+    return { done: Promise.resolve() };
   }
 
   /** The user focused or typed into the chat here: the window takes this UI's size. */
