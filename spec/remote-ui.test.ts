@@ -1,7 +1,9 @@
 /**
- * Issue 14: the UI of one remote host, `chatmux --host DEST` in a terminal: it runs on DEST
- * over `ssh -t` (lib/cli/remote.ts). Driven like a person in an outer private tmux; "remote" is
- * this machine over a real sshd on 127.0.0.1 (spec/support/sshd.ts).
+ * Issue 14: the UI of one remote host, `chatmux --host DEST` in a terminal: it runs here and
+ * shows DEST's chats over its own control connection (--project, --socket and --state-dir are
+ * DEST's), while `chat attach` runs on DEST over `ssh -t` (lib/cli/remote.ts). Driven like a
+ * person in an outer private tmux; "remote" is this machine over a real sshd on 127.0.0.1
+ * (spec/support/sshd.ts).
  */
 import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';

@@ -67,22 +67,26 @@ export function localHost(ctx: ChatContext): ChatHost {
  * the remote chatmux itself takes as the project there. DIR arrives as a positional parameter.
  */
 const PROBE_SCRIPT = [
+  'h=$(pwd -P)',
   'if [ -n "$1" ]; then cd -- "$1" || exit 3; fi',
   'r=$(git rev-parse --show-toplevel 2>/dev/null) && cd -- "$r"',
   'pwd -P',
+  // A state dir given (--state-dir): as the remote chatmux takes it, relative to the login folder.
+  'case $2 in "") ;; /*) printf "%s\\n" "$2" ;; *) printf "%s\\n" "$h/$2" ;; esac',
 ].join('\n');
 
 /**
  * A remote host for the UI. `project` is the project folder on the remote (default: the login
- * folder or its git root, as for `chatmux --host`); its state dir is `<project>/.chatmux`.
+ * folder or its git root, as for `chatmux --host`); its state dir is `stateDir` (a path there)
+ * or `<project>/.chatmux`.
  */
-export async function sshChatHost(ssh: SshHost, socket: string, project: string | null, env: NodeJS.ProcessEnv = process.env): Promise<ChatHost> {
-  const res = await execSsh(ssh, ['sh', '-c', PROBE_SCRIPT, 'chatmux-probe', project ?? '']);
+export async function sshChatHost(ssh: SshHost, socket: string, project: string | null, env: NodeJS.ProcessEnv = process.env, stateDir: string | null = null): Promise<ChatHost> {
+  const res = await execSsh(ssh, ['sh', '-c', PROBE_SCRIPT, 'chatmux-probe', project ?? '', stateDir ?? '']);
   const failure = sshFailure(ssh.dest, res.code, res.stderr, 'sh');
   if (failure) throw new SshError(failure);
-  const dir = res.stdout.toString('utf8').trim();
+  const [dir = '', givenState] = res.stdout.toString('utf8').replace(/\n$/, '').split('\n');
   if (res.code !== 0 || !dir.startsWith('/')) throw new SshError(`${ssh.dest}: no project folder ${project ?? '(login folder)'} there${res.stderr.trim() ? ` (${res.stderr.trim().split('\n').pop()})` : ''}`);
-  const ctx = makeChatContext({ project: dir, stateDir: `${dir}/.chatmux`, socket, warn: () => {} });
+  const ctx = makeChatContext({ project: dir, stateDir: givenState ?? `${dir}/.chatmux`, socket, warn: () => {} });
   // chatmux's own config, written there by the remote chatmux (below): should this UI be the
   // one that starts the remote server, it starts it as chatmux would (remain-on-exit, …).
   const server: TmuxServerOptions = { socket, configFile: `${ctx.stateDir}/tmux.conf` };

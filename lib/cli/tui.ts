@@ -29,8 +29,8 @@ const lazy = {
 
 /**
  * Which chats the UI shows: `tui [--host A …]` this machine's, the hosts file's and A's;
- * `--host A [--host B]` without `tui` (or CHATMUX_HOST) only A's and B's, --project and --socket
- * naming the folder and socket there (as for `chatmux --host A chat list`).
+ * `--host A [--host B]` without `tui` (or CHATMUX_HOST) only A's and B's, --project, --socket and
+ * --state-dir naming the folder, socket and state dir there (as for `chatmux --host A chat list`).
  */
 interface UiWhere {
   cli: () => CliContext;
@@ -40,11 +40,13 @@ interface UiWhere {
 }
 
 async function runTuiCommand(where: UiWhere, flags: TuiFlags): Promise<void> {
-  // This machine's folder and socket: with only remote hosts, --project and --socket are theirs.
+  // This machine's folder and socket: with only remote hosts, --project, --socket, --state-dir are theirs.
   const cli = where.only ? resolveContext({ tmux: where.global.tmux }) : where.cli();
   checkProjectPath(cli);
   // Bad --host or hosts file: exit 2 before anything else.
   const hosts = remoteHosts(() => (where.only ? givenHosts(where.dests, where.global, DEFAULT_SOCKET) : uiHosts(where.dests)));
+  // --state-dir with only remote hosts: theirs (a path there), as for `chatmux --host A chat list`.
+  if (where.only) for (const h of hosts) h.stateDir = where.global.stateDir ?? null;
   const why = where.only ? null : noTmuxReason(cli, onPath);
   if (why) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).

@@ -40,6 +40,8 @@ export interface RemoteHost {
   ssh: SshHost;
   /** The project folder there (null: the login folder or its git root). */
   project: string | null;
+  /** Its state dir there (null: `<project>/.chatmux`). */
+  stateDir?: string | null;
   /** Its chatmux tmux socket (null: this UI's). */
   socket: string | null;
 }
