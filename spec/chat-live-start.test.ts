@@ -54,7 +54,8 @@ describe('LiveChats.start', () => {
       const events: string[] = [];
       const commandAt = live.client.commandAt.bind(live.client);
       live.client.commandAt = (args) => {
-        const resize = args[0] === 'refresh-client' && args.includes('-C');
+        // tmux ≥ 3.3 sizes a window with refresh-client -C @W:WxH, 3.2 with resize-window
+        const resize = (args[0] === 'refresh-client' && args.includes('-C')) || args[0] === 'resize-window';
         events.push(`sent ${resize ? 'resize' : args[0]}`);
         const p = commandAt(args);
         if (resize) void p.then(() => events.push('resize replied'));
