@@ -72,8 +72,13 @@ describe('rough edges', () => {
     await d.waitScreen(/exited with status 3 — R restart • X close/);
     expect(d.screen()).not.toContain('resume');
     d.keys('C-o', 'l', 'C-o', 'l'); // grid
-    d.keys('M-Right');
     await d.waitScreen(/second • cmd • running/);
+    const secondColumn = d.screen().split('\n').find((l) => l.includes('second • cmd'))!.indexOf('second • cmd');
+    d.keys('M-Right');
+    // Both labels are on screen in the grid already: wait for the focus itself (the terminal's
+    // cursor shows in second's pane; it is hidden in the dead one) before closing the focused chat.
+    const cursor = () => execFileSync('tmux', ['-L', d.outer, 'display-message', '-p', '-t', '=ui:', '#{cursor_flag} #{cursor_x}'], { env: tmuxEnv(), encoding: 'utf8' }).trim().split(' ').map(Number);
+    await waitFor(() => { const [on, x] = cursor(); return on === 1 && x! > secondColumn - 5; }, 5000, 'the focus on second');
     d.keys('C-o', 'x');
     await d.waitScreen(/closed — Enter starts it again/);
     expect(d.screen()).toMatch(/exit\(3\): R restart • X close/);
