@@ -72,7 +72,8 @@ export function waitForExitSync(pid: number, timeoutMs: number): void {
 }
 
 export function killTestServer(socket: string): void {
-  live.delete(socket);
+  // The socket stays on the list: a test that kills its server may see chatmux start it again
+  // (resuming lost chats), and afterAll must kill that one too.
   try {
     execFileSync('tmux', ['-L', socket, 'kill-server'], { env: tmuxEnv(), stdio: 'ignore' });
   } catch {
