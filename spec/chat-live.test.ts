@@ -51,7 +51,10 @@ describe('LiveChats over one control connection', () => {
       // sometimes never records it (measured: 4 of 30 on 3.3a; seen once on 3.5a in the matrix),
       // and then the chat just says "exited" — what matters is that nothing waits for it.
       const known = await waitFor(() => live.get(c.ref)!.exitStatus !== null, 3000, 'exit status').then(() => true, () => false);
-      expect(endedText(live.get(c.ref)!.exitStatus, live.get(c.ref)!.exitSignal)).toBe(known ? 'exited with status 0' : 'exited');
+      // (tmux 3.7c may instead record the SIGHUP the closing pty sent the wrapper first.)
+      const ended = endedText(live.get(c.ref)!.exitStatus, live.get(c.ref)!.exitSignal);
+      if (known) expect(ended).toBe('exited with status 0');
+      else expect(['exited', 'killed by signal 1 (SIGHUP)']).toContain(ended);
     } finally {
       await live.leaveAll();
     }
