@@ -7,18 +7,17 @@
  * what the local run gives: the same exit code and message, the same stored records, the same
  * screen, and no payload ever runs (its canary file never appears).
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PAYLOADS, type Payload } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, globalArgs, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
-import { remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { remoteSocketName, startSshd, type TestSshd } from './support/sshd';
+import { sshdGate } from './support/sshd-gate';
 import { killTestServer, waitFor } from './support/tmux';
 import { execFileSync } from 'node:child_process';
 
-const skip = sshdUnavailable();
-if (skip) console.log(skip);
-const maybe = skip ? test.skip : test;
+const { skip, maybe } = sshdGate();
 
 let sshd: TestSshd;
 const p = tempProject();

@@ -12,13 +12,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { addBrokenAliases, controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { addBrokenAliases, controlSshPids, descendantsOf, remoteSocketName, serverSideSshd, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { sshdGate } from './support/sshd-gate';
 import { makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
 
-const skip = sshdUnavailable();
-if (skip) console.log(skip);
-const maybe = skip ? test.skip : test;
+const { skip, maybe } = sshdGate();
 
 let sshd: TestSshd | null = null;
 let ui: UiDriver | null = null;

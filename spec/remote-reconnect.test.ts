@@ -15,12 +15,11 @@ import { HostChats } from '../lib/chat/host-chats';
 import { describeLink } from '../lib/chat/multi-chats';
 import type { PaneTerminal } from '../lib/terminal/pane-terminal';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { controlSshPids, remoteSocketName, serverSideSshd, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { controlSshPids, remoteSocketName, serverSideSshd, startSshd, type TestSshd } from './support/sshd';
+import { sshdGate } from './support/sshd-gate';
 import { waitFor } from './support/tmux';
 
-const skip = sshdUnavailable();
-if (skip) console.log(skip);
-const maybe = skip ? test.skip : test;
+const { skip, maybe } = sshdGate();
 
 let sshd: TestSshd | null = null;
 let hc: HostChats | null = null;

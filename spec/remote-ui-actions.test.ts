@@ -5,21 +5,20 @@
  * closed remote chat is in the list as closed (read from the remote registry by its chatmux,
  * at connect and after changes) and starts again (Enter) — each with the key sent the same way.
  */
-import { afterAll, beforeAll, expect, test } from '@jest/globals';
+import { afterAll, beforeAll, expect } from '@jest/globals';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { remoteSocketName, sshdUnavailable, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { remoteSocketName, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { sshdGate } from './support/sshd-gate';
 import { watchArgv } from './support/secrets';
 import { waitFor } from './support/tmux';
 import { MultiChats } from '../lib/chat/multi-chats';
 import { sshChatHost } from '../lib/chat/host';
 import { sshHostFrom } from '../lib/control/ssh';
 
-const skip = sshdUnavailable();
-if (skip) console.log(skip);
-const maybe = skip ? test.skip : test;
+const { skip, maybe } = sshdGate();
 
 let sshd: TestSshd | null = null;
 let m: MultiChats | null = null;

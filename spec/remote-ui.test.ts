@@ -10,12 +10,11 @@ import { execFileSync } from 'node:child_process';
 import { shellQuote } from '../lib/control/commands';
 import { tmuxEnv } from '../lib/control/server';
 import { BIN, cleanEnv, runProcess, tempProject } from './support/chatmux-cli';
-import { remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { remoteSocketName, startSshd, type TestSshd } from './support/sshd';
+import { sshdGate } from './support/sshd-gate';
 import { killTestServer, testSocketName, waitFor } from './support/tmux';
 
-const skip = sshdUnavailable();
-if (skip) console.log(skip);
-const maybe = skip ? test.skip : test;
+const { skip, maybe } = sshdGate();
 
 let sshd: TestSshd | null = null;
 const socket = remoteSocketName();
