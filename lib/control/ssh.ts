@@ -21,7 +21,7 @@ export class SshError extends Error {
 
 /**
  * A remote command line from words, each quoted for a POSIX shell by the one shell-quoting
- * function (commands.ts `shellQuote`); plain words stay bare so `ps` on the remote is readable.
+ * function (commands/program.ts `shellQuote`); plain words stay bare so `ps` on the remote is readable.
  */
 export function shellCommand(words: readonly string[]): string {
   return words

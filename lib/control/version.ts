@@ -4,7 +4,7 @@
  * Differences measured on 3.2a, 3.3a, 3.4, 3.5a, 3.6a and 3.7c, and where they are handled
  * (detected from tmux's replies where possible, so no gate is needed):
  * - 3.2: a detached `new-session -x/-y` gets the calling client's size → newSession checks
- *   the window's size and resizes it (commands.ts).
+ *   the window's size and resizes it (commands/sessions.ts).
  * - 3.2: `capture-pane -J/-N` pads rows to the width; 3.4+: `-J` stops at the last written
  *   cell (no background-only cells), `-N` rows run to the row's allocated size → restores use
  *   unjoined rows, drop default-attribute padding, take wraps from a plain -J (capture-rows.ts).
