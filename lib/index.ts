@@ -26,10 +26,11 @@ export {
   type ChatRecord, type ChatState, type Registry, type ExecutorName,
 } from './chat/registry';
 export { listChats, listChatsWithPanes, statusWord, type ChatView } from './chat/list';
-export {
-  createChat, closeChat, archiveChat, renameChat, openChat, sendToChat, getChat, chatPane, resumeLost,
-  type NewChatInput,
-} from './chat/lifecycle';
+export { createChat, closeChat, archiveChat, renameChat, openChat, type NewChatInput } from './chat/lifecycle';
+export { getChat } from './chat/chat-record';
+export { chatPane } from './chat/chat-session';
+export { sendToChat } from './chat/chat-send';
+export { resumeLost } from './chat/chat-resume';
 export { chatServerOptions } from './chat/tmux-server';
 export { watchRegistry } from './chat/registry-watch';
 export { treeOrder, type TreeRow } from './chat/tree';

@@ -9,7 +9,7 @@ import { afterAll, expect, test } from '@jest/globals';
 import { killAllTestServers } from './support/tmux';
 import { chatFixture, runChatmux } from './support/chatmux-cli';
 import { makeChatContext } from '../lib/chat/context';
-import { resumeLost } from '../lib/chat/lifecycle';
+import { resumeLost } from '../lib/chat/chat-resume';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { TmuxCli, type TmuxRunner } from '../lib/control/exec';
 

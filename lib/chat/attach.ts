@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import { bindRootKey, setOption, showOptionValue, unsetOption } from '../control/commands';
 import type { TmuxRunner } from '../control/exec';
 import type { ChatContext } from './context';
-import { chatPane } from './lifecycle';
+import { chatPane } from './chat-session';
 import type { ChatRecord } from './registry';
 import { ATTACH_STATUS_LEFT, ATTACH_STATUS_STYLE, DETACH_KEY } from './tmux-server';
 import { ownerName, SIZE_OWNER_OPTION } from './window-sizes';

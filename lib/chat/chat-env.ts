@@ -16,6 +16,7 @@
 import { hasUrlCredentials, isSecretName } from '../control/secret-env';
 import type { ChatRecord } from './registry';
 import { AGENT_HOME_VARS } from './tmux-server';
+import { ChatInputError } from './validate';
 
 /** Variables tmux sets itself for every pane, or that describe the creator's own terminal. */
 const NOT_INHERITED = new Set(['TMUX', 'TMUX_PANE', 'TERM', 'TERM_PROGRAM', 'TERM_PROGRAM_VERSION', 'COLUMNS', 'LINES', '_']);
@@ -85,4 +86,15 @@ export function sessionEnvArgs(chat: Pick<ChatRecord, 'endpoint'>, wanted: Recor
     for (const [name, value] of global) if (!(name in wanted) && withheldWithEndpoint(name, value)) out[name] = '';
   }
   return out;
+}
+
+/** Where the key comes from: `process.env` by default (tests may pass their own). */
+export type EnvSource = NodeJS.ProcessEnv;
+
+/** The chat's API key: the value of the variable its `--api-key-env` names, or null without one. */
+export function apiKeyFor(chat: Pick<ChatRecord, 'apiKeyEnv'>, env: EnvSource): string | null {
+  if (!chat.apiKeyEnv) return null;
+  const v = env[chat.apiKeyEnv];
+  if (v === undefined || v === '') throw new ChatInputError(`--api-key-env ${chat.apiKeyEnv}: the variable is not set in this environment (export ${chat.apiKeyEnv}=… first)`);
+  return v;
 }

@@ -6,7 +6,8 @@
  */
 import type { ChatContext } from './context';
 import { executorFor } from './executors';
-import { createDraft, apiKeyFor, type NewChatInput, type EnvSource } from './lifecycle';
+import { apiKeyFor, type EnvSource } from './chat-env';
+import { createDraft, type NewChatInput } from './lifecycle';
 import { wantedEnv } from './chat-env';
 import { findChat, updateRegistry, type ChatRecord } from './registry';
 

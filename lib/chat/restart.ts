@@ -5,7 +5,11 @@
  */
 import type { TmuxRunner } from '../control/exec';
 import type { ChatContext } from './context';
-import { chatPane, getChat, killOwnChatSession, openChat, setRecord, startChatSession, type EnvSource } from './lifecycle';
+import type { EnvSource } from './chat-env';
+import { getChat, setRecord } from './chat-record';
+import { chatPane, killOwnChatSession } from './chat-session';
+import { startChatSession } from './chat-start';
+import { openChat } from './lifecycle';
 import type { ChatRecord } from './registry';
 
 export interface StartSize {

@@ -9,7 +9,7 @@ import type { SessionInfo } from '../control/commands';
 import { isNoServer } from '../control/errors';
 import { adoptSessions, ownChatSessions } from './adopt';
 import type { ChatContext } from './context';
-import { killChatSession } from './lifecycle';
+import { killChatSession } from './chat-session';
 import { liveSessionsByRecord, OWNER_OPTION } from './identity';
 import { listSessionsWithMeta, pathFromOption } from './metadata';
 import { projectSessionPrefix } from './naming';

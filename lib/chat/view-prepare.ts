@@ -12,7 +12,7 @@ import { readVersion } from '../control/client';
 import type { TmuxVersion } from '../control/version';
 import type { ChatContext } from './context';
 import { localHost, type ChatHost } from './host';
-import { resumeLost } from './lifecycle';
+import { resumeLost } from './chat-resume';
 import { sweep } from './sweep';
 import { cleanGlobalEnvironment } from './tmux-server';
 

@@ -5,7 +5,7 @@ import { makeChatContext } from '../chat/context';
 import { isChatRef } from '../chat/naming';
 import type { CliContext } from './context';
 import { UsageError } from './context';
-import { getChat } from '../chat/lifecycle';
+import { getChat } from '../chat/chat-record';
 import { chatRuntime, mapInputErrors, resumeLostChats } from './chat-runtime';
 
 function readStdin(): Promise<string> {

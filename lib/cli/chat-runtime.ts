@@ -5,7 +5,7 @@ import { TmuxArgumentError } from '../control/quote';
 import type { TmuxServerOptions } from '../control/server';
 import { parseTmuxVersion, versionProblem } from '../control/version';
 import { makeChatContext, type ChatContext } from '../chat/context';
-import { resumeLost } from '../chat/lifecycle';
+import { resumeLost } from '../chat/chat-resume';
 import { chatServerOptions } from '../chat/tmux-server';
 import { ChatInputError } from '../chat/validate';
 import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';

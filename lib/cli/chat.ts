@@ -8,9 +8,12 @@ import { prepareAttach, ownTty } from '../chat/attach';
 import { chatFiles, makeChatContext } from '../chat/context';
 import { DETACH_KEY_LABEL } from '../chat/tmux-server';
 import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
-import {
-  archiveChat, captureResumeIds, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, getChat, openChat, renameChat, sendToChat,
-} from '../chat/lifecycle';
+import { getChat } from '../chat/chat-record';
+import { captureResumeIds } from '../chat/chat-resume';
+import { sendToChat } from '../chat/chat-send';
+import { chatPane } from '../chat/chat-session';
+import { DEFAULT_SIZE } from '../chat/chat-start';
+import { archiveChat, checkNewChat, closeChat, createChat, openChat, renameChat } from '../chat/lifecycle';
 import { listChats } from '../chat/list';
 import { startChat } from '../chat/restart';
 import { listedJson, listedState, sinceText, withAgentStates, type ListedChat } from './chat-states';
