@@ -8,10 +8,8 @@
  */
 
 // ---- control: tmux control mode
-export {
-  ControlClient, spawnTransport,
-  type ControlClientEvents, type ControlClientOptions, type ControlTransport, type ConnectTarget, type ClosedReason,
-} from './control/client';
+export { ControlClient, type ControlClientEvents, type ControlClientOptions, type ClosedReason } from './control/client';
+export { spawnTransport, type ControlTransport, type ConnectTarget } from './control/transport';
 export * from './control/commands';
 export { TmuxCli, execTmuxRaw, type TmuxRunner, type ExecResult } from './control/exec';
 export { serverArgs, tmuxEnv, type TmuxServerOptions } from './control/server';

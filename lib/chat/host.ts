@@ -7,7 +7,8 @@
  * carries), never from files here: the registry and logs stay on the remote. Changes that
  * must write the remote registry (new, close, archive, rename) run the remote's own chatmux.
  */
-import type { ConnectTarget, ControlClient } from '../control/client';
+import type { ControlClient } from '../control/client';
+import type { ConnectTarget } from '../control/transport';
 import { ControlClient as Client } from '../control/client';
 import type { TmuxRunner } from '../control/exec';
 import { TmuxCli } from '../control/exec';

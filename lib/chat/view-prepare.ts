@@ -8,7 +8,7 @@
  * blessed and the UI load (~100 ms); connectView then takes their result (`takeAhead`) instead
  * of running them again. Warnings given meanwhile are kept and handed on then.
  */
-import { readVersion } from '../control/client';
+import { readVersion } from '../control/transport';
 import type { TmuxVersion } from '../control/version';
 import type { ChatContext } from './context';
 import { localHost, type ChatHost } from './host';

@@ -3,42 +3,23 @@
  *
  * - Writes nothing until the argv command's (flags 0) block has closed (§1.2).
  * - One command per line, every argument through `commandLine` (the one quoting function);
- *   replies are matched FIFO among flags-1 blocks.
+ *   replies are matched FIFO among flags-1 blocks (command-queue.ts).
+ * - Reaches tmux through a transport: the local tmux, or ssh (transport.ts, ssh-transport.ts).
  * - Keeps reading stdout whatever the consumer does; `pause-after` flow control is on by
  *   default and paused panes are reported and resumed with `resume()`.
  * - `%exit`, the process's exit code and stderr become one `closed` event with a reason.
  */
-import { spawn } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { EventEmitter } from 'eventemitter3';
 import { ControlParser } from './parser';
-import { argvArg, commandLine, formatLiteral } from './quote';
+import { commandLine } from './quote';
 import type { Notification, ParsedMessage, ReplyBlock } from './events';
-import { TmuxClosedError, TmuxCommandError, TmuxNotFoundError } from './errors';
-import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
-import { execTmuxRaw, TmuxCli, type TmuxRunner } from './exec';
-import { featuresOf, parseTmuxVersion, versionProblem, type TmuxFeatures, type TmuxVersion } from './version';
+import { TmuxClosedError, TmuxCommandError } from './errors';
+import { CommandQueue } from './command-queue';
+import type { TmuxServerOptions } from './server';
+import { TmuxCli, type TmuxRunner } from './exec';
+import { featuresOf, versionProblem, type TmuxFeatures, type TmuxVersion } from './version';
 import { continuePane, listSessions, pausePane, refreshClientFlags } from './commands';
-
-/** A duplex byte stream that speaks the control protocol (a local tmux process, or ssh …). */
-export interface ControlTransport {
-  stdin: Writable;
-  stdout: Readable;
-  /** Resolves when the transport has ended, with whatever the process said on stderr. */
-  exited: Promise<{ code: number | null; stderr: string }>;
-  kill(): void;
-  /**
-   * The link itself died (an ssh transport: exit 255, or killed), with a reason; null when it
-   * was tmux that ended. Asked before the server is, which a dead link cannot reach.
-   */
-  lost?(code: number | null, stderr: string): string | null;
-}
-
-export type ConnectTarget =
-  /** `new-session -A -s name`: attach, creating the session if needed. */
-  | { newSession: { name: string; command?: readonly string[]; width?: number; height?: number; cwd?: string } }
-  /** `attach -t target` (an id or `=name`). */
-  | { attach: string };
+import { readVersion, spawnTransport, type ConnectTarget, type ControlTransport } from './transport';
 
 export interface ControlClientOptions {
   server: TmuxServerOptions;
@@ -78,16 +59,9 @@ export interface ControlClientEvents {
   closed: (reason: ClosedReason) => void;
 }
 
-interface Pending {
-  verb: string;
-  resolve: (lines: string[], outputSeq: number) => void;
-  reject: (err: Error) => void;
-}
-
 export class ControlClient extends EventEmitter<ControlClientEvents> implements TmuxRunner {
   private readonly parser: ControlParser;
-  private readonly pending: Pending[] = [];
-  private readonly outbox: string[] = [];
+  private readonly queue = new CommandQueue();
   private state: 'starting' | 'ready' | 'closed' = 'starting';
   private exitReason: string | null = null;
   private closing = false;
@@ -209,11 +183,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
       return Promise.reject(e);
     }
     if (this.state === 'closed') return Promise.reject(new TmuxClosedError(this.exitReason ?? 'closed'));
-    return new Promise((resolve, reject) => {
-      this.pending.push({ verb: args[0]!, resolve: (lines, outputSeq) => resolve({ lines, outputSeq }), reject });
-      if (this.state === 'ready') this.transport.stdin.write(line + '\n');
-      else this.outbox.push(line);
-    });
+    return this.queue.send(args[0]!, line);
   }
 
   /**
@@ -281,10 +251,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
 
   private onBlock(block: ReplyBlock): void {
     if (block.flags === 1) {
-      const p = this.pending.shift();
-      if (!p) return void this.emit('unsolicited', block);
-      if (block.error) p.reject(new TmuxCommandError(block.lines.join('\n'), p.verb));
-      else p.resolve(block.lines, this.outputSeq);
+      if (!this.queue.reply(block, this.outputSeq)) this.emit('unsolicited', block);
       return;
     }
     if (this.state === 'starting') {
@@ -293,7 +260,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
         return;
       }
       this.state = 'ready';
-      for (const line of this.outbox.splice(0)) this.transport.stdin.write(line + '\n');
+      this.queue.open((data) => this.transport.stdin.write(data));
       this.emit('ready');
       return;
     }
@@ -307,8 +274,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     this.state = 'closed';
     const reason = await this.explainClose(code, stderr, wasReady);
     this.exitReason = reason;
-    for (const p of this.pending.splice(0)) p.reject(new TmuxClosedError(reason));
-    this.outbox.length = 0;
+    this.queue.fail(reason);
     this.resolveClosed(reason);
     this.emit('closed', reason);
   }
@@ -337,59 +303,4 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
       return this.sawSessionsChanged || code === 0 ? 'server killed' : 'connection lost';
     }
   }
-}
-
-/** The local tmux's version (`tmux -V`); a missing tmux is a TmuxClosedError. */
-export async function readVersion(server: TmuxServerOptions): Promise<TmuxVersion | null> {
-  const res = await execTmuxRaw({ ...server, configFile: undefined }, ['-V']).catch((e) => {
-    if (e instanceof TmuxNotFoundError) throw new TmuxClosedError(`tmux not found: ${e.message}`);
-    throw e;
-  });
-  return parseTmuxVersion(res.stdout.toString('utf8'));
-}
-
-/** The tmux argv (after the binary) of a control client: `-u -L sock [-f conf] -C new-session -A … | attach -t …`. */
-export function controlArgs(server: TmuxServerOptions, target: ConnectTarget): string[] {
-  const args = [...serverArgs(server), '-C'];
-  if ('attach' in target) {
-    args.push('attach-session', '-t', argvArg(target.attach));
-  } else {
-    const t = target.newSession;
-    // argv mode: the name is format-expanded and a trailing ';' would split the command.
-    args.push('new-session', '-A', '-s', argvSafeName(t.name));
-    if (t.width) args.push('-x', String(t.width));
-    if (t.height) args.push('-y', String(t.height));
-    if (t.cwd) args.push('-c', argvArg(formatLiteral(t.cwd)));
-    if (t.command && t.command.length > 0) args.push('--', ...t.command.map(argvArg));
-  }
-  return args;
-}
-
-/** Spawn the local tmux control client over pipes. */
-export function spawnTransport(server: TmuxServerOptions, target: ConnectTarget): ControlTransport {
-  return processTransport(server.tmuxPath ?? 'tmux', controlArgs(server, target), tmuxEnv(process.env, server.dropEnv, server.keepEnv));
-}
-
-/** Any process that speaks the control protocol on its stdin/stdout (tmux itself, or ssh … tmux -C). */
-export function processTransport(file: string, args: readonly string[], env: NodeJS.ProcessEnv): ControlTransport {
-  const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-  const errChunks: Buffer[] = [];
-  child.stderr.on('data', (b: Buffer) => errChunks.push(b));
-  const exited = new Promise<{ code: number | null; stderr: string }>((resolve) => {
-    let done = false;
-    const finish = (code: number | null, extra = '') => {
-      if (done) return;
-      done = true;
-      resolve({ code, stderr: Buffer.concat(errChunks).toString('utf8') + extra });
-    };
-    child.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ENOENT' ? 127 : null, e.code === 'ENOENT' ? `${file} not found (ENOENT)` : e.message));
-    child.on('close', (code) => finish(code));
-  });
-  return { stdin: child.stdin, stdout: child.stdout, exited, kill: () => child.kill('SIGTERM') };
-}
-
-/** View-session names are ours (no user text); still refuse anything tmux would reinterpret. */
-function argvSafeName(name: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new TypeError(`control session name must be [A-Za-z0-9_-]: ${JSON.stringify(name)}`);
-  return name;
 }

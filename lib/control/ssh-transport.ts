@@ -5,7 +5,8 @@
  * Command text (user names, secrets for `set-environment`) only ever travels on stdin.
  */
 import { spawn } from 'node:child_process';
-import { controlArgs, ControlClient, processTransport, type ConnectTarget, type ControlClientOptions, type ControlTransport } from './client';
+import { ControlClient, type ControlClientOptions } from './client';
+import { controlArgs, processTransport, type ConnectTarget, type ControlTransport } from './transport';
 import { TmuxCli, type ExecResult } from './exec';
 import { parseTmuxVersion, versionProblem } from './version';
 import { serverArgs, type TmuxServerOptions } from './server';
