@@ -182,16 +182,6 @@ export function stateWord(s: Pick<AgentState, 'state' | 'exitStatus'>): string {
   return s.state === 'exited' && s.exitStatus !== null ? `exited(${s.exitStatus})` : s.state;
 }
 
-/** A short age: 42s, 3m, 2h, 5d; '-' when unknown. */
-export function ageText(since: number | null, now = Date.now()): string {
-  if (since === null) return '-';
-  const s = Math.max(0, Math.floor((now - since) / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h`;
-  return `${Math.floor(s / 86400)}d`;
-}
-
 /**
  * The user submitted input to a chat (Enter through chatmux: the UI or `chat send`). codex
  * tells nobody that a turn started (its notify program only hears "turn complete"; its own

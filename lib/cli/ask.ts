@@ -1,11 +1,8 @@
 /** `chatmux ask REF MESSAGE`: one headless turn in a codex or nex chat; the reply goes to stdout. */
 import type { Command } from '@commander-js/extra-typings';
-import { askChat } from '../chat/ask';
-import { makeChatContext } from '../chat/context';
-import { isChatRef } from '../chat/naming';
+import { askChat, getChat, isChatRef, makeChatContext } from '../api/chats';
 import type { CliContext } from './context';
 import { UsageError } from './context';
-import { getChat } from '../chat/chat-record';
 import { chatRuntime, mapInputErrors, resumeLostChats } from './chat-runtime';
 
 function readStdin(): Promise<string> {

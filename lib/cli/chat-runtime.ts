@@ -1,13 +1,7 @@
 /** What the chat, sessions and sweep commands share: context, tmux runner, error mapping. */
 import { execFileSync } from 'node:child_process';
-import { TmuxCli } from '../control/exec';
-import { TmuxArgumentError } from '../control/quote';
-import type { TmuxServerOptions } from '../control/server';
-import { parseTmuxVersion, versionProblem } from '../control/version';
-import { makeChatContext, type ChatContext } from '../chat/context';
-import { resumeLost } from '../chat/chat-resume';
-import { chatServerOptions } from '../chat/tmux-server';
-import { ChatInputError } from '../chat/validate';
+import { parseTmuxVersion, TmuxArgumentError, TmuxCli, versionProblem, type TmuxServerOptions } from '../api/control';
+import { ChatInputError, chatServerOptions, makeChatContext, resumeLost, type ChatContext } from '../api/chats';
 import { checkProjectPath, noTmuxReason, UsageError, type CliContext } from './context';
 import { onPath } from './doctor';
 

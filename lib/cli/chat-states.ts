@@ -4,9 +4,8 @@
  * exited for a running chat; closed, archived, lost, starting otherwise), `stateSince`, and
  * `lifecycle` (the registry's word: running, closed, archived, starting).
  */
-import type { TmuxRunner } from '../control/exec';
-import { ageText, readStates, stateAt, stateWord, type AgentStateWord } from '../chat/agent-state';
-import { statusWord, type ChatView } from '../chat/list';
+import type { TmuxRunner } from '../api/control';
+import { readStates, stateAt, stateWord, statusWord, type AgentStateWord, type ChatView } from '../api/chats';
 
 export interface ListedChat extends ChatView {
   /** working, waiting, idle, stalled, exited, closed; null when tmux was not asked (--no-tmux). */
@@ -41,6 +40,17 @@ export function listedState(c: ListedChat): string {
   return stateWord({ state: c.agentState, exitStatus: c.exitStatus });
 }
 
+/** A short age: 42s, 3m, 2h, 5d; '-' when unknown. */
+export function ageText(since: number | null, now = Date.now()): string {
+  if (since === null) return '-';
+  const s = Math.max(0, Math.floor((now - since) / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m`;
+  if (s < 86400) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86400)}d`;
+}
+
+/** The SINCE column: how long a running chat has been in its state. */
 export function sinceText(c: ListedChat): string {
   return statusWord(c) === 'running' ? ageText(c.stateSince === null ? null : Date.parse(c.stateSince)) : '-';
 }

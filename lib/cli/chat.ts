@@ -3,25 +3,13 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Command, Option } from '@commander-js/extra-typings';
-import { attachProcess, displayMessage, listClients, switchClient } from '../control/commands';
-import { prepareAttach, ownTty } from '../chat/attach';
-import { chatFiles, makeChatContext } from '../chat/context';
-import { DETACH_KEY_LABEL } from '../chat/tmux-server';
-import { runChatInForeground, warnNoTmuxOnce } from '../chat/fallback';
-import { getChat } from '../chat/chat-record';
-import { captureResumeIds } from '../chat/chat-resume';
-import { sendToChat } from '../chat/chat-send';
-import { chatPane } from '../chat/chat-session';
-import { DEFAULT_SIZE } from '../chat/chat-start';
-import { archiveChat, checkNewChat, closeChat, createChat, openChat, renameChat } from '../chat/lifecycle';
-import { listChats } from '../chat/list';
-import { startChat } from '../chat/restart';
+import { attachProcess, displayMessage, listClients, switchClient } from '../api/control';
+import {
+  archiveChat, captureResumeIds, chatFiles, chatPane, checkNewChat, closeChat, createChat, DEFAULT_SIZE, DETACH_KEY_LABEL, escapeControls,
+  EXECUTORS, findChatSession, getChat, isChatRef, listChats, makeChatContext, openChat, ownTty, prepareAttach, renameChat,
+  runChatInForeground, ScreenText, sendToChat, startChat, warnNoTmuxOnce, type ChatRecord, type ExecutorName,
+} from '../api/chats';
 import { listedJson, listedState, sinceText, withAgentStates, type ListedChat } from './chat-states';
-import { escapeControls } from '../chat/errors';
-import { findChatSession } from '../chat/identity';
-import { isChatRef } from '../chat/naming';
-import { ScreenText } from '../chat/screen-text';
-import { EXECUTORS, type ChatRecord, type ExecutorName } from '../chat/registry';
 import type { CliContext } from './context';
 import { UsageError } from './context';
 import { chatRuntime, mapInputErrors, requireTmux, resumeLostChats } from './chat-runtime';

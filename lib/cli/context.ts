@@ -2,8 +2,12 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
-import { escapeBytes, quoteValue } from '../chat/errors';
-import { checkPath, ChatInputError } from '../chat/validate';
+
+// The chat entry, loaded when first needed: resolving the options happens before the UI's
+// first frame, which must not wait for the whole chat layer (only bad input needs it here).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const chats = () => require('../api/chats') as typeof import('../api/chats');
+const quoteValue = (s: string): string => chats().quoteValue(s);
 
 export interface GlobalOptions {
   socket?: string;
@@ -106,7 +110,7 @@ function realProject(project: string, isCwd: boolean): string {
     if (!project.includes('\ufffd')) throw err;
     let shown = quoteValue(project);
     try {
-      if (isCwd) shown = `"${escapeBytes(fs.realpathSync.native('.', { encoding: 'buffer' }))}"`;
+      if (isCwd) shown = `"${chats().escapeBytes(fs.realpathSync.native('.', { encoding: 'buffer' }))}"`;
     } catch {
       /* keep the text form */
     }
@@ -117,9 +121,9 @@ function realProject(project: string, isCwd: boolean): string {
 /** A project path no chat could run in: refused, naming it and why, before anything starts. */
 export function checkProjectPath(cli: CliContext): void {
   try {
-    checkPath('the project folder', cli.project);
+    chats().checkPath('the project folder', cli.project);
   } catch (err) {
-    if (err instanceof ChatInputError) throw new UsageError(err.message);
+    if (err instanceof chats().ChatInputError) throw new UsageError(err.message);
     throw err;
   }
 }

@@ -6,11 +6,7 @@
  * changed (names, closes and archives are written there first); nothing is polled.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { stateWord, type AgentState } from '../chat/agent-state';
-import { listChats, type ChatView } from '../chat/list';
-import { refFromSessionName } from '../chat/naming';
-import { watchRegistry } from '../chat/registry-watch';
-import type { StateChange } from '../chat/state-watch';
+import { listChats, refFromSessionName, stateWord, watchRegistry, type AgentState, type ChatView, type StateChange } from '../api/chats';
 import type { CliContext } from './context';
 import { chatRuntime, requireTmux } from './chat-runtime';
 import { openStateConnection } from './state-connection';

@@ -2,8 +2,12 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
 import { runDoctor, formatChecks } from './doctor';
-import { TmuxCommandError, TmuxNotFoundError } from '../control/errors';
-import { escapeControls } from '../chat/errors';
+
+/* eslint-disable @typescript-eslint/no-require-imports */
+// The public entries, loaded when an error is reported: the UI's first frame must not wait for them.
+const control = () => require('../api/control') as typeof import('../api/control');
+const chats = () => require('../api/chats') as typeof import('../api/chats');
+/* eslint-enable @typescript-eslint/no-require-imports */
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../../../package.json').version;
@@ -112,12 +116,13 @@ async function maybeRemote(args: readonly string[]): Promise<number | null> {
 
 /** Every line of `s` escaped (escapeControls), the line breaks kept. */
 function escapeLines(s: string): string {
-  return s.split('\n').map(escapeControls).join('\n');
+  const { escapeControls } = chats();
+  return s.split('\n').map((line) => escapeControls(line)).join('\n');
 }
 
 /** One error line on stderr: a message is one line, so a newline in it is escaped too. */
 function printError(message: string): void {
-  process.stderr.write(`chatmux: ${escapeControls(message)}\n`);
+  process.stderr.write(`chatmux: ${chats().escapeControls(message)}\n`);
 }
 
 export function reportError(err: unknown): number {
@@ -133,6 +138,7 @@ export function reportError(err: unknown): number {
     printError(err.message);
     return 2;
   }
+  const { TmuxCommandError, TmuxNotFoundError } = control();
   if (err instanceof TmuxNotFoundError || err instanceof TmuxCommandError) {
     printError(err.message);
     return 1;

@@ -7,7 +7,7 @@ import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
 import { runRepl } from '../agents/nex/repl';
 import { DEFAULT_TIMEOUT_MS } from '../agents/nex/client';
 import { keyFromEnv, KeyEnvError } from '../agents/nex/key';
-import { chatStateReporter } from '../chat/state-report';
+import { chatStateReporter } from '../api/chats';
 
 function checkModel(model: string): string {
   if (!model.trim()) throw new UsageError('-m MODEL is empty');

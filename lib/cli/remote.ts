@@ -9,8 +9,8 @@
  * Secrets: `--api-key-env VAR` reads VAR here; its value goes in through the ssh stdin, in no
  * argv on either machine (remote-chatmux.ts).
  */
-import { sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../control/ssh';
-import { isNexCommand, remoteProgram, runRemoteChatmux, type RemoteChatmux } from '../chat/remote-chatmux';
+import { sshHostFrom, SshUsageError, splitCommandLine, type SshHost } from '../api/control';
+import { isNexCommand, remoteProgram, runRemoteChatmux, type RemoteChatmux } from '../api/chats';
 import { UsageError } from './context';
 
 export interface HostSplit {

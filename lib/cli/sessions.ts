@@ -1,6 +1,6 @@
 /** `chatmux sessions`: the tmux state on the socket, for humans and scripts. */
 import type { Command } from '@commander-js/extra-typings';
-import { formatInspection, inspectServer } from '../chat/inspect';
+import { formatInspection, inspectServer } from '../api/chats';
 import type { CliContext } from './context';
 import { chatRuntime, requireTmux } from './chat-runtime';
 

@@ -4,12 +4,8 @@
  * StateWatch on it, and a clean exit that removes the session again.
  */
 import { randomBytes } from 'node:crypto';
-import { ControlClient } from '../control/client';
-import { killSession, setOption } from '../control/commands';
-import type { ChatContext } from '../chat/context';
-import { projectSessionPrefix } from '../chat/naming';
-import { StateWatch } from '../chat/state-watch';
-import { chatServerOptions } from '../chat/tmux-server';
+import { ControlClient, killSession, setOption } from '../api/control';
+import { chatServerOptions, projectSessionPrefix, StateWatch, type ChatContext } from '../api/chats';
 
 export interface StateConnection {
   client: ControlClient;

@@ -1,6 +1,6 @@
 /** `chatmux sweep [--dry-run]`: the orphan sweep on demand. */
 import type { Command } from '@commander-js/extra-typings';
-import { sweep, type SweepReport } from '../chat/sweep';
+import { sweep, type SweepReport } from '../api/chats';
 import type { CliContext } from './context';
 import { chatRuntime, requireTmux } from './chat-runtime';
 

@@ -1,11 +1,7 @@
 /** `chatmux` / `chatmux tui`: the terminal UI (or, without tmux, one chat in the foreground). */
 import type { Command } from '@commander-js/extra-typings';
-import { makeChatContext } from '../chat/context';
-import { checkProjectPath, DEFAULT_SOCKET, noTmuxReason, resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
+import { DEFAULT_SOCKET, noTmuxReason, resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
 import { onPath } from './doctor';
-import { givenHosts, uiHosts, type HostEntry } from '../chat/hosts-config';
-import { sshHostFrom, SshUsageError } from '../control/ssh';
-import type { RemoteHost } from '../ui/ui-context';
 
 interface TuiFlags {
   prefix?: string;
@@ -15,15 +11,13 @@ interface TuiFlags {
 }
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-// Loaded on demand: the UI's first frame must not wait for the whole chat layer.
+// Loaded on demand: the UI's first frame must not wait for the whole chat layer (the public
+// entries load all of it), and the other commands load this module too, to register it.
 const lazy = {
-  app: () => require('../ui/app') as typeof import('../ui/app'),
-  firstFrame: () => require('../ui/first-frame') as typeof import('../ui/first-frame'),
-  layout: () => require('../ui/layout') as typeof import('../ui/layout'),
+  launch: () => require('../ui/launch') as typeof import('../ui/launch'),
   input: () => require('../ui/input') as typeof import('../ui/input'),
-  fallback: () => require('../chat/fallback') as typeof import('../chat/fallback'),
+  chats: () => require('../api/chats') as typeof import('../api/chats'),
   runtime: () => require('./chat-runtime') as typeof import('./chat-runtime'),
-  ahead: () => require('../chat/view-prepare') as typeof import('../chat/view-prepare'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
 
@@ -42,18 +36,23 @@ interface UiWhere {
 async function runTuiCommand(where: UiWhere, flags: TuiFlags): Promise<void> {
   // This machine's folder and socket: with only remote hosts, --project, --socket, --state-dir are theirs.
   const cli = where.only ? resolveContext({ tmux: where.global.tmux }) : where.cli();
-  checkProjectPath(cli);
-  // Bad --host or hosts file: exit 2 before anything else.
-  const hosts = remoteHosts(() => (where.only ? givenHosts(where.dests, where.global, DEFAULT_SOCKET) : uiHosts(where.dests)));
-  // --state-dir with only remote hosts: theirs (a path there), as for `chatmux --host A chat list`.
-  if (where.only) for (const h of hosts) h.stateDir = where.global.stateDir ?? null;
+  const launch = lazy.launch();
+  let hosts;
+  try {
+    // A bad project folder, --host or hosts file: exit 2 before anything else.
+    hosts = launch.uiRemoteHosts({ project: cli.project, dests: where.dests, only: where.only, given: where.global, defaultSocket: DEFAULT_SOCKET });
+  } catch (e) {
+    if (e instanceof launch.UiInputError) throw new UsageError(e.message);
+    throw e;
+  }
   const why = where.only ? null : noTmuxReason(cli, onPath);
   if (why) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).
     const rt = lazy.runtime().chatRuntime(cli);
-    lazy.fallback().warnNoTmuxOnce(rt.ctx, why);
+    const chats = lazy.chats();
+    chats.warnNoTmuxOnce(rt.ctx, why);
     const res = await lazy.runtime().mapInputErrors(() =>
-      lazy.fallback().runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }),
+      chats.runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }),
     );
     process.exitCode = res.exitCode === 0 ? 0 : 1;
     return;
@@ -69,33 +68,10 @@ async function runTuiCommand(where: UiWhere, flags: TuiFlags): Promise<void> {
       throw new UsageError(`${flags.prefix ? '--prefix' : 'CHATMUX_PREFIX'}: ${(e as Error).message}`);
     }
   }
-  const ctx = makeChatContext(cli);
-  // The chat list at once, before blessed and the UI load (issue 15.4); blessed repaints it.
-  const frame = lazy.firstFrame();
-  const screen = { cols: process.stdout.columns || 80, rows: process.stdout.rows || 24 };
-  process.stdout.write(frame.firstFrame(where.only ? [] : frame.registryRows(ctx.stateDir), screen, lazy.layout().defaultTreeWidth(screen.cols)));
-  // tmux sweeps, resumes and reads its version while blessed and the UI load (issue 15.4).
-  if (!where.only) lazy.ahead().startAhead(ctx);
-  let code: number;
-  try {
-    code = await lazy.app().runTui({ ctx, prefix, alerts: { bell: flags.bell, notify: flags.notify }, hosts, hideLocal: where.only });
-  } catch (e) {
-    process.stdout.write(frame.LEAVE_FIRST_FRAME);
-    throw e;
-  }
+  const code = await launch.launchUi({ local: cli, hosts, only: where.only, prefix, alerts: { bell: flags.bell, notify: flags.notify } });
   // stdin and timers would keep node alive; the UI is done and every chat lives on in tmux.
   setTimeout(() => process.exit(code), 50).unref?.();
   process.exitCode = code;
-}
-
-/** The hosts, ready to connect; bad input exits 2. */
-function remoteHosts(entries: () => HostEntry[]): RemoteHost[] {
-  try {
-    return entries().map((h) => ({ ssh: sshHostFrom(h.dest), project: h.project, socket: h.socket }));
-  } catch (e) {
-    if (e instanceof SshUsageError) throw new UsageError(e.message);
-    throw e;
-  }
 }
 
 export function register(program: Command, context: () => CliContext): void {

@@ -1,8 +1,6 @@
 /** `chatmux wait REF… --until idle|waiting|exited|any [--timeout S]`: block until every named chat is there. */
 import { Command, Option } from '@commander-js/extra-typings';
-import type { AgentStateWord } from '../chat/agent-state';
-import { chatSessionName, isChatRef } from '../chat/naming';
-import { readRegistry } from '../chat/registry';
+import { chatSessionName, isChatRef, readRegistry, type AgentStateWord } from '../api/chats';
 import type { CliContext } from './context';
 import { UsageError } from './context';
 import { chatRuntime, requireTmux } from './chat-runtime';
