@@ -106,16 +106,16 @@ describe('the remote script', () => {
     })();
 
   test('no chatmux there: its own exit code, explained as one line naming what to install', () => {
-    const r = runScript(['', '1', '', 'chatmux', 'chat', 'list']);
+    const r = runScript(['', '1', '', '', 'chatmux', 'chat', 'list']);
     expect(r.code).toBe(NO_CHATMUX);
     expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no chatmux on the remote: install chatmux there \(npm install -g chatmux\)/);
   });
   test('no tmux there: its own exit code, explained with the tmux install hint', () => {
-    const r = runScript(['', '1', '', '/bin/echo', 'x']);
+    const r = runScript(['', '1', '', '', '/bin/echo', 'x']);
     expect(r.code).toBe(NO_TMUX);
     expect(explain({ host, program: ['chatmux'] }, r.code, '')).toMatch(/^box: no tmux on the remote: install tmux 3\.2 or newer there/);
     // doctor skips the check (it reports tmux itself).
-    expect(runScript(['', '0', '', '/bin/echo', 'x'])).toEqual({ code: 0, out: 'x\n' });
+    expect(runScript(['', '0', '', '', '/bin/echo', 'x'])).toEqual({ code: 0, out: 'x\n' });
   });
   test.each([
     ['tmux 3.0', OLD_TMUX],
@@ -130,7 +130,7 @@ describe('the remote script', () => {
     const fake = fs.mkdtempSync('/tmp/chatmux-spec-faketmux-');
     try {
       fs.writeFileSync(path.join(fake, 'tmux'), `#!/bin/sh\necho '${version}'\n`, { mode: 0o755 });
-      const r = runScript(['', '1', '', '/bin/echo', 'x'], '', `${fake}:/usr/bin:/bin`);
+      const r = runScript(['', '1', '', '', '/bin/echo', 'x'], '', `${fake}:/usr/bin:/bin`);
       expect(r.code).toBe(want);
       if (want === OLD_TMUX) {
         expect(explain({ host, program: ['chatmux'] }, r.code, `chatmux-remote: ${version}\n`)).toBe(
@@ -153,13 +153,13 @@ describe('the remote script', () => {
     expect(explain({ host, program: ['chatmux'], nex: true }, NO_CHATMUX, '')).toMatch(/^box: no chatmux on the remote: nex chats run chatmux on the machine they live on: install chatmux there/);
   });
   test('the secret arrives from stdin into the named variable, and chatmux\'s own exit codes are kept', () => {
-    const r = runScript(['H10_K', '0', '', '/bin/sh', '-c', 'printf %s "$H10_K"'], "s3cr3t 'x' $y\nrest");
+    const r = runScript(['H10_K', '0', '', '', '/bin/sh', '-c', 'printf %s "$H10_K"'], "s3cr3t 'x' $y\nrest");
     expect(r).toEqual({ code: 0, out: "s3cr3t 'x' $y" });
     expect(explain({ host, program: ['chatmux'] }, 2, 'chatmux: bad')).toBeNull();
   });
   test('a session without a locale gets C.UTF-8 (the UI draws UTF-8); one with a locale keeps it', () => {
-    expect(runScript(['', '0', '', '/bin/sh', '-c', 'printf %s "$LANG"'])).toEqual({ code: 0, out: 'C.UTF-8' });
-    const r = execFileSync('/bin/sh', ['-c', REMOTE_SCRIPT, 'chatmux-remote', '', '0', '', '/bin/sh', '-c', 'printf %s "$LANG"'], { env: { PATH: bare, LC_ALL: 'de_DE.UTF-8' }, encoding: 'utf8' });
+    expect(runScript(['', '0', '', '', '/bin/sh', '-c', 'printf %s "$LANG"'])).toEqual({ code: 0, out: 'C.UTF-8' });
+    const r = execFileSync('/bin/sh', ['-c', REMOTE_SCRIPT, 'chatmux-remote', '', '0', '', '', '/bin/sh', '-c', 'printf %s "$LANG"'], { env: { PATH: bare, LC_ALL: 'de_DE.UTF-8' }, encoding: 'utf8' });
     expect(r).toBe('');
   });
 });
@@ -349,17 +349,20 @@ withSshd('chatmux --host over a real sshd', () => {
     }
   });
 
-  test('no chatmux and no Node.js 20+ on the remote (a fake node v18 first on its PATH): one line naming both ways out', async () => {
+  test('no chatmux and no Node.js 20+ on the remote (a fake node v18 first on its PATH), and another system (a fake uname): one line naming what to install', async () => {
     const fake = path.join(sshd.remoteBin, 'node');
+    const uname = path.join(sshd.remoteBin, 'uname');
     fs.writeFileSync(fake, '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
+    fs.writeFileSync(uname, '#!/bin/sh\necho "FreeBSD amd64"\n', { mode: 0o755 });
     let r: CliResult;
     try {
       r = await cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '' });
     } finally {
       fs.rmSync(fake);
+      fs.rmSync(uname);
     }
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe('chatmux: remote: no chatmux on the remote: install chatmux there (npm install -g chatmux) or Node.js 20+ (then chatmux copies itself there; found: v18.19.0), or set CHATMUX_REMOTE_CHATMUX to its command on that host\n');
+    expect(r.stderr).toBe(`chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: v18.19.0), and this machine's Node.js (${process.platform}-${process.arch}) does not run there (it is FreeBSD amd64): install Node.js 20+ or chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host\n`);
   });
 
   test('a bad destination is a usage error (exit 2), before any ssh', async () => {

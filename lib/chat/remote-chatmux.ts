@@ -19,22 +19,27 @@ export const OLD_TMUX = 96;
 /** No chatmux there, but a Node.js 20+ that can run a copy of this one (remote-copy.ts). */
 export const NEEDS_COPY = 95;
 
+/** No chatmux and no Node.js 20+ there: a copy of this machine's Node.js could run it (remote-runtime.ts). */
+export const NEEDS_RUNTIME = 94;
+
 /**
- * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX BUNDLE_KEY PROGRAM ARGS…`.
+ * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX BUNDLE_KEY RUNTIME_KEY PROGRAM ARGS…`.
  * It never holds user text: everything arrives as positional parameters. Without PROGRAM on
  * the remote PATH and with a BUNDLE_KEY (the default program, `chatmux`), it runs the copy of
- * this chatmux with that key when one is there, asks for one (NEEDS_COPY) when node 20+ is, and
- * else says what it found (NO_CHATMUX). Nothing is read from stdin before that answer, so the
- * command's stdin can be sent again after a copy.
+ * this chatmux with that key, with the remote's node when that is 20+ and else with the copy of
+ * this machine's Node.js named RUNTIME_KEY; it asks for what is missing (NEEDS_RUNTIME, with the
+ * remote's `uname -s -m`; NEEDS_COPY), and without a RUNTIME_KEY says what it found (NO_CHATMUX).
+ * Nothing is read from stdin before that answer, so the command's stdin can be sent again after a copy.
  */
 export const REMOTE_SCRIPT = [
-  'v=$1; t=$2; k=$3; shift 3',
+  'v=$1; t=$2; k=$3; r=$4; shift 4',
   'if ! command -v "$1" >/dev/null 2>&1; then',
-  `  d=\${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote/$k; nv=$(node -v 2>/dev/null) || nv=''; m=\${nv#v}; m=\${m%%.*}`,
-  '  if [ -n "$k" ] && [ "$m" -ge 20 ] 2>/dev/null; then',
-  `    [ -f "$d/bin/chatmux" ] || { echo "chatmux-remote: node $nv" >&2; exit ${NEEDS_COPY}; }`,
-  '    shift; set -- node "$d/bin/chatmux" "$@"',
-  `  else echo "chatmux-remote: $1: not found; node: \${nv:-not found}" >&2; exit ${NO_CHATMUX}; fi`,
+  `  c=\${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote; d=$c/$k; nv=$(node -v 2>/dev/null) || nv=''; m=\${nv#v}; m=\${m%%.*}; n=`,
+  '  if [ -z "$k" ]; then :; elif [ "$m" -ge 20 ] 2>/dev/null; then n=node; elif [ -n "$r" ] && [ -x "$c/$r/node" ]; then n=$c/$r/node',
+  `  elif [ -n "$r" ]; then echo "chatmux-remote: node: \${nv:-not found}; system: $(uname -s -m 2>/dev/null)" >&2; exit ${NEEDS_RUNTIME}; fi`,
+  `  [ -n "$n" ] || { echo "chatmux-remote: $1: not found; node: \${nv:-not found}" >&2; exit ${NO_CHATMUX}; }`,
+  `  [ -f "$d/bin/chatmux" ] || { echo "chatmux-remote: node $("$n" -v 2>/dev/null)" >&2; exit ${NEEDS_COPY}; }`,
+  '  shift; set -- "$n" "$d/bin/chatmux" "$@"',
   'fi',
   `[ "$t" = 0 ] || command -v tmux >/dev/null 2>&1 || { echo "chatmux-remote: tmux: not found" >&2; exit ${NO_TMUX}; }`,
   // tmux older than 3.2 (`tmux 3.0a`, `tmux next-3.1`): its version on stderr, for the one line here.
@@ -137,26 +142,43 @@ function ourBundle(copier: typeof import('./remote-copy')): ReturnType<typeof co
 }
 
 /**
- * Run `chatmux ARGS` on the remote (copying this chatmux there first when it has none but has
- * Node.js 20+). Resolves with chatmux's own exit; rejects with an SshError of one line for what
- * the remote lacks or a failed connection.
+ * Run `chatmux ARGS` on the remote (copying this chatmux there first when it has none, and this
+ * machine's Node.js with it when it has no Node.js 20+). Resolves with chatmux's own exit;
+ * rejects with an SshError of one line for what the remote lacks or a failed connection.
  */
 export async function runRemoteChatmux(r: RemoteChatmux, args: readonly string[], io: RemoteIo): Promise<RemoteResult> {
   const stdin = io.stdin === 'replay' ? new StdinReplay() : null;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const copier = r.copy ? (require('./remote-copy') as typeof import('./remote-copy')) : null;
   const bundle = copier ? ourBundle(copier) : null;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimes = bundle ? (require('./remote-runtime') as typeof import('./remote-runtime')) : null;
+  const runtime = runtimes?.localRuntime() ?? null;
   try {
     for (let copied = false; ; copied = true) {
-      const res = await attempt(r, args, io, bundle?.key ?? '', stdin);
-      if (res.code !== NEEDS_COPY || copied || !copier || !bundle) {
+      const res = await attempt(r, args, io, bundle?.key ?? '', runtime?.key ?? '', stdin);
+      if ((res.code !== NEEDS_COPY && res.code !== NEEDS_RUNTIME) || copied || !copier || !bundle || !runtimes || !runtime) {
         const line = explain(r, res.code, res.stderr);
         if (line !== null) throw new SshError(line);
         return res;
       }
-      if (stdin?.overflow) throw new SshError(`${r.host.dest}: no chatmux on the remote; copying this one there needs the command run again (its stdin was too large to keep)`);
-      const note = `${r.host.dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)`;
+      const dest = r.host.dest;
+      const found = /node: (.*?); system:/.exec(res.stderr)?.[1]?.replace(/^not found$/, '') ?? '';
+      if (res.code === NEEDS_RUNTIME) {
+        // Their system as `uname -s -m` prints it. Unknown (with a terminal (-t) it went to the
+        // screen): the copy is tried, and run there before it is used.
+        const system = /system: (.*)/.exec(res.stderr)?.[1]?.trim() ?? '';
+        if (system && system !== runtime.system) throw new SshError(runtimes.noRuntimeLine(dest, found, `this machine's Node.js (${runtime.platform}) does not run there (it is ${system})`));
+        const problem = runtimes.copyProblem(runtime);
+        if (problem) throw new SshError(runtimes.noRuntimeLine(dest, found, problem));
+      }
+      if (stdin?.overflow) throw new SshError(`${dest}: no chatmux on the remote; copying this one there needs the command run again (its stdin was too large to keep)`);
+      const note =
+        res.code === NEEDS_RUNTIME
+          ? `${dest} has no chatmux and no Node.js 20+: copying this chatmux (${bundle.version}) and this machine's Node.js (${runtime.version} ${runtime.platform}, ${Math.round(runtime.bytes / 1e6)} MB) there, once, to ~/.cache/chatmux/remote`
+          : `${dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)`;
       (io.notice ?? ((l: string) => process.stderr.write(`chatmux: ${l}\n`)))(note);
+      if (res.code === NEEDS_RUNTIME) await runtimes.deployRuntime(r.host, runtime, found);
       await copier.deployBundle(r.host, bundle);
     }
   } finally {
@@ -164,8 +186,8 @@ export async function runRemoteChatmux(r: RemoteChatmux, args: readonly string[]
   }
 }
 
-function attempt(r: RemoteChatmux, args: readonly string[], io: RemoteIo, key: string, stdin: StdinReplay | null): Promise<RemoteResult> {
-  const words = ['sh', '-c', REMOTE_SCRIPT, 'chatmux-remote', io.secret?.name ?? '', r.checkTmux ? '1' : '0', key, ...r.program, ...args];
+function attempt(r: RemoteChatmux, args: readonly string[], io: RemoteIo, key: string, runtimeKey: string, stdin: StdinReplay | null): Promise<RemoteResult> {
+  const words = ['sh', '-c', REMOTE_SCRIPT, 'chatmux-remote', io.secret?.name ?? '', r.checkTmux ? '1' : '0', key, runtimeKey, ...r.program, ...args];
   const [file, ...argv] = sshArgv(r.host, words, { tty: io.tty });
   return new Promise((resolve, reject) => {
     const pipeIn = io.secret !== null || io.stdin !== 'inherit';
@@ -199,7 +221,7 @@ export function explain(r: Pick<RemoteChatmux, 'host' | 'program'> & { nex?: boo
     return `${dest}: no ${r.program[0]} on the remote: ${what}install chatmux there (npm install -g chatmux)${node}, or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
   }
   // Still no copy found right after one was made (this process copies at most once).
-  if (code === NEEDS_COPY) return `${dest}: chatmux was copied there but its copy is still not found under ~/.cache/chatmux/remote (remove that folder there and run the command again)`;
+  if (code === NEEDS_COPY || code === NEEDS_RUNTIME) return `${dest}: chatmux was copied there but its copy is still not found under ~/.cache/chatmux/remote (remove that folder there and run the command again)`;
   if (code === NO_TMUX) return sshFailure(dest, 127, 'tmux: not found');
   if (code === OLD_TMUX) {
     const shown = /chatmux-remote: (.*)/.exec(stderr)?.[1]?.trim() ?? '';

@@ -7,7 +7,7 @@
  * The copy goes in through the ssh connection's stdin (tar), unpacked into a folder of its own
  * and then linked under its name, so a dropped connection never leaves a half copy that looks complete.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -102,31 +102,44 @@ function stage(b: Bundle): string {
 export async function deployBundle(host: SshHost, b: Bundle): Promise<void> {
   const staged = stage(b);
   try {
-    const [file, ...args] = sshArgv(host, ['sh', '-c', UNPACK_SCRIPT, 'chatmux-unpack', b.key]);
-    const ssh = spawn(file!, args, { stdio: ['pipe', 'ignore', 'pipe'] });
     const tar = spawn('tar', ['-czhf', '-', '--exclude=*.map', '--exclude=*.ts', '--exclude=*.mts', '--exclude=*.cts', '-C', staged, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    tar.stdout.pipe(ssh.stdin);
-    ssh.stdin.on('error', () => {});
-    const done = (p: ReturnType<typeof spawn>) =>
-      new Promise<{ code: number; stderr: string }>((resolve, reject) => {
-        let err = '';
-        p.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
-        p.on('error', reject);
-        p.on('close', (code) => resolve({ code: code ?? 1, stderr: withoutSshNotices(err) }));
-      });
-    const unpacked = done(ssh);
-    // An unpack that failed there (read-only or full disk) stops reading: stop packing too, or
-    // tar (and its gzip) would wait on a full pipe for ever and the command with them.
-    void unpacked.then((s) => {
-      if (s.code !== 0) {
-        tar.stdout.destroy();
-        tar.kill('SIGKILL');
-      }
-    });
-    const [t, s] = await Promise.all([done(tar), unpacked]);
+    const [t, s] = await pipeToRemote(host, ['sh', '-c', UNPACK_SCRIPT, 'chatmux-unpack', b.key], tar);
     if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy chatmux there (${s.stderr.trim().split('\n')[0] || `exit ${s.code}`})`);
     if (t.code !== 0) throw new Error(`could not pack chatmux for ${host.dest} (tar: ${t.stderr.trim().split('\n').pop() ?? `exit ${t.code}`})`);
   } finally {
     fs.rmSync(staged, { recursive: true, force: true });
   }
+}
+
+export interface Exit {
+  code: number;
+  stderr: string;
+}
+
+/**
+ * The stdout of `packer` (a local process: tar, gzip) into the stdin of `words` run on the
+ * remote; resolves with both exits ([packer, remote]) once both have ended.
+ */
+export async function pipeToRemote(host: SshHost, words: string[], packer: ChildProcess): Promise<[Exit, Exit]> {
+  const [file, ...args] = sshArgv(host, words);
+  const ssh = spawn(file!, args, { stdio: ['pipe', 'ignore', 'pipe'] });
+  packer.stdout!.pipe(ssh.stdin);
+  ssh.stdin.on('error', () => {});
+  const done = (p: ChildProcess) =>
+    new Promise<Exit>((resolve, reject) => {
+      let err = '';
+      p.stderr!.on('data', (d: Buffer) => (err += d.toString('utf8')));
+      p.on('error', reject);
+      p.on('close', (code) => resolve({ code: code ?? 1, stderr: withoutSshNotices(err) }));
+    });
+  const unpacked = done(ssh);
+  // An unpack that failed there (read-only or full disk) stops reading: stop packing too, or
+  // the packer would wait on a full pipe for ever and the command with it.
+  void unpacked.then((s) => {
+    if (s.code !== 0) {
+      packer.stdout!.destroy();
+      packer.kill('SIGKILL');
+    }
+  });
+  return Promise.all([done(packer), unpacked]);
 }

@@ -56,6 +56,8 @@ export async function runDoctor(ctx: CliContext): Promise<Check[]> {
     checks.push({ name: 'socket', ok: true, detail: running ? `-L ${ctx.socket}: server running, ${count} session(s)` : `-L ${ctx.socket}: no server yet (started on first chat)` });
   }
   checks.push(stateDirCheck(ctx.stateDir));
+  // Which Node.js runs chatmux: over `--host`, the remote's own or the copy chatmux made there.
+  checks.push({ name: 'node', ok: true, detail: `${process.version} (${process.execPath})` });
   for (const exe of ['claude', 'codex']) {
     const p = onPath(exe);
     checks.push({ name: exe, ok: p !== null, optional: true, detail: p ?? `not on PATH (only needed for --executor ${exe})` });
