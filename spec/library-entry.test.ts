@@ -9,9 +9,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, test } from '@jest/globals';
 import { chatFixture, cleanEnv, ROOT, runChatmux, sessionsOf } from './support/chatmux-cli';
-import { waitFor } from './support/tmux';
+import { makeTestServer, waitFor } from './support/tmux';
 
 const EXAMPLE = path.join(ROOT, 'dist', 'examples', 'watch-chats.js');
+const CONTROL_EXAMPLE = path.join(ROOT, 'dist', 'examples', 'control-only.js');
+
+/** The ```ts blocks of the README's library section, in order. */
+function readmeLibraryBlocks(): string[] {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## chatmux as a library\n');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  return [...section.matchAll(/```ts\n([^]*?)```/g)].map((m) => m[1]!);
+}
 
 describe('library entry', () => {
   test('package.json exports resolve to the built entry and its declarations', () => {
@@ -30,6 +39,35 @@ describe('library entry', () => {
     expect(dts).toMatch(/LiveChats/);
     expect(pkg.files).toEqual(expect.arrayContaining(['bin/', 'dist/lib/']));
   });
+
+  test('the README\'s examples are the example programs that tsc compiles against the entry and these tests run', () => {
+    expect(readmeLibraryBlocks()).toEqual([
+      fs.readFileSync(path.join(ROOT, 'examples', 'watch-chats.ts'), 'utf8'),
+      fs.readFileSync(path.join(ROOT, 'examples', 'control-only.ts'), 'utf8'),
+    ]);
+  });
+
+  test('the README\'s control-only example (chatmux/control) types into a session and prints its output', async () => {
+    expect(fs.existsSync(CONTROL_EXAMPLE)).toBe(true);
+    const server = makeTestServer();
+    // Started here with no config file, so the example's connection finds it running.
+    server.tmux('new-session', '-d', '-s', 'keep', 'sleep 600');
+    const child = spawn(process.execPath, [CONTROL_EXAMPLE], { env: cleanEnv({ TMUX_SOCKET: server.socket, SHELL: '/bin/sh' }), stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    child.stderr.on('data', (b: Buffer) => (out += b.toString('utf8')));
+    const exited = new Promise<void>((resolve) => child.on('close', () => resolve()));
+    try {
+      await waitFor(() => out.includes('hi from sh'), 15000, `the echo (output ${JSON.stringify(out)})`);
+      expect(server.tmux('list-sessions', '-F', '#{session_name}').split('\n').filter(Boolean).sort()).toEqual(['keep', 'view', 'work']);
+      server.tmux('kill-server');
+      await waitFor(() => out.includes('tmux went away:'), 15000, `the closed event (output ${JSON.stringify(out)})`);
+    } finally {
+      child.kill();
+      server.kill();
+    }
+    await exited;
+  }, 30000);
 
   const { t, p, g } = chatFixture('lib-proj');
   test('the README example lists chats and prints a chat\'s output as it arrives', async () => {
