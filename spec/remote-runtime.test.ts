@@ -86,6 +86,19 @@ describe('the remote script and the runtime unpack script, run here', () => {
     expect(again.code).toBe(0);
     expect(fs.readdirSync(cache).sort()).toEqual(['node-t', linked]);
   });
+
+  test('first copies racing each other: one linked, every other folder removed (none removes the linked one)', async () => {
+    // A copy that clears leftovers while another links and ends must not take the linked folder
+    // (seen in about one round in ten before the order of the checks was fixed).
+    const small = gz('#!/bin/sh\necho v99.1.2\n');
+    for (let round = 0; round < 25; round++) {
+      fs.rmSync(home, { recursive: true, force: true });
+      const rs = await Promise.all(Array.from({ length: 8 }, () => unpack(small)));
+      expect(rs.map((r) => [r.code, r.stderr])).toEqual(Array(8).fill([0, '']));
+      expect([round, fs.readdirSync(cache).sort()]).toEqual([round, ['node-t', fs.readlinkSync(path.join(cache, 'node-t'))]]);
+      expect(fs.existsSync(path.join(cache, 'node-t', 'node'))).toBe(true);
+    }
+  }, 30000);
 });
 
 const { skip, maybe } = sshdGate();

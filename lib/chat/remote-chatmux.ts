@@ -1,7 +1,8 @@
 /**
  * Running chatmux on another machine over the user's ssh (`chatmux --host`, and a UI's changes
  * to a remote host's chats): one fixed remote script checks what the remote has (chatmux, or a
- * Node.js 20+ that runs a copy of this one (remote-copy.ts); tmux 3.2+), reads a secret from
+ * Node.js 20+ that runs a copy of this one (remote-copy.ts), or else a copy of this machine's
+ * Node.js (remote-runtime.ts); tmux 3.2+), reads a secret from
  * stdin into its variable, and execs chatmux with the words it got as positional parameters.
  * What the remote lacks and what went wrong with the connection become one line (SshError).
  *

@@ -80,8 +80,8 @@ export function copyProblem(rt: Runtime): string | null {
 export const RUNTIME_SCRIPT = [
   'set -e; umask 077; c=${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote; d=$c/$1; t="$d.$$"',
   'if [ ! -x "$d/node" ] && { [ -L "$d" ] || [ -e "$d" ]; }; then rm -rf "$d"; fi',
-  'mkdir -p "$c"; l=$(readlink "$d" 2>/dev/null) || l=',
-  'for o in "$d".*; do if [ -d "$o" ] && [ "${o##*/}" != "$l" ] && ! kill -0 "${o##*.}" 2>/dev/null; then rm -rf "$o"; fi; done',
+  // Its process gone first, then not the linked one: a copy links before its process ends.
+  'mkdir -p "$c"; for o in "$d".*; do if [ -d "$o" ] && ! kill -0 "${o##*.}" 2>/dev/null && [ "${o##*/}" != "$(readlink "$d" 2>/dev/null)" ]; then rm -rf "$o"; fi; done',
   'rm -rf "$t"; mkdir "$t"; trap \'rm -rf "$t"\' EXIT',
   'gzip -dc > "$t/node"',
   'chmod 700 "$t/node"',
