@@ -337,7 +337,10 @@ withSshd('chatmux --host over a real sshd', () => {
   test("a UI's changes to a remote host's chats (ChatHost.chatmux) go through the same script: the copy, one-line errors", async () => {
     fs.rmSync(path.join(sshd.dir, 'home', '.cache'), { recursive: true, force: true });
     const e = { ...env, CHATMUX_REMOTE_CHATMUX: '' };
-    const host = await sshChatHost(sshHostFrom('remote', e), socket, p.project, e);
+    const notes: string[] = [];
+    const host = await sshChatHost(sshHostFrom('remote', e), socket, p.project, e, null, (m) => notes.push(m));
+    // The copy made while connecting (its sweep) is said once, for the UI's status line.
+    expect(notes).toEqual([expect.stringMatching(/^remote has no chatmux: copying this one/)]);
     // (Its state dir is the project's .chatmux there, not this file's: no chats yet.)
     expect(JSON.parse(await host.chatmux(['chat', 'list', '--json']))).toEqual([]);
     expect(fs.readdirSync(path.join(sshd.dir, 'home', '.cache', 'chatmux', 'remote'))).toHaveLength(2); // the name and its folder

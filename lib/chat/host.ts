@@ -79,9 +79,10 @@ const PROBE_SCRIPT = [
 /**
  * A remote host for the UI. `project` is the project folder on the remote (default: the login
  * folder or its git root, as for `chatmux --host`); its state dir is `stateDir` (a path there)
- * or `<project>/.chatmux`.
+ * or `<project>/.chatmux`. `notice` gets the one line saying chatmux (and Node.js) is being
+ * copied there, when it must be (the UI's status line).
  */
-export async function sshChatHost(ssh: SshHost, socket: string, project: string | null, env: NodeJS.ProcessEnv = process.env, stateDir: string | null = null): Promise<ChatHost> {
+export async function sshChatHost(ssh: SshHost, socket: string, project: string | null, env: NodeJS.ProcessEnv = process.env, stateDir: string | null = null, notice: (line: string) => void = () => {}): Promise<ChatHost> {
   const res = await execSsh(ssh, ['sh', '-c', PROBE_SCRIPT, 'chatmux-probe', project ?? '', stateDir ?? '']);
   const failure = sshFailure(ssh.dest, res.code, res.stderr, 'sh');
   if (failure) throw new SshError(failure);
@@ -102,7 +103,7 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
     chatmux: async (args, secret = null) => {
       // The remote script: one line for a missing chatmux or tmux, a copy of this chatmux where Node.js 20+ is (remote-chatmux.ts).
       const words = ['--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
-      const r = await runRemoteChatmux({ host: ssh, program, copy, checkTmux: true, nex: isNexCommand('chat', args) }, words, { tty: false, secret, stdin: 'none', stdout: 'capture', notice: () => {} });
+      const r = await runRemoteChatmux({ host: ssh, program, copy, checkTmux: true, nex: isNexCommand('chat', args) }, words, { tty: false, secret, stdin: 'none', stdout: 'capture', notice });
       if (r.code !== 0) throw new Error(`${ssh.dest}: ${r.stderr.trim().split('\n').pop() ?? `exit ${r.code}`}`);
       return r.stdout.toString('utf8');
     },

@@ -30,7 +30,7 @@ export class LiveWiring {
     const host = lazy.host();
     const sources = [
       ...(o.hideLocal ? [] : [host.localHost(ctx)]),
-      ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env, h.stateDir ?? null) })),
+      ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env, h.stateDir ?? null, (m) => this.ui.status.warn(m)) })),
     ];
     return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env, pauseHidden: true, scrollback: UI_SCROLLBACK }));
   }
