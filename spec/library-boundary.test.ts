@@ -82,6 +82,44 @@ describe('the CLI goes through the public entry', () => {
   });
 });
 
+const dist = (m: string): string => path.join(ROOT, 'dist', 'lib', m);
+
+/** Every .ts file under `dir`. */
+function sources(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+    d.isDirectory() ? sources(path.join(dir, d.name)) : d.name.endsWith('.ts') ? [path.join(dir, d.name)] : []);
+}
+
+/**
+ * The names among `names` whose declaration in `files` has no doc comment (`/** … *\/` on the
+ * lines right above it), or that have no declaration there.
+ */
+export function undocumented(names: readonly string[], files: ReadonlyMap<string, string>): string[] {
+  return names.filter((name) => {
+    const decl = new RegExp(`^export (?:declare )?(?:abstract )?(?:async )?(?:function\\*?|class|const|let|enum) ${name}\\b`);
+    for (const text of files.values()) {
+      const lines = text.split('\n');
+      for (let i = 0; i < lines.length; i++) {
+        if (decl.test(lines[i]!) && i > 0 && /\*\/\s*$/.test(lines[i - 1]!)) return false;
+      }
+    }
+    return true;
+  });
+}
+
+describe('every runtime export of the public entries is documented', () => {
+  test('the check sees a doc comment only right above the declaration', () => {
+    const files = new Map([['a.ts', ['/** Documented. */', 'export function good(): void {}', '', 'export const bare = 1;', '/** Too far. */', '', 'export class Far {}'].join('\n')]]);
+    expect(undocumented(['good', 'bare', 'Far', 'missing'], files)).toEqual(['bare', 'Far', 'missing']);
+  });
+
+  test('each name of chatmux/control, chatmux/chats and chatmux/live has a doc comment where it is declared', () => {
+    const files = new Map(sources(LIB).filter((f) => !f.startsWith(path.join(LIB, 'api'))).map((f) => [f, fs.readFileSync(f, 'utf8')]));
+    const missing = apiEntries.flatMap((e) => undocumented(Object.keys(require(dist(`api/${e}.js`)) as object), files).map((n) => `${e}: ${n}`));
+    expect(missing).toEqual([]);
+  });
+});
+
 /** The modules of this repo (relative to dist/lib) and packages a fresh node has loaded after requiring `mods`. */
 function loadedBy(mods: string[]): string[] {
   const script = `
@@ -91,7 +129,6 @@ function loadedBy(mods: string[]): string[] {
   return JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' })) as string[];
 }
 
-const dist = (m: string): string => path.join(ROOT, 'dist', 'lib', m);
 
 describe('what each entry loads (dist)', () => {
   test('chatmux/control loads nothing of chats; chatmux/chats no terminal emulator; chatmux/live the emulator', () => {

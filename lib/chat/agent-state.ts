@@ -19,6 +19,7 @@
 import type { TmuxRunner } from '../control/exec';
 import { nudgeWindow, setOption } from '../control/commands';
 
+/** The states a chat's agent can be in, as `chatmux chat list` and `chatmux wait` name them. */
 export const AGENT_STATES = ['working', 'waiting', 'idle', 'stalled', 'exited', 'closed'] as const;
 export type AgentStateWord = (typeof AGENT_STATES)[number];
 

@@ -28,6 +28,7 @@ export class AskError extends Error {
   override name = 'AskError';
 }
 
+/** The executors whose chats answer `askChat` (a headless turn in their own conversation). */
 export const ASK_EXECUTORS = ['codex', 'nex'] as const;
 
 export interface AskInput {

@@ -26,6 +26,7 @@ export async function setRecord(ctx: ChatContext, ref: string, patch: Partial<Ch
   return out!;
 }
 
+/** The registry record of chat `ref`; a ChatInputError when there is none. With `r`, a missing or damaged registry is rebuilt from tmux first. */
 export async function getChat(ctx: ChatContext, ref: string, r?: TmuxRunner): Promise<ChatRecord> {
   const reg = await readRegistry(ctx, r ? rebuildFromTmux(r, ctx) : undefined);
   const c = findChat(reg, ref);

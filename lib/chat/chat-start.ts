@@ -18,6 +18,7 @@ import { execGuard } from './resolve-program';
 import type { ChatRecord } from './registry';
 import { cleanGlobalEnvironment } from './tmux-server';
 
+/** The size a chat starts at when no terminal size is given. */
 export const DEFAULT_SIZE = { width: 120, height: 40 };
 
 /**

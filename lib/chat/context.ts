@@ -18,6 +18,7 @@ export interface ChatContext {
   warn: (message: string) => void;
 }
 
+/** The context every chat function takes: a project folder, its state dir and the tmux socket (paths made absolute). */
 export function makeChatContext(o: { project: string; stateDir: string; socket: string; warn?: (m: string) => void }): ChatContext {
   const project = path.resolve(o.project);
   const stateDir = path.resolve(o.stateDir);
@@ -31,10 +32,12 @@ export function makeChatContext(o: { project: string; stateDir: string; socket: 
   };
 }
 
+/** A chat's own folder in the state dir (its logs and transcript). */
 export function chatDir(ctx: ChatContext, ref: string): string {
   return path.join(ctx.stateDir, 'chats', ref);
 }
 
+/** The files of a chat: stderr and output logs, the nex transcript, the resume banner. */
 export const chatFiles = (ctx: ChatContext, ref: string) => {
   const dir = chatDir(ctx, ref);
   return {

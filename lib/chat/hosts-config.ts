@@ -16,6 +16,7 @@ export interface HostEntry {
   socket: string | null;
 }
 
+/** Where the hosts file is: `$XDG_CONFIG_HOME/chatmux/hosts`, default `~/.config/chatmux/hosts`. */
 export function hostsFilePath(env: NodeJS.ProcessEnv = process.env): string {
   const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(env.HOME ?? os.homedir(), '.config');
   return path.join(base, 'chatmux', 'hosts');

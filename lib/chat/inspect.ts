@@ -45,6 +45,7 @@ export interface Inspection {
 
 const iso = (t: number): string => (t > 0 ? new Date(t * 1000).toISOString() : '');
 
+/** Every session on the server with its windows, panes, clients and the chat it belongs to. */
 export async function inspectServer(r: TmuxRunner): Promise<Inspection> {
   let sessions;
   try {
@@ -80,6 +81,7 @@ export async function inspectServer(r: TmuxRunner): Promise<Inspection> {
   };
 }
 
+/** An inspection as `chatmux sessions` prints it. */
 export function formatInspection(x: Inspection, socket: string): string {
   if (!x.serverRunning) return `no tmux server on socket ${socket}`;
   if (x.sessions.length === 0) return `socket ${socket}: no sessions`;

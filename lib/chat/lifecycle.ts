@@ -197,6 +197,7 @@ export async function archiveChat(r: TmuxRunner, ctx: ChatContext, ref: string):
   return stopChat(r, ctx, ref, 'archived');
 }
 
+/** Give a chat a new name (and role), in the registry and on its tmux session. */
 export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, name: string, role?: string): Promise<ChatRecord> {
   checkLabel('name', name);
   if (role !== undefined) checkLabel('role', role);

@@ -19,6 +19,7 @@ export interface ChatView extends ChatRecord {
   attachedClients: number;
 }
 
+/** The project's chats (archived ones with `all`), each with whether its tmux session is alive; `r` null: from the registry alone. */
 export async function listChats(r: TmuxRunner | null, ctx: ChatContext, o: { all?: boolean } = {}): Promise<ChatView[]> {
   return (await listChatsWithPanes(r, ctx, o)).map((c) => c.view);
 }

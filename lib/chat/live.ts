@@ -32,6 +32,7 @@ import type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 
 export type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 
+/** Every chat of a project over one control connection, with events (see the top of this file): `LiveChats.start(ctx, size)`. */
 export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly core: LiveCore;
   private readonly restorer: PaneRestorer;

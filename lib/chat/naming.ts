@@ -42,12 +42,14 @@ export function projectSessionPrefix(tag: string): string {
   return `${SESSION_PREFIX}${tag}-`;
 }
 
+/** The tmux session name of chat `ref` of the project tagged `tag` (ChatContext.tag). */
 export function chatSessionName(tag: string, ref: string): string {
   return projectSessionPrefix(tag) + ref;
 }
 
 const REF_RE = /^chat-([1-9][0-9]{0,8})$/;
 
+/** Whether `s` is a chat ref (`chat-1`, `chat-42`). */
 export function isChatRef(s: string): boolean {
   return REF_RE.test(s);
 }

@@ -9,6 +9,7 @@ import * as path from 'node:path';
 import type { ChatContext } from './context';
 import { registryPath } from './registry';
 
+/** Call `onChange` whenever the registry's text changes; returns the function that stops watching. */
 export function watchRegistry(ctx: ChatContext, onChange: () => void): () => void {
   const file = registryPath(ctx);
   const read = (): string => {

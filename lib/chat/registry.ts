@@ -21,6 +21,7 @@ import type { ChatRecord, Registry } from './registry-schema';
 import { quickRegistry } from './registry-check';
 export { CHAT_STATES, type ChatState, type ChatRecord, type Registry };
 
+/** Where the registry lives: `<state dir>/chats.json`. */
 export function registryPath(ctx: ChatContext): string {
   return path.join(ctx.stateDir, 'chats.json');
 }
@@ -255,6 +256,7 @@ function writeBackup(ctx: ChatContext, text: string): void {
   }
 }
 
+/** The chat `ref` in a registry read with readRegistry, if any. */
 export function findChat(reg: Registry, ref: string): ChatRecord | undefined {
   return reg.chats.find((c) => c.ref === ref);
 }

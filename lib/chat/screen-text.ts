@@ -26,6 +26,7 @@ const CONT = '';
 
 type ParseState = 'ground' | 'esc' | 'csi' | 'string' | 'stringEsc' | 'charset';
 
+/** Raw output in (`write`), the text it showed out (`text`, or `takeFinished` for lines the output has moved past). */
 export class ScreenText {
   private readonly frozen: string[] = [];
   private screen: string[][] = [[]];

@@ -40,6 +40,7 @@ export interface StateWatchOptions {
   writeDerived?: boolean;
 }
 
+/** Every chat's agent state over a control connection (see the top of this file); `state(session)` and the `changed` event. */
 export class StateWatch extends EventEmitter<StateWatchEvents> {
   private raw = new Map<string, RawChatState>();
   private readonly shown = new Map<string, AgentState>();

@@ -8,6 +8,7 @@ export interface ChatCondition {
   exitSignal?: number | null;
 }
 
+/** What a chat is, as one word: its registry state, `lost` (no session), `exited(N)` or `running`. */
 export function statusWord(c: ChatCondition): string {
   if (c.state !== 'running' || c.live === null) return c.state;
   if (!c.live) return 'lost';

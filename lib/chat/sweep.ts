@@ -41,6 +41,7 @@ function isOurView(ctx: ChatContext, s: SessionInfo): boolean {
   return owner !== '' ? owner === ctx.owner : pathFromOption(s.options['@chatmux-project'] ?? '') === ctx.project;
 }
 
+/** Run the orphan sweep (see the top of this file); `dryRun` only reports what it would do. */
 export async function sweep(r: TmuxRunner, ctx: ChatContext, o: { dryRun?: boolean; now?: number } = {}): Promise<SweepReport> {
   const dryRun = o.dryRun ?? false;
   const report: SweepReport = { dryRun, killed: [], adopted: [], unknown: [] };

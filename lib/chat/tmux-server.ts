@@ -22,6 +22,7 @@ export const HISTORY_LIMIT = 50000;
 
 /** `chatmux chat attach`'s detach key (dtach's and abduco's): not bound by a default tmux, so it passes a user's tmux. */
 export const DETACH_KEY = 'C-\\';
+/** The detach key as shown to users. */
 export const DETACH_KEY_LABEL = 'Ctrl+\\';
 export const ATTACH_STATUS_STYLE = 'bg=colour24,fg=white';
 export const ATTACH_STATUS_LEFT = ` chatmux: #{?#{@chatmux-name},#{@chatmux-name},#{session_name}} • ${DETACH_KEY_LABEL} detaches `;

@@ -59,6 +59,7 @@ export interface ControlClientEvents {
   closed: (reason: ClosedReason) => void;
 }
 
+/** One `tmux -C` connection (see the top of this file): `ControlClient.connect()`, then `command()`, the `output` / `notification` / `paused` / `closed` events. */
 export class ControlClient extends EventEmitter<ControlClientEvents> implements TmuxRunner {
   private readonly parser: ControlParser;
   private readonly queue = new CommandQueue();

@@ -11,6 +11,7 @@
  * every `#` doubled, or `#(cmd)` runs a shell command (§11.2): see `formatLiteral`.
  */
 
+/** An argument no tmux command line can carry (a NUL byte, a bad subscription name): bad input, never sent. */
 export class TmuxArgumentError extends Error {
   override name = 'TmuxArgumentError';
 }

@@ -10,6 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { shellQuote } from './commands';
 
+/** Bad input about a remote host (a destination, CHATMUX_SSH, a quoted command line): exit 2. */
 export class SshUsageError extends Error {
   override name = 'SshUsageError';
 }

@@ -23,6 +23,7 @@ export interface TmuxVersion {
   raw: string;
 }
 
+/** The oldest tmux chatmux supports: 3.2 (`new-session -e`, control-mode flow control). */
 export const MINIMUM_VERSION = { major: 3, minor: 2 } as const;
 
 /** Parse `tmux -V` output (`tmux 3.3a`, `tmux next-3.7`, `tmux master`, `tmux openbsd-7.5`). */
@@ -36,6 +37,7 @@ export function parseTmuxVersion(output: string): TmuxVersion | null {
   return { major: Number(m[2]), minor: Number(m[3]), patch: m[4] ?? '', development: m[1] !== undefined, raw };
 }
 
+/** True when `v` is `major.minor` or newer (the patch letter does not count). */
 export function versionAtLeast(v: TmuxVersion, major: number, minor: number): boolean {
   return v.major > major || (v.major === major && v.minor >= minor);
 }
@@ -49,6 +51,7 @@ export interface TmuxFeatures {
   paneOffSafe: boolean;
 }
 
+/** What this tmux release can do, for the gates in TmuxFeatures. */
 export function featuresOf(v: TmuxVersion): TmuxFeatures {
   return {
     perWindowSize: versionAtLeast(v, 3, 3),

@@ -19,6 +19,7 @@ type RefreshRows = (listener: (e: { start: number; end: number } | undefined) =>
 
 const ALL: RowRange = { start: 0, end: Number.MAX_SAFE_INTEGER };
 
+/** The viewport rows of one emulator changed since the last `take()`. */
 export class PaneDamage {
   private range: RowRange | null = ALL;
   private readonly disposables: IDisposable[];

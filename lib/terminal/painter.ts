@@ -92,6 +92,7 @@ export function sgrTransition(f0: number, fg0: number, bg0: number, f1: number, 
   return codes.length ? `\x1b[${codes.join(';')}m` : '';
 }
 
+/** Paints one pane's rectangle of the real terminal from its emulator (see the top of this file). */
 export class PanePainter {
   private region: PaintRegion = { x: 0, y: 0, w: 0, h: 0 };
   private chars: string[] = [];

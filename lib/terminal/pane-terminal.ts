@@ -22,6 +22,7 @@ export interface PaneTerminalOptions {
 
 type Listener<T> = (value: T) => void;
 
+/** A headless emulator for one pane: `write()` its bytes, read rows, cursor and modes. */
 export class PaneTerminal {
   readonly term: Terminal;
   private readonly disposables: IDisposable[] = [];

@@ -22,6 +22,7 @@ export interface CaptureOptions {
   quiet?: boolean;
 }
 
+/** A pane's lines (`capture-pane -p`): the visible screen by default, history with `start`/`end`. */
 export async function capturePane(r: TmuxRunner, pane: string, o: CaptureOptions = {}): Promise<string[]> {
   const args = ['capture-pane', '-p', '-t', pane];
   if (o.escapes) args.push('-e');

@@ -19,6 +19,7 @@ export interface ClientInfo {
 
 const CLIENT_FIELDS = ['client_name', 'session_id', 'client_control_mode', 'client_width', 'client_height', 'client_pid', 'client_activity'];
 
+/** Every client attached to the server (terminals and control-mode clients). */
 export async function listClients(r: TmuxRunner): Promise<ClientInfo[]> {
   const lines = await r.run(['list-clients', '-F', fieldsFormat(CLIENT_FIELDS)]);
   return lines.filter((l) => l !== '').map((l) => {
@@ -27,6 +28,7 @@ export async function listClients(r: TmuxRunner): Promise<ClientInfo[]> {
   });
 }
 
+/** Show `session` in a client (the given one, else the one running this command). */
 export async function switchClient(r: TmuxRunner, session: string, client?: string): Promise<void> {
   const args = ['switch-client'];
   if (client) args.push('-c', client);

@@ -28,6 +28,7 @@ export async function continuePane(r: TmuxRunner, paneId: string): Promise<void>
   await r.run(['refresh-client', '-A', `${paneId}:continue`]);
 }
 
+/** Stop `%output` for a pane to this client until `continuePane` (control-mode flow control). */
 export async function pausePane(r: TmuxRunner, paneId: string): Promise<void> {
   await r.run(['refresh-client', '-A', `${paneId}:pause`]);
 }
@@ -38,6 +39,7 @@ export async function subscribe(r: TmuxRunner, name: string, what: string, forma
   await r.run(['refresh-client', '-B', `${name}:${what}:${format}`]);
 }
 
+/** End a format subscription made with `subscribe`. */
 export async function unsubscribe(r: TmuxRunner, name: string): Promise<void> {
   await r.run(['refresh-client', '-B', name]);
 }

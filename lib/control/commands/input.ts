@@ -5,6 +5,7 @@ import type { TmuxRunner } from '../exec';
 
 /** Commands are chunked so keystrokes of other panes can interleave with a large paste. */
 export const SEND_CHUNK_CHARS = 16 * 1024;
+/** Raw bytes (`send-keys -H`, as hex) go in chunks of this many, so other panes' keys interleave too. */
 export const SEND_CHUNK_BYTES = 4 * 1024;
 
 /** Type text literally (`send-keys -l`). */

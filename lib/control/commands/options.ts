@@ -32,6 +32,7 @@ export async function setOptions(r: TmuxRunner, scope: OptionScope, entries: rea
   else for (const c of commands) await r.run(c);
 }
 
+/** Unset an option on a target (`set-option -u`); quiet when it was not set. */
 export async function unsetOption(r: TmuxRunner, scope: OptionScope, name: string): Promise<void> {
   await r.run(['set-option', '-q', '-u', ...scopeArgs(scope), name]);
 }

@@ -15,6 +15,7 @@ export async function displayMessage(r: TmuxRunner, format: string, target?: str
   return lines.join('\n');
 }
 
+/** The environment of a session or the global one, as tmux prints it (`NAME=value`, `-NAME` for removed). */
 export async function showEnvironment(r: TmuxRunner, scope: { session: string } | { global: true }): Promise<string[]> {
   return r.run(['show-environment', ...('global' in scope ? ['-g'] : ['-t', scope.session])]);
 }
@@ -25,6 +26,7 @@ export async function unsetGlobalEnvironment(r: TmuxRunner, name: string): Promi
   await r.run(['set-environment', '-g', '-u', name]);
 }
 
+/** Stop the tmux server and every session on it. */
 export async function killServer(r: TmuxRunner): Promise<void> {
   await r.run(['kill-server']);
 }

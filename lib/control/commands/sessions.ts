@@ -27,6 +27,7 @@ export interface CreatedPane {
   panePid: number;
 }
 
+/** Create a detached session running `o.command` (quoted for tmux's shell) and return its ids and size. */
 export async function newSession(r: TmuxRunner, o: NewSessionOptions): Promise<CreatedPane> {
   const args = ['new-session', '-d', '-P', '-F', fieldsFormat(['session_id', 'window_id', 'pane_id', 'pane_pid', 'window_width', 'window_height', 'session_name'])];
   args.push('-s', formatLiteral(o.name));
@@ -56,10 +57,12 @@ async function forceWindowSize(r: TmuxRunner, windowId: string, width: number, h
   await r.run(['set-option', '-q', '-w', '-u', '-t', windowId, 'window-size']);
 }
 
+/** Kill a session (`target`: `$id` or `=name`). */
 export async function killSession(r: TmuxRunner, target: string): Promise<void> {
   await r.run(['kill-session', '-t', target]);
 }
 
+/** Whether the session `$id` or `=name` exists (no server running: the error list-sessions gives, see isNoServer). */
 export async function hasSession(r: TmuxRunner, target: string): Promise<boolean> {
   // list-sessions rather than has-session: has-session's failure is indistinguishable from a dead server.
   const sessions = await listSessions(r);
@@ -81,6 +84,7 @@ export interface SessionInfo {
 
 const SESSION_FIELDS = ['session_id', 'session_name', 'session_created', 'session_activity', 'session_attached', 'session_windows'];
 
+/** Every session on the server, with the values of the user options named in `userOptions`. */
 export async function listSessions(r: TmuxRunner, userOptions: readonly string[] = []): Promise<SessionInfo[]> {
   const fields = [...SESSION_FIELDS, ...userOptions];
   const lines = await r.run(['list-sessions', '-F', fieldsFormat(fields)]);

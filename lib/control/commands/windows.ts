@@ -34,6 +34,7 @@ export async function listWindows(r: TmuxRunner, target?: string): Promise<Windo
   });
 }
 
+/** Kill a window (`@id`) in every session it is linked into. */
 export async function killWindow(r: TmuxRunner, target: string): Promise<void> {
   await r.run(['kill-window', '-t', target]);
 }
