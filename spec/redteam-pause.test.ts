@@ -5,29 +5,19 @@
  * (the emulator's screen is tmux's), no pause stuck (typed text comes back), no crash (no
  * unhandled rejection or exception).
  */
-import { afterAll, afterEach, beforeEach, describe, expect, test } from '@jest/globals';
+import { afterAll, describe, expect, test } from '@jest/globals';
 import { createChat } from '../lib/chat/lifecycle';
 import { LiveChats } from '../lib/chat/live';
 import { killAllTestServers, waitFor } from './support/tmux';
 import { chatProject, removeChatProjects } from './support/chat-project';
+import { watchCrashes } from './support/crashes';
 
 afterAll(() => {
   killAllTestServers();
   removeChatProjects();
 });
 
-/** Unhandled rejections and exceptions while a test runs (a crash of the UI, had it been one). */
-const crashes: unknown[] = [];
-const onCrash = (e: unknown): void => void crashes.push(e);
-beforeEach(() => {
-  crashes.length = 0;
-  process.on('unhandledRejection', onCrash);
-  process.on('uncaughtException', onCrash);
-});
-afterEach(() => {
-  process.off('unhandledRejection', onCrash);
-  process.off('uncaughtException', onCrash);
-});
+const crashes = watchCrashes();
 
 const COLS = 90;
 const ROWS = 20;

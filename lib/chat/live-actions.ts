@@ -29,6 +29,8 @@ export class ChatActions {
     core.screens.terminal(ref)?.userTyped();
     if (chat.windowId && !core.ownSizes.owns(chat.windowId)) void core.ownSizes.claim(chat.windowId).catch(() => {});
     await sendBytes(core.client, chat.paneId, bytes).catch((e) => core.events.emit('warning', `input lost: ${(e as Error).message}`));
+    // A flooding chat is drawn from tmux's screen: draw it now, with the echo.
+    core.screens.typed(ref);
     if (bytes.includes(0x0d)) void inputSubmitted(core.client, chat.record).catch(() => {});
   }
 

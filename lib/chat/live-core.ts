@@ -14,6 +14,7 @@ import { UNICODE11_RULES, type TmuxWidthRules } from '../terminal/tmux-widths';
 import type { ChatContext } from './context';
 import type { ChatHost } from './host';
 import { PaneScreens } from './pane-screens';
+import { DEFAULT_THROTTLE } from './pane-throttle';
 import type { WindowSizes } from './window-sizes';
 import type { LiveChat, LiveEvents } from './live-types';
 
@@ -42,6 +43,8 @@ export class LiveCore {
       scrollback: o.scrollback,
       warm: o.warm,
       pauseHidden: o.pauseHidden,
+      // The same opt-in: a program reading every chat's output wants every byte of shown ones too.
+      throttle: o.pauseHidden ? DEFAULT_THROTTLE : null,
       widths: () => this.widths,
       restored: (ref, pane) => {
         const chat = this.byRef.get(ref);

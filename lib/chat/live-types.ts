@@ -52,8 +52,10 @@ export interface LiveOptions {
   /** Chats off screen that keep their emulator (the most recently shown); the rest are restored when shown. */
   warm?: number;
   /**
-   * Pause chats off screen at their first output (issue 15.3: a UI showing a few chats). Off by
-   * default: a program that reads every chat's `output` (the README example) gets all of it.
+   * Pause chats off screen at their first output (issue 15.3: a UI showing a few chats), and
+   * draw a shown chat that floods from tmux's screen a few times a second instead of parsing
+   * every byte (issue 15.2). Off by default: a program that reads every chat's `output` (the
+   * README example) gets all of it.
    */
   pauseHidden?: boolean;
 }

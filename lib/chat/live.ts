@@ -131,6 +131,11 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     return this.core.screens.isHeld(ref);
   }
 
+  /** The chat floods: paused in tmux and drawn from tmux's screen a few times a second. */
+  isThrottled(ref: string): boolean {
+    return this.core.screens.isThrottled(ref);
+  }
+
   /** The chat `step` places from `ref` in tree order (wrapping), backfilling once if `ref` is unknown. */
   async neighbour(ref: string | null, step: number): Promise<string | null> {
     if (ref !== null && !this.core.byRef.has(ref)) await this.backfill();

@@ -10,12 +10,16 @@
  *   flood never reaches this process. Showing it continues the pane and re-captures it.
  * - tmux pauses a pane on its own when this client lags (`pause-after`): a shown chat is
  *   caught up at once, a hidden one when it is shown.
+ * - A shown chat that floods is paused too and drawn from tmux's screen a few times a second
+ *   until it calms down (PaneThrottle, issue 15.2): a screenful parsed per frame, not megabytes.
  * Keyed by chat ref; the pane id comes with each call (LiveChats owns the chat ↔ pane map).
  */
 import type { ControlClient } from '../control/client';
 import type { PaneInfo } from '../control/commands';
 import { OutputGate } from '../terminal/output-gate';
 import { PaneTerminal } from '../terminal/pane-terminal';
+import { redrawPane } from '../terminal/restore';
+import { PaneThrottle, type ThrottleOptions } from './pane-throttle';
 import type { TmuxWidthRules } from '../terminal/tmux-widths';
 
 export interface PaneScreensOptions {
@@ -25,6 +29,8 @@ export interface PaneScreensOptions {
   warm: number;
   /** Pause a chat off screen at its first output (else every chat's output keeps coming). */
   pauseHidden: boolean;
+  /** Throttle a shown chat that floods (null: every byte of a shown chat is parsed). */
+  throttle?: ThrottleOptions | null;
   /** How this server's tmux counts cell widths (read after connecting). */
   widths: () => TmuxWidthRules;
   /** A chat's emulator was (re)built from tmux: its pane as tmux reported it. */
@@ -50,11 +56,21 @@ export class PaneScreens {
   private readonly lastShown = new Map<string, number>();
   private clock = 0;
   private disposed = false;
+  /** Shown chats that flood: paused, drawn from tmux's screen (null: never throttled). */
+  readonly throttle: PaneThrottle | null;
 
   constructor(
     private readonly client: ControlClient,
     private readonly o: PaneScreensOptions,
-  ) {}
+  ) {
+    this.throttle = o.throttle
+      ? new PaneThrottle(o.throttle, {
+          pause: (ref, paneId) => this.pauseFor(ref, paneId),
+          frame: (ref, paneId) => this.frame(ref, paneId),
+          release: (ref, paneId) => this.catchUp(ref, paneId),
+        })
+      : null;
+  }
 
   /** The chat's emulator, or null while it has none (off screen, or not restored yet). */
   terminal(ref: string): PaneTerminal | null {
@@ -71,13 +87,27 @@ export class PaneScreens {
     return this.held.has(ref);
   }
 
+  /** The chat floods and is drawn from tmux's screen a few times a second. */
+  isThrottled(ref: string): boolean {
+    return this.throttle?.isThrottled(ref) ?? false;
+  }
+
   /**
    * The chats now on screen (with their panes, null while a chat has none). Newly shown ones
    * that are paused or have no emulator are restored; hidden ones beyond the warm few lose
    * their emulator.
    */
   show(chats: ReadonlyArray<{ ref: string; paneId: string | null }>): void {
+    const before = this.shown;
     this.shown = new Set(chats.map((c) => c.ref));
+    // A throttled chat hidden: caught up and flowing, so its next output marks it (and pauses it).
+    for (const ref of before) {
+      const paneId = this.held.get(ref);
+      if (!this.shown.has(ref) && paneId && this.isThrottled(ref)) {
+        this.throttle!.stop(ref);
+        this.catchUp(ref, paneId);
+      }
+    }
     const now = ++this.clock;
     for (const c of chats) {
       this.lastShown.set(c.ref, now);
@@ -88,7 +118,7 @@ export class PaneScreens {
 
   /** A shown chat's pane is known: restore it unless it is current. */
   ensure(ref: string, paneId: string): void {
-    if (!this.shown.has(ref) || this.restoring.has(ref)) return;
+    if (!this.shown.has(ref) || this.restoring.has(ref) || this.isThrottled(ref)) return;
     if (!this.terms.has(ref) || this.held.has(ref)) void this.restore(ref, paneId);
   }
 
@@ -96,8 +126,17 @@ export class PaneScreens {
   output(ref: string, paneId: string, data: Uint8Array, seq: number): void {
     const r = this.restoring.get(ref);
     if (r) r.gate.write(data, seq);
-    else if (!this.held.has(ref)) this.terms.get(ref)?.write(data);
+    else if (!this.held.has(ref)) {
+      const term = this.terms.get(ref);
+      term?.write(data);
+      if (term && this.throttle && this.shown.has(ref)) this.throttle.output(ref, paneId, data.length);
+    }
     if (!this.shown.has(ref)) this.hold(ref, paneId);
+  }
+
+  /** A key was typed into the chat: a throttled one is drawn at once (its echo). */
+  typed(ref: string): void {
+    this.throttle?.typed(ref);
   }
 
   /** tmux paused the pane (`%pause`): ours, or this client lagged behind (`pause-after`). */
@@ -105,7 +144,13 @@ export class PaneScreens {
     // A `continue` is on its way: this `%pause` came before it and is already undone.
     if (this.continuing.has(paneId)) return;
     this.held.set(ref, paneId);
-    if (!this.shown.has(ref)) return;
+    // Throttled: our own pause; frames draw it until it calms down.
+    if (!this.shown.has(ref) || this.isThrottled(ref)) return;
+    this.catchUp(ref, paneId);
+  }
+
+  /** Restore the chat now, or once more when the restore in flight ends. */
+  private catchUp(ref: string, paneId: string): void {
     if (this.restoring.has(ref)) this.again.add(ref);
     else void this.restore(ref, paneId);
   }
@@ -133,6 +178,7 @@ export class PaneScreens {
       // the pane flowing again): one round trip, not two, before a paused chat shows.
       let resumed: Promise<void> | null = null;
       if (this.held.has(ref)) {
+        this.throttle?.stop(ref);
         this.held.delete(ref);
         this.continuing.add(paneId);
         resumed = this.client.resume(paneId).finally(() => this.continuing.delete(paneId));
@@ -160,12 +206,29 @@ export class PaneScreens {
 
   /** A hidden chat printed: pause its pane, so the rest of its output stays in tmux. */
   private hold(ref: string, paneId: string): void {
-    if (!this.o.pauseHidden || this.held.has(ref) || !this.client.flowControl || this.client.isClosed) return;
+    if (this.o.pauseHidden && !this.held.has(ref)) this.pauseFor(ref, paneId);
+  }
+
+  /** Pause the chat's pane in tmux; false without flow control. */
+  private pauseFor(ref: string, paneId: string): boolean {
+    if (!this.client.flowControl || this.client.isClosed) return false;
     // Held (and so stale) from now: output after the pause takes effect is dropped by tmux.
     this.held.set(ref, paneId);
     void this.client.pause(paneId).catch(() => {
       /* the pane or the connection went: nothing to pause */
     });
+    return true;
+  }
+
+  /** One frame of a throttled chat, drawn from tmux's screen (its pane stays paused). */
+  private async frame(ref: string, paneId: string): Promise<string | null> {
+    const term = this.terms.get(ref);
+    if (!term) throw new Error(`${ref} has no emulator`);
+    // A restore in flight draws it anyway.
+    if (this.restoring.has(ref)) return null;
+    const res = await redrawPane(this.client, paneId, term);
+    if (!this.disposed) this.o.restored(ref, res.pane);
+    return res.screen;
   }
 
   /** Off-screen emulators beyond the warm few (least recently shown first) are freed. */
@@ -183,6 +246,7 @@ export class PaneScreens {
 
   /** The chat's pane went or changed: forget its emulator and its pause. */
   drop(ref: string): void {
+    this.throttle?.stop(ref);
     this.dropTerminal(ref);
     this.held.delete(ref);
     this.again.delete(ref);
@@ -196,6 +260,7 @@ export class PaneScreens {
 
   dispose(): void {
     this.disposed = true;
+    this.throttle?.dispose();
     for (const t of this.terms.values()) t.dispose();
     this.terms.clear();
   }

@@ -264,15 +264,36 @@ export async function restorePane(r: TmuxRunner, paneId: string, term: PaneTermi
   const { pane } = snap;
   term.reset();
   term.resize(pane.width, pane.height);
-  const rows = (lines: string[]): string[] => (term.widths.vs16Phantom ? lines.map((l) => dropVs16Phantoms(l)) : lines);
-  term.write(restoreStream(restoreStateOf(pane), {
-    main: rows(snap.main),
-    wraps: wrapsFromJoined(snap.main.map(plainText), snap.joined),
-    saved: pane.alternateOn ? rows(snap.saved) : undefined,
-    pending: snap.pending,
-  }));
+  term.write(snapshotStream(term, snap));
   await term.flush();
   return { pane, historyRows: Math.min(historyRows, pane.historySize), outputSeq: snap.outputSeq };
+}
+
+function snapshotStream(term: PaneTerminal, snap: Snapshot): Buffer {
+  const rows = (lines: string[]): string[] => (term.widths.vs16Phantom ? lines.map((l) => dropVs16Phantoms(l)) : lines);
+  return restoreStream(restoreStateOf(snap.pane), {
+    main: rows(snap.main),
+    wraps: wrapsFromJoined(snap.main.map(plainText), snap.joined),
+    saved: snap.pane.alternateOn ? rows(snap.saved) : undefined,
+    pending: snap.pending,
+  });
+}
+
+/** Full reset (RIS) as the first bytes of a frame: reset and content are parsed as one write. */
+const RIS = Buffer.from('\x1bc', 'latin1');
+
+/**
+ * One frame of a pane whose output is paused for us (a throttled flood, PaneThrottle): its
+ * screen as tmux has it, without history, drawn over the emulator in ONE write (so no blank
+ * screen is ever painted between a reset and the content). Resolves the pane and the screen's
+ * text with the cursor (two frames alike: the pane is still).
+ */
+export async function redrawPane(r: TmuxRunner, paneId: string, term: PaneTerminal): Promise<{ pane: PaneInfo; screen: string }> {
+  const snap = await snapshot(r, paneId, 0);
+  const { pane } = snap;
+  term.resize(pane.width, pane.height);
+  term.write(Buffer.concat([RIS, snapshotStream(term, snap)]));
+  return { pane, screen: `${pane.cursorX},${pane.cursorY},${pane.alternateOn}\n${snap.main.join('\n')}` };
 }
 
 /**
