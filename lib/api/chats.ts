@@ -48,8 +48,7 @@ export { StateWatch, type StateChange, type StateWatchEvents, type StateWatchOpt
 // For an agent running inside a chat: report its own state (what `chatmux nex` does).
 export { chatStateReporter } from '../chat/state-report';
 
-// ---- chats on other machines
-export { uiHosts, givenHosts, hostsFilePath, type HostEntry } from '../chat/hosts-config';
+// ---- a chatmux command on another machine (over the user's ssh; what `chatmux --host` does)
 export { runRemoteChatmux, remoteProgram, isNexCommand, type RemoteChatmux, type RemoteIo, type RemoteResult } from '../chat/remote-chatmux';
 
 // ---- errors and text from users or chats, safe to print
