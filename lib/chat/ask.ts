@@ -21,7 +21,7 @@ import { getChat, setRecord } from './chat-record';
 import { starterEnvFor } from './chat-env';
 import { reportedResumeId } from './agent-report';
 import type { ChatRecord } from './registry';
-import { ChatInputError } from './validate';
+import { ChatInputError, checkText } from './validate';
 
 /** A turn that failed at runtime (exit 1); `message` is one line. */
 export class AskError extends Error {
@@ -81,7 +81,8 @@ async function askNex(ctx: ChatContext, chat: ChatRecord, input: AskInput, env: 
 
 /** Run one turn and return the reply. Bad input → ChatInputError; runtime failure → AskError. */
 export async function askChat(ctx: ChatContext, ref: string, input: AskInput): Promise<string> {
-  if (input.message.trim() === '') throw new ChatInputError('the message is empty');
+  if (checkText('the message', input.message).trim() === '') throw new ChatInputError('the message is empty');
+  if (input.timeoutMs !== undefined && !(Number.isFinite(input.timeoutMs) && input.timeoutMs > 0)) throw new ChatInputError(`timeoutMs ${String(input.timeoutMs)}: use a positive number of milliseconds`);
   const chat = await getChat(ctx, ref);
   // The chat's own PATH and agent homes (its codex sessions live in the CODEX_HOME it was made with).
   const env = starterEnvFor(chat, input.env ?? process.env);

@@ -8,9 +8,14 @@ import type { ChatContext } from './context';
 import { findChat, readRegistry, updateRegistry, type ChatRecord } from './registry';
 import { ChatInputError } from './validate';
 
+const MAX_SHOWN_REF = 100;
+
 /** The error a user sees for a ref that does not exist. */
 export function unknownChat(ref: string): ChatInputError {
-  return new ChatInputError(`unknown chat '${ref}' (see chatmux chat list)`);
+  // Cut: a library caller's ref may be anything, 1 MB long or not text at all.
+  const text = typeof ref === 'string' ? ref : String(ref);
+  const shown = text.length > MAX_SHOWN_REF ? `${text.slice(0, MAX_SHOWN_REF)}… (${text.length} characters)` : text;
+  return new ChatInputError(`unknown chat '${shown}' (see chatmux chat list)`);
 }
 
 /** Update fields of one record under the lock; returns the updated record. */

@@ -10,6 +10,7 @@ import { chatPane } from './chat-session';
 import type { ChatContext } from './context';
 import { ChatStateError } from './errors';
 import { endedText } from './status';
+import { ChatInputError, checkText } from './validate';
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
@@ -31,6 +32,9 @@ function isValidUtf8(b: Buffer): boolean {
  * bytes that are not UTF-8 are sent exactly (`send-keys -H`).
  */
 export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, input: string | Buffer, o: { enter?: boolean } = {}): Promise<void> {
+  // Refused before anything is typed: a library caller may pass anything, and tmux takes no NUL in text.
+  if (!Buffer.isBuffer(input)) checkText('the text to send', input);
+  if (typeof input === 'string' && input.includes('\0')) throw new ChatInputError('the text to send contains a NUL byte; pass a Buffer to send exact bytes');
   const chat = await getChat(ctx, ref, r);
   if (chat.state !== 'running') throw new ChatStateError(`${ref} is ${chat.state}; start it with: chatmux chat attach ${ref}`);
   const pane = await chatPane(r, ctx, chat);
@@ -38,7 +42,8 @@ export async function sendToChat(r: TmuxRunner, ctx: ChatContext, ref: string, i
   if (pane.dead) throw new ChatStateError(`${ref}'s program ended (${endedText(pane.deadStatus, pane.deadSignal)}); chatmux chat close ${ref} and open it again`);
   // In copy mode the keys would be copy-mode commands, not text for the agent.
   if (pane.inMode) await cancelMode(r, pane.id);
-  if (Buffer.isBuffer(input) && !isValidUtf8(input)) {
+  // A NUL cannot be typed as text either: bytes holding one are sent exactly too.
+  if (Buffer.isBuffer(input) && (!isValidUtf8(input) || input.includes(0))) {
     let bytes = input;
     if (bytes[bytes.length - 1] === 0x0a) bytes = bytes.subarray(0, bytes.length - 1);
     await sendBytes(r, pane.id, bytes);

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { escapeControls } from './errors';
 import { instanceId, projectTag } from './naming';
+import { checkPath, checkSocketName } from './validate';
 
 export interface ChatContext {
   /** Absolute project directory. */
@@ -20,12 +21,13 @@ export interface ChatContext {
 
 /** The context every chat function takes: a project folder, its state dir and the tmux socket (paths made absolute). */
 export function makeChatContext(o: { project: string; stateDir: string; socket: string; warn?: (m: string) => void }): ChatContext {
-  const project = path.resolve(o.project);
-  const stateDir = path.resolve(o.stateDir);
+  // Checked here, not only by the CLI: a program embedding chatmux passes these straight in.
+  const project = path.resolve(checkPath('the project folder', o.project));
+  const stateDir = path.resolve(checkPath('the state dir', o.stateDir));
   return {
     project,
     stateDir,
-    socket: o.socket,
+    socket: checkSocketName(o.socket),
     tag: projectTag(project, stateDir),
     owner: instanceId(project, stateDir),
     warn: o.warn ?? ((m) => process.stderr.write(`chatmux: warning: ${escapeControls(m)}\n`)),

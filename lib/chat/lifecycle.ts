@@ -25,7 +25,7 @@ import { highWaterMark, readServerMark, writeServerMark } from './refs';
 import { checkChatProgram } from './resolve-program';
 import { findChat, readRegistry, updateRegistry, type ChatRecord, type ExecutorName, type Registry } from './registry';
 import { processRunning, processStart } from './state-lock';
-import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkLabel, checkModel, checkPath } from './validate';
+import { ChatInputError, checkArgv, checkEndpoint, checkEnvVarName, checkExecutor, checkLabel, checkModel, checkPath, checkSize, checkStartSize, checkText } from './validate';
 
 export interface NewChatInput {
   executor: ExecutorName;
@@ -44,10 +44,15 @@ export interface NewChatInput {
 
 /** Validate a new chat's input into a record (ref and session filled in later). */
 function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry, env: EnvSource): Omit<ChatRecord, 'ref' | 'session'> {
+  // A library caller's input is checked here, not only by the CLI: whatever reaches the
+  // registry must read back (a wrong type made chats.json unreadable) and start in tmux.
+  const executor = checkExecutor(input.executor);
+  checkSize('width', input.width);
+  checkSize('height', input.height);
   const argv = checkArgv(input.argv ?? []);
   if (input.executor === 'cmd' && argv.length === 0) throw new ChatInputError('--executor cmd needs a command after --, e.g. chatmux chat new --executor cmd -- python3 -i');
   if (input.executor === 'nex' && (!input.model || !input.endpoint)) throw new ChatInputError('--executor nex needs -m MODEL and -e URL, e.g. chatmux chat new --executor nex -m qwen3 -e http://127.0.0.1:8000/v1');
-  const parent = input.parent ?? null;
+  const parent = input.parent == null ? null : checkText('--parent', input.parent);
   if (parent !== null && !findChat(reg, parent)) throw new ChatInputError(`--parent ${parent}: unknown chat (see chatmux chat list)`);
   // Without --cwd the chat runs in the project folder, which the CLI already checked.
   const cwd = input.cwd === undefined ? ctx.project : path.resolve(ctx.project, checkPath('--cwd', input.cwd));
@@ -56,7 +61,7 @@ function draftRecord(ctx: ChatContext, input: NewChatInput, reg: Registry, env: 
     name: checkLabel('name', input.name ?? ''),
     role: checkLabel('role', input.role ?? ''),
     parent,
-    executor: input.executor,
+    executor,
     argv,
     cwd,
     model: input.model ? checkModel(input.model) : null,
@@ -218,6 +223,7 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
 
 /** Make sure the chat runs: closed → fresh start; running but session lost → resume. */
 export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: { env?: EnvSource; width?: number; height?: number } = {}): Promise<ChatRecord> {
+  checkStartSize(o);
   const chat = await getChat(ctx, ref, r);
   if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
   if (chat.state === 'starting' && processRunning(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);

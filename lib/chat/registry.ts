@@ -234,6 +234,10 @@ export async function updateRegistry(
     const { reg, text } = await loadLocked(ctx, rebuild);
     const out = (await mutate(reg)) ?? reg;
     const next = JSON.stringify(out, null, 2) + '\n';
+    // Never write what the next read would call corrupt (a record a caller filled wrongly):
+    // that read would set the whole file aside, every other chat with it.
+    const check = parseRegistry(next);
+    if (!check.ok) throw new RegistryWriteRefused(`refused to write ${file}: the result would not be a valid registry (${check.reason}); nothing was changed`);
     // Unchanged (e.g. a sweep with nothing to do): leave the file alone.
     if (next !== text) {
       writeFileDurably(file, next, { mode: 0o600, fs: registryFs });
@@ -245,6 +249,11 @@ export async function updateRegistry(
   } finally {
     release();
   }
+}
+
+/** A change that would have left `chats.json` unreadable: a bug in its caller; nothing was written. */
+export class RegistryWriteRefused extends Error {
+  override name = 'RegistryWriteRefused';
 }
 
 /** The backup trails the registry by one write at most; failing to write it is only a warning. */

@@ -11,6 +11,7 @@ import { chatPane, killOwnChatSession } from './chat-session';
 import { startChatSession } from './chat-start';
 import { openChat } from './lifecycle';
 import type { ChatRecord } from './registry';
+import { checkStartSize } from './validate';
 
 export interface StartSize {
   env?: EnvSource;
@@ -20,6 +21,7 @@ export interface StartSize {
 
 /** A dead agent: its session killed, then started again resuming (fresh when nothing to resume). */
 export async function restartChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: StartSize = {}): Promise<ChatRecord> {
+  checkStartSize(o);
   const chat = await getChat(ctx, ref, r);
   await killOwnChatSession(r, ctx, chat.ref);
   await startChatSession(r, ctx, chat, { mode: 'resume', env: o.env, width: o.width, height: o.height });
@@ -29,6 +31,7 @@ export async function restartChat(r: TmuxRunner, ctx: ChatContext, ref: string, 
 
 /** Whatever makes the chat run: restart a dead agent, else open it (closed, lost); a running one is left. */
 export async function startChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: StartSize = {}): Promise<ChatRecord> {
+  checkStartSize(o);
   const chat = await getChat(ctx, ref, r);
   const pane = chat.state === 'running' ? await chatPane(r, ctx, chat) : null;
   return pane?.dead ? restartChat(r, ctx, ref, o) : openChat(r, ctx, ref, o);

@@ -7,6 +7,7 @@
 import { ChatInputError, quoteValue } from './errors';
 
 import { EndpointError, normaliseEndpoint } from '../agents/nex/endpoint';
+import { EXECUTORS, type ExecutorName } from './executor-names';
 
 /** A value the user gave us is unusable; the CLI turns this into exit 2. */
 export { ChatInputError };
@@ -32,8 +33,19 @@ function firstControl(s: string): string | null {
 
 const LONE_SURROGATE_RE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/**
+ * A value a program embedding chatmux passed where text belongs. The CLI only ever has
+ * strings; a library caller in plain JavaScript may pass anything, and a number stored as a
+ * name made the whole registry unreadable at the next read.
+ */
+export function checkText(what: string, value: unknown): string {
+  if (typeof value !== 'string') throw new ChatInputError(`${what} must be text, not ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
+  return value;
+}
+
 /** A chat name or role: printable text, at most MAX_LABEL_CHARS characters. */
 export function checkLabel(what: string, value: string): string {
+  checkText(what, value);
   const ctl = firstControl(value);
   // Names and roles are listed one session per line by tmux: a newline would split the row.
   if (ctl) throw new ChatInputError(`${what} ${quoteValue(value)} contains a control character (${ctl}); use plain printable text`);
@@ -48,6 +60,7 @@ export function checkLabel(what: string, value: string): string {
  * path at all is refused.
  */
 export function checkPath(what: string, value: string): string {
+  checkText(what, value);
   if (value.includes('\0')) throw new ChatInputError(`${what} ${quoteValue(value)} contains a NUL byte, which no path can hold`);
   if (LONE_SURROGATE_RE.test(value)) throw new ChatInputError(`${what} ${quoteValue(value)} is not valid Unicode (a lone surrogate)`);
   return value;
@@ -55,7 +68,9 @@ export function checkPath(what: string, value: string): string {
 
 /** An argv element for the agent: anything but NUL (it cannot reach exec). */
 export function checkArgv(argv: readonly string[]): string[] {
+  if (!Array.isArray(argv)) throw new ChatInputError('the command must be an array of arguments, not ' + typeof argv);
   for (const a of argv) {
+    checkText('a command argument', a);
     if (a.includes('\0')) throw new ChatInputError('a command argument contains a NUL byte');
     if (LONE_SURROGATE_RE.test(a)) throw new ChatInputError('a command argument is not valid Unicode');
   }
@@ -63,6 +78,7 @@ export function checkArgv(argv: readonly string[]): string[] {
 }
 
 export function checkEnvVarName(what: string, value: string): string {
+  checkText(what, value);
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value)) throw new ChatInputError(`${what} ${JSON.stringify(value)} is not an environment variable name (letters, digits, _)`);
   return value;
 }
@@ -74,6 +90,7 @@ export function checkEnvVarName(what: string, value: string): string {
  * tmux options and in codex's argv. Returns it trimmed.
  */
 export function checkEndpoint(value: string): string {
+  checkText('-e', value);
   try {
     normaliseEndpoint(value);
   } catch (e) {
@@ -85,6 +102,36 @@ export function checkEndpoint(value: string): string {
 }
 
 export function checkModel(value: string): string {
+  checkText('model', value);
   if (value === '' || hasControlChars(value) || value.length > 200) throw new ChatInputError(`model ${JSON.stringify(value)}: use a plain model name`);
   return value;
+}
+
+/** An executor name: one chatmux knows (an unknown one was written to the registry, then failed to start). */
+export function checkExecutor(value: string): ExecutorName {
+  if (!(EXECUTORS as readonly unknown[]).includes(value)) throw new ChatInputError(`executor ${typeof value === 'string' ? quoteValue(value) : String(value)}: use one of ${EXECUTORS.join(', ')}`);
+  return value as ExecutorName;
+}
+
+/** tmux's own limits for a window's width and height (WINDOW_MINIMUM, WINDOW_MAXIMUM). */
+export const MAX_WINDOW_CELLS = 10000;
+
+/** A window size from a library caller: absent, or a whole number tmux accepts (checked before anything is written). */
+export function checkSize(what: 'width' | 'height', value: number | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < 1 || value > MAX_WINDOW_CELLS) throw new ChatInputError(`${what} ${String(value)}: use a whole number of cells from 1 to ${MAX_WINDOW_CELLS}`);
+  return value;
+}
+
+/** A tmux socket name (`-L`): a plain file name; a `/` would put the server's socket elsewhere. */
+export function checkSocketName(value: string): string {
+  checkText('socket', value);
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(value) || /^\.+$/.test(value)) throw new ChatInputError(`socket ${quoteValue(value)}: use a name of letters, digits, '.', '_' or '-' (at most 100)`);
+  return value;
+}
+
+/** The size a chat starts at (startChat, openChat, restartChat): checked before its session is killed or made. */
+export function checkStartSize(o: { width?: number; height?: number }): void {
+  checkSize('width', o.width);
+  checkSize('height', o.height);
 }

@@ -32,7 +32,17 @@ export interface ControlClientOptions {
   oneShot?: TmuxRunner;
   /** `tmux -V` already under way (`readVersion`, started while other work ran): not read again. */
   version?: Promise<TmuxVersion | null>;
+  /**
+   * Where an error thrown by one of your listeners goes. The reader carries on either way;
+   * by default the error is thrown again on its own tick (an uncaught exception, as from any
+   * Node stream's listener).
+   */
+  onListenerError?: (err: unknown) => void;
 }
+
+const throwLater = (err: unknown): void => queueMicrotask(() => {
+  throw err;
+});
 
 export type ClosedReason =
   | 'detached'
@@ -87,6 +97,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     readonly version: TmuxVersion | null,
     /** One-shot commands on the same server (asked why a connection ended). */
     private readonly oneShot: TmuxRunner = new TmuxCli({ ...server, configFile: undefined }),
+    private readonly onListenerError: (err: unknown) => void = throwLater,
   ) {
     super();
     this.closedPromise = new Promise((r) => (this.resolveClosed = r));
@@ -138,7 +149,7 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
       if (problem) throw new TmuxClosedError(`version too old: ${problem}`);
       transport = spawnTransport(o.server, o.target);
     }
-    const client = new ControlClient(transport, o.server, version, o.oneShot);
+    const client = new ControlClient(transport, o.server, version, o.oneShot, o.onListenerError);
     await new Promise<void>((resolve, reject) => {
       const onReady = () => {
         client.off('closed', onClosed);
@@ -217,6 +228,20 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     const reason = await this.closedPromise;
     clearTimeout(timer);
     return reason;
+  }
+
+  /**
+   * Events reach listeners from inside the parser: a listener that threw there unwound it and
+   * the rest of tmux's chunk was dropped — a reply's `%end` with it, so every later reply went
+   * to the wrong command. The throw is caught here and handed on; the parser carries on.
+   */
+  override emit<T extends EventEmitter.EventNames<ControlClientEvents>>(event: T, ...args: EventEmitter.EventArgs<ControlClientEvents, T>): boolean {
+    try {
+      return super.emit(event, ...args);
+    } catch (err) {
+      this.onListenerError(err);
+      return true;
+    }
   }
 
   private onMessage(m: ParsedMessage): void {

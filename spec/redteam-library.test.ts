@@ -1,0 +1,196 @@
+/**
+ * Red team of the library entry (issue 15.6), as a program embedding chatmux (the `wg` TUI)
+ * and an attacker would use it: values passed straight to the library functions, with none
+ * of the CLI's own checks in front. Bad input must give a ChatInputError and change nothing
+ * (registry bytes, tmux sessions); hostile but valid text must be stored exactly and never
+ * run. Everything on private tmux sockets.
+ */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import {
+  ChatInputError, archiveChat, askChat, chatPane, closeChat, createChat, listChats, makeChatContext, openChat, readRegistry, registryPath, renameChat,
+  sendToChat, startChat, type ChatContext, type NewChatInput,
+} from '../lib/api/chats';
+import { capturePane, ControlClient, linkWindow, newSession, TmuxCli, TmuxClosedError } from '../lib/api/control';
+import { RegistryWriteRefused, updateRegistry } from '../lib/chat/registry';
+import { chatServerOptions } from '../lib/chat/tmux-server';
+import { chatProject, removeChatProjects } from './support/chat-project';
+import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
+
+afterAll(() => {
+  killAllTestServers();
+  removeChatProjects();
+});
+
+/** A value of the wrong type, as plain JavaScript may pass it (TypeScript would refuse). */
+const any = (v: unknown) => v as never;
+
+const canaryDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-libred-canary-'));
+afterAll(() => fs.rmSync(canaryDir, { recursive: true, force: true }));
+const canary = path.join(canaryDir, 'ran');
+
+/** What a refused call must leave alone: the registry's bytes and the server's sessions. */
+function snapshot(ctx: ChatContext, cli: TmuxCli): Promise<[string | null, string[]]> {
+  const reg = fs.existsSync(registryPath(ctx)) ? fs.readFileSync(registryPath(ctx), 'utf8') : null;
+  return cli.run(['list-sessions', '-F', '#{session_id} #{session_name} #{@chatmux-name}']).then((out) => [reg, out]);
+}
+
+describe('hostile values passed straight to the chat functions', () => {
+  const p = chatProject('libred');
+  let ref = '';
+  beforeAll(async () => {
+    ref = (await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sh'], name: 'first' })).ref;
+  }, 20_000);
+
+  const refused: [string, () => Promise<unknown>][] = [
+    ['an unknown executor', () => createChat(p.cli, p.ctx, { executor: any('bash'), argv: ['sh'] })],
+    ['a name that is a number', () => createChat(p.cli, p.ctx, { executor: 'shell', name: any(42) })],
+    ['a role that is an object', () => createChat(p.cli, p.ctx, { executor: 'shell', role: any({ toString: () => 'x' }) })],
+    ['argv as one string', () => createChat(p.cli, p.ctx, { executor: 'cmd', argv: any('sh -c id') })],
+    ['argv holding a number', () => createChat(p.cli, p.ctx, { executor: 'cmd', argv: any(['sh', 5]) })],
+    ['a model that is a number', () => createChat(p.cli, p.ctx, { executor: 'shell', model: any(7) })],
+    ['a parent that is a number', () => createChat(p.cli, p.ctx, { executor: 'shell', parent: any(1) })],
+    ...(['NaN', '-5', '0', '1.5', '1e9'] as const).map((w): [string, () => Promise<unknown>] => [`width ${w}`, () => createChat(p.cli, p.ctx, { executor: 'shell', width: Number(w) })]),
+    ['height Infinity', () => createChat(p.cli, p.ctx, { executor: 'shell', height: Infinity })],
+    ['rename to undefined', () => renameChat(p.cli, p.ctx, ref, any(undefined))],
+    ['rename with a null role', () => renameChat(p.cli, p.ctx, ref, 'x', any(null))],
+    ['startChat at width -1', () => startChat(p.cli, p.ctx, ref, { width: -1 })],
+    ['openChat at height 1e6', () => openChat(p.cli, p.ctx, ref, { height: 1e6 })],
+    ['send a number', () => sendToChat(p.cli, p.ctx, ref, any(12))],
+    ['send text holding NUL', () => sendToChat(p.cli, p.ctx, ref, `echo a\0; touch ${canary}`)],
+    ['ask with no message', () => askChat(p.ctx, ref, any({}))],
+    ['ask with a negative timeout', () => askChat(p.ctx, ref, { message: 'hi', timeoutMs: -1 })],
+  ];
+  test.each(refused)('%s: ChatInputError, registry and tmux unchanged', async (_what, call) => {
+    const before = await snapshot(p.ctx, p.cli);
+    const err = await call().then(() => null, (e: unknown) => e);
+    expect(err).toBeInstanceOf(ChatInputError);
+    expect((err as Error).message).not.toMatch(/[\n\r\x1b]/);
+    expect(await snapshot(p.ctx, p.cli)).toEqual(before);
+    expect((await readRegistry(p.ctx)).chats.map((c) => [c.ref, c.state])).toEqual([[ref, 'running']]);
+  });
+
+  test('a 1 MB ref full of escapes: one short escaped line, nothing changed', async () => {
+    const before = await snapshot(p.ctx, p.cli);
+    const hostile = '\x1b]0;HACKED\x07\n' + 'y'.repeat(1_000_000);
+    for (const call of [closeChat, archiveChat, (r: TmuxCli, c: ChatContext, x: string) => renameChat(r, c, x, 'n')]) {
+      const err = (await call(p.cli, p.ctx, hostile).then(() => null, (e: unknown) => e)) as Error;
+      expect(err).toBeInstanceOf(ChatInputError);
+      expect(err.message.length).toBeLessThan(300);
+      expect(err.message).not.toMatch(/[\n\x1b\x07]/);
+    }
+    expect(await snapshot(p.ctx, p.cli)).toEqual(before);
+  });
+
+  test('hostile but valid names are stored exactly and never run', async () => {
+    const names = [`'; run-shell 'touch ${canary}' #{pane_id}`, `#(touch ${canary}) $(touch ${canary})`, `\`touch ${canary}\` "`, '-t =x', '\\"\\', 'x;kill-server'];
+    for (const name of names) {
+      const renamed = await renameChat(p.cli, p.ctx, ref, name, name);
+      expect([renamed.name, renamed.role]).toEqual([name, name]);
+      const shown = await p.cli.run(['display-message', '-p', '-t', renamed.session, '#{@chatmux-name}']);
+      expect(shown).toEqual([name]);
+    }
+    const made = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sh', '-c', 'printf "%s|" "$@"; sleep 60', 'sh', "a'b", '$(x)', '-x', '#{y}'], name: names[0] });
+    const pane = (await chatPane(p.cli, p.ctx, made))!.id;
+    await waitFor(async () => (await capturePane(p.cli, pane)).join('\n').includes("a'b|$(x)|-x|#{y}|"), 5000, 'argv printed exactly');
+    await closeChat(p.cli, p.ctx, made.ref);
+    expect(fs.existsSync(canary)).toBe(false);
+  }, 20_000);
+});
+
+describe('makeChatContext checks what an embedder passes', () => {
+  const ok = { project: os.tmpdir(), stateDir: path.join(os.tmpdir(), 'x'), socket: 'chatmux-test-x' };
+  test.each([
+    ['a socket with a slash', { socket: '../../tmp/evil' }],
+    ['an empty socket', { socket: '' }],
+    ['a socket of dots', { socket: '..' }],
+    ['a socket with a space', { socket: 'a b' }],
+    ['a socket that is a number', { socket: any(3) }],
+    ['a project with NUL', { project: '/tmp/a\0b' }],
+    ['a state dir with NUL', { stateDir: '/tmp/a\0b' }],
+    ['a project that is undefined', { project: any(undefined) }],
+  ])('%s: ChatInputError', (_what, bad) => {
+    expect(() => makeChatContext({ ...ok, ...bad })).toThrow(ChatInputError);
+  });
+  test('a project folder with a backslash, a newline and a leading dash is used exactly', async () => {
+    const base = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-libred-'));
+    const project = path.join(base, '-p\\r\no;j $(x)');
+    fs.mkdirSync(project);
+    const socket = chatProject('libred-folder').socket;
+    const ctx = makeChatContext({ project, stateDir: path.join(project, '.chatmux'), socket, warn: () => {} });
+    const cli = new TmuxCli(chatServerOptions(ctx));
+    try {
+      const c = await createChat(cli, ctx, { executor: 'cmd', argv: ['sh', '-c', 'pwd; sleep 60'] });
+      const pane = (await chatPane(cli, ctx, c))!.id;
+      await waitFor(async () => (await capturePane(cli, pane)).join('\n').includes('o;j $(x)'), 5000, 'pwd printed');
+      expect(c.cwd).toBe(project);
+      await archiveChat(cli, ctx, c.ref);
+      expect((await readRegistry(ctx)).chats.map((x) => x.state)).toEqual(['archived']);
+    } finally {
+      fs.rmSync(base, { recursive: true, force: true });
+    }
+  }, 20_000);
+});
+
+test('the registry writer refuses a record the next read would call corrupt (it set every chat aside)', async () => {
+  const p = chatProject('libred-writer');
+  const made = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sleep', '60'] } satisfies NewChatInput);
+  const before = fs.readFileSync(registryPath(p.ctx));
+  const warnings: string[] = [];
+  p.ctx.warn = (m) => warnings.push(m);
+  await expect(updateRegistry(p.ctx, (reg) => void Object.assign(reg.chats[0]!, { name: 5 }))).rejects.toThrow(RegistryWriteRefused);
+  expect(fs.readFileSync(registryPath(p.ctx))).toEqual(before);
+  expect((await listChats(p.cli, p.ctx)).map((c) => c.ref)).toEqual([made.ref]);
+  expect(warnings).toEqual([]);
+}, 20_000);
+
+describe('ControlClient used directly', () => {
+  /** Settles within `ms`, or says it hung. */
+  const settled = <T>(p: Promise<T>, ms = 5000) =>
+    Promise.race([p.then((v) => ({ ok: v }), (e: unknown) => ({ err: e })), new Promise<'hung'>((r) => setTimeout(() => r('hung'), ms))]);
+
+  test('a listener that throws on every %output: the reader carries on, every reply goes to its own command', async () => {
+    const t = makeTestServer();
+    const thrown: unknown[] = [];
+    const c = await ControlClient.connect({ server: t.server, target: { newSession: { name: 'view', command: ['sleep', '600'] } }, onListenerError: (e) => thrown.push(e) });
+    try {
+      c.on('output', () => {
+        throw new Error('embedder bug');
+      });
+      const work = await newSession(c, { name: 'work', command: ['sh', '-c', 'while :; do echo flood-flood-flood; done'] });
+      await linkWindow(c, work.windowId, c.sessionId!);
+      // Replies interleave with the flood: before, a throw dropped the rest of the chunk and
+      // a lost %end shifted every later reply onto the wrong command (or none: a hang).
+      const replies = await Promise.all(Array.from({ length: 200 }, (_, i) => settled(c.command(['display-message', '-p', `reply-${i}`]))));
+      expect(replies).toEqual(Array.from({ length: 200 }, (_, i) => ({ ok: [`reply-${i}`] })));
+      expect(thrown.length).toBeGreaterThan(0);
+      expect(thrown.every((e) => (e as Error).message === 'embedder bug')).toBe(true);
+    } finally {
+      await c.close();
+      t.kill();
+    }
+  }, 30_000);
+
+  test('commands racing close() and a server killed mid-command all settle, with TmuxClosedError', async () => {
+    const t = makeTestServer();
+    const c = await ControlClient.connect({ server: t.server, target: { newSession: { name: 'view', command: ['sleep', '600'] } } });
+    const before = Array.from({ length: 30 }, (_, i) => settled(c.command(['display-message', '-p', `${i}`])));
+    const closing = settled(c.close());
+    const after = Array.from({ length: 10 }, () => settled(c.command(['list-sessions'])));
+    for (const r of [...(await Promise.all(before)), ...(await Promise.all(after))]) {
+      expect(r).not.toBe('hung');
+      if (typeof r === 'object' && 'err' in r) expect(r.err).toBeInstanceOf(TmuxClosedError);
+    }
+    expect(await closing).toEqual({ ok: 'detached' });
+
+    const c2 = await ControlClient.connect({ server: t.server, target: { newSession: { name: 'view2', command: ['sleep', '600'] } } });
+    const pending = Array.from({ length: 30 }, (_, i) => settled(c2.command(['display-message', '-p', `${i}`])));
+    t.tmux('kill-server');
+    for (const r of await Promise.all(pending)) expect(r).not.toBe('hung');
+    expect(await settled(c2.closed)).toEqual({ ok: 'server killed' });
+    expect(await settled(c2.command(['list-sessions']))).toEqual({ err: expect.any(TmuxClosedError) });
+    expect(await settled(c2.close())).toEqual({ ok: 'server killed' });
+  }, 30_000);
+});
