@@ -7,7 +7,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { outputLogCommand } from '../lib/chat/logs';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
+import type { RelayConfig, RelayTrace } from './relay';
 import { median, percentile, type Figure } from './report';
 import {
   benchSocket, chatPane, cleanEnv, cpuSeconds, killServer, makeProject, newChats, now, rssMb, runInPty, runUi, screenHas, sleep, stopUi, tmux,
@@ -15,6 +17,8 @@ import {
 } from './harness';
 
 export const COLS = 160;
+/** The bare tmux -C relay (the floor of the echo figures). */
+const RELAY = path.join(__dirname, 'relay.js');
 export const ROWS = 48;
 export const env = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
 /** Repetitions of each timed figure. */
@@ -257,11 +261,14 @@ export async function floodFigures(tmp: string): Promise<Figure[]> {
 
 export async function echoFigures(): Promise<Figure[]> {
   const keys = env('BENCH_KEYS', 200);
-  const runs: Record<'chatmux' | 'nested' | 'direct', { p50: number[]; p99: number[] }> = {
+  const runs: Record<'chatmux' | 'nested' | 'direct' | 'relay' | 'relayRaw', { p50: number[]; p99: number[] }> = {
     chatmux: { p50: [], p99: [] },
     nested: { p50: [], p99: [] },
     direct: { p50: [], p99: [] },
+    relay: { p50: [], p99: [] },
+    relayRaw: { p50: [], p99: [] },
   };
+  const roundTrips: Record<'relay' | 'relayRaw', number[]> = { relay: [], relayRaw: [] };
   const record = (k: keyof typeof runs, lat: number[]): void => {
     runs[k].p50.push(percentile(lat, 50));
     runs[k].p99.push(percentile(lat, 99));
@@ -293,6 +300,12 @@ export async function echoFigures(): Promise<Figure[]> {
       } finally {
         await direct.kill();
       }
+      // The floor of one tmux -C connection: the bare relay, on the nested reference's pane.
+      for (const [k, mode] of [['relay', 'client'], ['relayRaw', 'raw']] as const) {
+        const t = await relayEcho({ mode, socket: nestedSocket, target: '=echo', pane: tmux(nestedSocket, 'display-message', '-p', '-t', '=echo:', '#{pane_id}').trim() }, keys, `${k}${r}-`);
+        record(k, t.lat);
+        roundTrips[k].push(median(t.roundTrip));
+      }
     }
   } finally {
     if (ui) await stopUi(ui);
@@ -318,6 +331,40 @@ export async function echoFigures(): Promise<Figure[]> {
       reference: `(a) ${median(runs.nested.p99).toFixed(2)} ms; (b) ${median(runs.direct.p99).toFixed(2)} ms`,
       target: '≤ (a)',
       verdict: verdictRatio(median(runs.chatmux.p99) / median(runs.nested.p99), 1, '(a)'),
+    },
+    ...floorFigures(runs.relay, roundTrips.relay, 'ControlClient', c50.value),
+    ...floorFigures(runs.relayRaw, roundTrips.relayRaw, 'raw pipes', c50.value),
+  ];
+}
+
+/** Echo through the bare relay (bench/relay.ts) in the same PTY harness; its own trace too. */
+export async function relayEcho(c: RelayConfig, keys: number, lineTag: string, env?: Record<string, string>): Promise<{ lat: number[]; roundTrip: number[] }> {
+  const traceFile = path.join(os.tmpdir(), `chatmux-bench-relay-${process.pid}-${lineTag}.json`);
+  const relay = runInPty(process.execPath, [RELAY, JSON.stringify({ ...c, trace: traceFile })], { cols: COLS, rows: ROWS, env });
+  try {
+    await relay.until(screenHas('relay ready'), 15000, 'relay connected');
+    await sleep(300);
+    const lat = await typeKeys(relay, keys, { pauseMs: PACE_MS, lineTag });
+    // SIGTERM: the relay writes its trace and exits.
+    process.kill(relay.pid, 'SIGTERM');
+    await Promise.race([relay.exited, sleep(2000)]);
+    const trace = JSON.parse(fs.readFileSync(traceFile, 'utf8')) as RelayTrace;
+    return { lat, roundTrip: trace.roundTrip };
+  } finally {
+    fs.rmSync(traceFile, { force: true });
+    await relay.kill();
+  }
+}
+
+/** The relay's rows: echo p50 / p99 and the tmux -C round trip inside it (send-keys written → %output read). */
+export function floorFigures(run: { p50: number[]; p99: number[] }, roundTrip: number[], how: string, chatmuxP50: number, prefix = ''): Figure[] {
+  const f50 = median(run.p50);
+  return [
+    {
+      name: `  ${prefix}floor: bare tmux -C relay (${how}), echo p50`,
+      ...spread(run.p50), unit: 'ms',
+      target: '—',
+      note: `p99 ${median(run.p99).toFixed(2)} ms (${Math.min(...run.p99).toFixed(2)}–${Math.max(...run.p99).toFixed(2)}); inside it send-keys → %output ${median(roundTrip).toFixed(2)} ms (${Math.min(...roundTrip).toFixed(2)}–${Math.max(...roundTrip).toFixed(2)}); chatmux is ${(chatmuxP50 / f50).toFixed(2)}× this`,
     },
   ];
 }
