@@ -14,9 +14,11 @@ import {
   sendToChat, startChat, type ChatContext, type NewChatInput,
 } from '../lib/api/chats';
 import { capturePane, ControlClient, linkWindow, newSession, TmuxCli, TmuxClosedError } from '../lib/api/control';
+import { LiveChats } from '../lib/api/live';
 import { RegistryWriteRefused, updateRegistry } from '../lib/chat/registry';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { chatProject, removeChatProjects } from './support/chat-project';
+import { filesUnder, watchArgv } from './support/secrets';
 import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
 
 afterAll(() => {
@@ -194,3 +196,55 @@ describe('ControlClient used directly', () => {
     expect(await settled(c2.close())).toEqual({ ok: 'server killed' });
   }, 30_000);
 });
+
+describe('LiveChats as two embedders of one project', () => {
+  test('leaveAll twice at once resolves only when this view has gone; the other embedder keeps its own', async () => {
+    const p = chatProject('libred-live');
+    const chat = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sh'] });
+    const views = async () => (await p.cli.run(['list-sessions', '-F', '#{session_name}'])).filter((n) => n.startsWith('chatmux-view-')).sort();
+    const a = await LiveChats.start(p.ctx, { width: 80, height: 24 });
+    const b = await LiveChats.start(p.ctx, { width: 80, height: 24 });
+    expect(await views()).toEqual([a.viewSession, b.viewSession].sort());
+    const first = a.leaveAll();
+    await a.leaveAll(); // a signal handler racing the app's own quit: it resolved at once
+    expect(a.client.isClosed).toBe(true);
+    expect(await views()).toEqual([b.viewSession]);
+    await first;
+    await a.leaveAll();
+    // B still sees the chat's output over its own connection.
+    const seen: Buffer[] = [];
+    b.client.on('output', (_pane, data) => seen.push(data));
+    await sendToChat(p.cli, p.ctx, chat.ref, 'echo still-$((40+2))');
+    await waitFor(() => Buffer.concat(seen).toString().includes('still-42'), 5000, 'output through B');
+    // A third embedder meets a corrupt registry: restored from the backup, the chat listed.
+    fs.writeFileSync(registryPath(p.ctx), '{"version": 1, "chats": [');
+    const c = await LiveChats.start(p.ctx, { width: 80, height: 24 });
+    expect(c.list().map((x) => x.ref)).toEqual([chat.ref]);
+    await Promise.all([c.leaveAll(), b.leaveAll(), c.leaveAll()]);
+    expect(await views()).toEqual([]);
+    expect((await listChats(p.cli, p.ctx)).map((x) => [x.ref, x.state])).toEqual([[chat.ref, 'running']]);
+  }, 30_000);
+});
+
+test('a key through the library (LiveChats.newChat over control mode, env given, not process.env): only in its own chat', async () => {
+  const p = chatProject('libred-key');
+  const key = `sk-libred-${Math.random().toString(36).slice(2)}${Date.now()}`;
+  const stopWatch = watchArgv(key);
+  const live = await LiveChats.start(p.ctx, { width: 80, height: 24, env: { ...process.env, LIBRED_TEST_KEY: key } });
+  try {
+    const ref = await live.newChat({ executor: 'cmd', argv: ['sh', '-c', 'printf "key-%s-chars\\n" "${#LIBRED_TEST_KEY}"; exec sleep 60'], apiKeyEnv: 'LIBRED_TEST_KEY' });
+    await live.renameChat(ref, 'renamed');
+    await sendToChat(live.client, p.ctx, ref, 'typed');
+    const pane = (await chatPane(p.cli, p.ctx, (await readRegistry(p.ctx)).chats[0]!))!.id;
+    await waitFor(async () => (await capturePane(p.cli, pane)).join('\n').includes(`key-${key.length}-chars`), 5000, 'the key reached its chat');
+    expect(await stopWatch()).toEqual([]);
+    for (const f of filesUnder(p.ctx.stateDir)) expect([f, fs.readFileSync(f, 'latin1').includes(key)]).toEqual([f, false]);
+    const session = (await readRegistry(p.ctx)).chats[0]!.session;
+    for (const args of [['show-options', '-g'], ['show-options', '-s'], ['show-options', '-gw'], ['show-options', '-t', session], ['show-options', '-w', '-t', session], ['show-environment', '-g']]) {
+      expect([args.join(' '), (await p.cli.run(args)).join('\n').includes(key)]).toEqual([args.join(' '), false]);
+    }
+  } finally {
+    await stopWatch().catch(() => []);
+    await live.leaveAll();
+  }
+}, 30_000);

@@ -278,9 +278,20 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     await this.shutdown();
   }
 
-  private async shutdown(): Promise<void> {
+  /**
+   * One shutdown, whoever asks: a second leaveAll (a signal handler racing the app's own quit)
+   * resolved at once while the first was still removing the view session, and a caller that
+   * then exited left it behind.
+   */
+  private shuttingDown: Promise<void> | null = null;
+
+  private shutdown(): Promise<void> {
+    this.shuttingDown ??= this.core.stopped ? Promise.resolve() : this.stopAndLeave();
+    return this.shuttingDown;
+  }
+
+  private async stopAndLeave(): Promise<void> {
     const core = this.core;
-    if (core.stopped) return;
     core.stopped = true;
     this.unwatch();
     this.backfiller.stop();
