@@ -221,7 +221,7 @@ export class PaneScreens {
   }
 
   /** One frame of a throttled chat, drawn from tmux's screen (its pane stays paused). */
-  private async frame(ref: string, paneId: string): Promise<string | null> {
+  private async frame(ref: string, paneId: string): Promise<readonly string[] | null> {
     const term = this.terms.get(ref);
     if (!term) throw new Error(`${ref} has no emulator`);
     // A restore in flight draws it anyway.

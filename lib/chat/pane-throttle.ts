@@ -7,10 +7,10 @@
  *   (the owner pauses the pane in tmux, so the rest of the flood never reaches this process).
  * - While throttled, a frame is drawn every `frameMs` (the owner captures the screen); a key
  *   typed into the pane draws one at once, so its echo is not a frame late.
- * - Two frames alike (the pane calmed down), or `probeMs` throttled (it may now print slowly
- *   enough to follow live), release it: the owner continues the pane and catches it up. A pane
- *   that floods again at once (e.g. `yes`, whose screen never changes) is held longer each
- *   time before a still screen releases it, up to `probeMs`.
+ * - A frame that kept most of the last one's rows (the pane printed less than a screenful in a
+ *   frame: it calmed down, or only redraws a few rows) releases it: the owner continues the
+ *   pane and catches it up. A pane that floods again at once (e.g. `yes`, whose screen never
+ *   changes) is held longer each time before a still screen releases it, up to `maxHoldMs`.
  * Knows only refs, pane ids and byte counts; the owner (PaneScreens) talks to tmux.
  */
 
@@ -20,8 +20,8 @@ export interface ThrottleOptions {
   windowMs: number;
   /** Time between frames while throttled. */
   frameMs: number;
-  /** The longest throttle before live output is tried again. */
-  probeMs: number;
+  /** The longest a still screen waits before it releases (for a pane that floods again at once). */
+  maxHoldMs: number;
 }
 
 /**
@@ -29,13 +29,13 @@ export interface ThrottleOptions {
  * person reads, and a fraction of a flood (tmux sends one control client ~2.5 MB/s, so a `cat`
  * of a big file crosses it in ~50 ms; two floods at once still cross it each).
  */
-export const DEFAULT_THROTTLE: ThrottleOptions = { bytes: 128 * 1024, windowMs: 200, frameMs: 100, probeMs: 2000 };
+export const DEFAULT_THROTTLE: ThrottleOptions = { bytes: 128 * 1024, windowMs: 200, frameMs: 100, maxHoldMs: 2000 };
 
 export interface ThrottleHooks {
   /** Stop the pane's live output (pause it in tmux); false when it cannot be. */
   pause(ref: string, paneId: string): boolean;
-  /** Draw the pane from tmux's screen; resolves what the screen shows (null: nothing drawn). */
-  frame(ref: string, paneId: string): Promise<string | null>;
+  /** Draw the pane from tmux's screen; resolves its rows (null: nothing drawn). */
+  frame(ref: string, paneId: string): Promise<readonly string[] | null>;
   /** Back to live output (continue the pane and catch it up). */
   release(ref: string, paneId: string): void;
 }
@@ -45,7 +45,7 @@ interface Throttled {
   since: number;
   /** How long a still screen must wait before it releases (backoff for repeated floods). */
   hold: number;
-  last: string | null;
+  last: readonly string[] | null;
   timer: NodeJS.Timeout | null;
   drawing: boolean;
   /** A key was typed during a frame: draw the next one at once. */
@@ -87,7 +87,7 @@ export class PaneThrottle {
     if (!this.hooks.pause(ref, paneId)) return;
     const prev = this.released.get(ref);
     const again = prev !== undefined && t - prev.at < AGAIN_MS;
-    const hold = again ? Math.min(this.o.probeMs, Math.max(FIRST_HOLD_MS, prev.hold * 2)) : 0;
+    const hold = again ? Math.min(this.o.maxHoldMs, Math.max(FIRST_HOLD_MS, prev.hold * 2)) : 0;
     const th: Throttled = { paneId, since: t, hold, last: null, timer: null, drawing: false, soon: false, stopped: false };
     this.active.set(ref, th);
     this.throttles++;
@@ -127,7 +127,7 @@ export class PaneThrottle {
     th.timer = null;
     if (th.stopped) return;
     th.drawing = true;
-    let screen: string | null;
+    let screen: readonly string[] | null;
     try {
       screen = await this.hooks.frame(ref, th.paneId);
       this.frames++;
@@ -139,10 +139,9 @@ export class PaneThrottle {
       th.drawing = false;
     }
     if (th.stopped) return;
-    const age = this.now() - th.since;
-    const still = screen !== null && screen === th.last;
+    const still = screen !== null && th.last !== null && kept(th.last, screen) >= 0.5;
     th.last = screen;
-    if ((still && age >= th.hold) || age >= this.o.probeMs) {
+    if (still && this.now() - th.since >= th.hold) {
       this.active.delete(ref);
       th.stopped = true;
       this.released.set(ref, { at: this.now(), hold: th.hold });
@@ -152,4 +151,17 @@ export class PaneThrottle {
     this.schedule(ref, th, th.soon ? 0 : this.o.frameMs);
     th.soon = false;
   }
+}
+
+/** The share of `now`'s non-blank rows that `before` had too (1: nothing new; 0: a screenful of new rows). */
+export function kept(before: readonly string[], now: readonly string[]): number {
+  const old = new Set(before);
+  let rows = 0;
+  let same = 0;
+  for (const r of now) {
+    if (r.trim() === '') continue;
+    rows++;
+    if (old.has(r)) same++;
+  }
+  return rows === 0 ? 1 : same / rows;
 }

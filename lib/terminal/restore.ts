@@ -285,15 +285,15 @@ const RIS = Buffer.from('\x1bc', 'latin1');
 /**
  * One frame of a pane whose output is paused for us (a throttled flood, PaneThrottle): its
  * screen as tmux has it, without history, drawn over the emulator in ONE write (so no blank
- * screen is ever painted between a reset and the content). Resolves the pane and the screen's
- * text with the cursor (two frames alike: the pane is still).
+ * screen is ever painted between a reset and the content). Resolves the pane and its rows as
+ * captured (with colours), to tell how much changed since the last frame.
  */
-export async function redrawPane(r: TmuxRunner, paneId: string, term: PaneTerminal): Promise<{ pane: PaneInfo; screen: string }> {
+export async function redrawPane(r: TmuxRunner, paneId: string, term: PaneTerminal): Promise<{ pane: PaneInfo; screen: string[] }> {
   const snap = await snapshot(r, paneId, 0);
   const { pane } = snap;
   term.resize(pane.width, pane.height);
   term.write(Buffer.concat([RIS, snapshotStream(term, snap)]));
-  return { pane, screen: `${pane.cursorX},${pane.cursorY},${pane.alternateOn}\n${snap.main.join('\n')}` };
+  return { pane, screen: snap.main };
 }
 
 /**
