@@ -131,6 +131,28 @@ describe('a shown chat that floods', () => {
 });
 
 describe('red team: a throttled chat', () => {
+  test('flooding on the alternate screen, then leaving it: each screen ends as tmux has it', async () => {
+    const alt = "stty -echo; echo PRIMARY-KEPT; echo READY; read x; printf '\\033[?1049h'; seq -f 'alt line %g' 1 200000; echo END-ALT; read x; printf '\\033[?1049l'; echo BACK-ON-PRIMARY; stty echo; exec cat";
+    const t = await setup({ flood: ['sh', '-c', alt] });
+    const ref = t.chats.flood!.ref;
+    try {
+      await waitFor(() => t.tmuxHas('flood', 'READY'), 5000, 'up');
+      const throttled = t.everThrottled('flood');
+      await t.s.cli.run(['send-keys', '-t', t.paneOf('flood'), 'Enter']);
+      await waitFor(() => t.tmuxHas('flood', 'END-ALT'), 30_000, 'alternate flood done in tmux');
+      await t.matchesTmux('flood', 'the alternate screen as tmux has it');
+      expect(t.live.terminal(ref)!.alternateScreen).toBe(true);
+      expect(throttled()).toBe(true);
+      await t.s.cli.run(['send-keys', '-t', t.paneOf('flood'), 'Enter']);
+      await waitFor(() => t.tmuxHas('flood', 'BACK-ON-PRIMARY'), 5000, 'back on the primary screen in tmux');
+      await t.matchesTmux('flood', 'the primary screen as tmux has it');
+      expect(rowsOf(t.live, ref).join('\n')).toContain('PRIMARY-KEPT');
+      expect(crashes).toEqual([]);
+    } finally {
+      await t.live.leaveAll();
+    }
+  }, 60_000);
+
   test('flood bursts with pauses between: throttled and released again and again, ends on tmux\'s screen', async () => {
     // 8 bursts of ~600 KB, 300 ms apart (long enough to calm down and flow live in between).
     const bursts = "echo READY; read x; i=0; while [ $i -lt 8 ]; do seq -f \"burst $i line %g\" 1 30000; i=$((i+1)); sleep 0.3; done; echo END-OF-BURSTS; exec cat";
