@@ -13,7 +13,7 @@ import {
   ChatInputError, archiveChat, askChat, chatPane, closeChat, createChat, listChats, makeChatContext, openChat, readRegistry, registryPath, renameChat,
   sendToChat, startChat, type ChatContext, type NewChatInput,
 } from '../lib/api/chats';
-import { capturePane, ControlClient, linkWindow, newSession, TmuxCli, TmuxClosedError } from '../lib/api/control';
+import { capturePane, ControlClient, linkWindow, newSession, TmuxArgumentError, TmuxCli, TmuxClosedError, TmuxCommandError } from '../lib/api/control';
 import { LiveChats } from '../lib/api/live';
 import { RegistryWriteRefused, updateRegistry } from '../lib/chat/registry';
 import { chatServerOptions } from '../lib/chat/tmux-server';
@@ -98,6 +98,14 @@ describe('hostile values passed straight to the chat functions', () => {
     const pane = (await chatPane(p.cli, p.ctx, made))!.id;
     await waitFor(async () => (await capturePane(p.cli, pane)).join('\n').includes("a'b|$(x)|-x|#{y}|"), 5000, 'argv printed exactly');
     await closeChat(p.cli, p.ctx, made.ref);
+    // Bytes that are not text (NUL, 0xff, ESC) reach the program exactly when passed as a Buffer.
+    const od = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sh', '-c', 'stty raw -echo; head -c 8 | od -An -tx1 | tr -d " \\n"; echo "|"; exec sleep 60'] });
+    const odPane = (await chatPane(p.cli, p.ctx, od))!.id;
+    await sendToChat(p.cli, p.ctx, od.ref, Buffer.from([0x00, 0xff, 0x1b, 0x41, 0x00]), { enter: false });
+    // Valid UTF-8 with a NUL in it: it went the text way, where tmux takes no NUL (TmuxArgumentError).
+    await sendToChat(p.cli, p.ctx, od.ref, Buffer.from('A\0B'), { enter: false });
+    await waitFor(async () => (await capturePane(p.cli, odPane)).join('').includes('00ff1b4100410042|'), 5000, 'the bytes, exactly');
+    await closeChat(p.cli, p.ctx, od.ref);
     expect(fs.existsSync(canary)).toBe(false);
   }, 20_000);
 });
@@ -174,6 +182,28 @@ describe('ControlClient used directly', () => {
       t.kill();
     }
   }, 30_000);
+
+  test('hostile connect targets and command lines: a typed error each, nothing run, the connection still in step', async () => {
+    const t = makeTestServer();
+    const target = (name: string) => ({ server: t.server, target: { newSession: { name } } });
+    await expect(ControlClient.connect(target('a;b'))).rejects.toThrow(TmuxArgumentError); // was a bare TypeError
+    await expect(ControlClient.connect({ server: t.server, target: { attach: `$(touch ${canary});x` } })).rejects.toThrow(TmuxClosedError);
+    const c = await ControlClient.connect({
+      server: t.server,
+      target: { newSession: { name: 'view', command: ['sh', '-c', 'echo "$@"; sleep 60', 'sh', `$(touch ${canary})`, ';', '#{pane_id}'], cwd: `/tmp/a\nb$(touch ${canary})` } },
+    });
+    try {
+      for (const args of [[], [''], ['\n'], ['%begin'], ['display-message', '-p', '\0']]) await expect(c.command(args)).rejects.toThrow(TmuxArgumentError);
+      await expect(c.command(['list-sessions', '\\'])).rejects.toThrow(TmuxCommandError);
+      // Formats are display-message's own business (`-l` is tmux 3.4+): none in these.
+      for (const text of ['a;b', ';', `$(touch ${canary})`, `'"\\ {}`, 'x'.repeat(100_000)]) expect(await c.command(['display-message', '-p', text])).toEqual([text]);
+      expect(await c.command(['display-message', '-p', 'in-step'])).toEqual(['in-step']);
+      expect(fs.existsSync(canary)).toBe(false);
+    } finally {
+      await c.close();
+      t.kill();
+    }
+  }, 20_000);
 
   test('commands racing close() and a server killed mid-command all settle, with TmuxClosedError', async () => {
     const t = makeTestServer();

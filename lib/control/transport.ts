@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
-import { argvArg, formatLiteral } from './quote';
+import { argvArg, formatLiteral, TmuxArgumentError } from './quote';
 import { TmuxClosedError, TmuxNotFoundError } from './errors';
 import { serverArgs, tmuxEnv, type TmuxServerOptions } from './server';
 import { execTmuxRaw } from './exec';
@@ -82,6 +82,6 @@ export function processTransport(file: string, args: readonly string[], env: Nod
 
 /** View-session names are ours (no user text); still refuse anything tmux would reinterpret. */
 function argvSafeName(name: string): string {
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new TypeError(`control session name must be [A-Za-z0-9_-]: ${JSON.stringify(name)}`);
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) throw new TmuxArgumentError(`control session name must be [A-Za-z0-9_-]: ${JSON.stringify(name)}`);
   return name;
 }
