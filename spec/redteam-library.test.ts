@@ -13,7 +13,7 @@ import {
   ChatInputError, archiveChat, askChat, chatPane, closeChat, createChat, listChats, makeChatContext, openChat, readRegistry, registryPath, renameChat,
   sendToChat, startChat, type ChatContext, type NewChatInput,
 } from '../lib/api/chats';
-import { capturePane, ControlClient, linkWindow, newSession, TmuxArgumentError, TmuxCli, TmuxClosedError, TmuxCommandError } from '../lib/api/control';
+import { capturePane, ControlClient, linkWindow, newSession, TmuxArgumentError, TmuxCli, TmuxClosedError, TmuxCommandError, TmuxNotFoundError } from '../lib/api/control';
 import { LiveChats } from '../lib/api/live';
 import { RegistryWriteRefused, updateRegistry } from '../lib/chat/registry';
 import { chatServerOptions } from '../lib/chat/tmux-server';
@@ -278,3 +278,19 @@ test('a key through the library (LiveChats.newChat over control mode, env given,
     await live.leaveAll();
   }
 }, 30_000);
+
+test('createChat through a runner that cannot reach tmux (a closed connection, no tmux binary) fails before its entry is written', async () => {
+  const p = chatProject('libred-gone');
+  const first = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sleep', '60'] });
+  const live = await LiveChats.start(p.ctx, { width: 80, height: 24 });
+  p.kill();
+  await live.client.closed;
+  const before = fs.readFileSync(registryPath(p.ctx));
+  // Before: a `closed` chat-2 ("could not start: tmux connection closed") was left behind, one per try.
+  await expect(live.newChat({ executor: 'shell' })).rejects.toThrow(TmuxClosedError);
+  await expect(createChat(live.client, p.ctx, { executor: 'shell' })).rejects.toThrow(TmuxClosedError);
+  await expect(createChat(new TmuxCli({ ...chatServerOptions(p.ctx), tmuxPath: '/nonexistent/tmux' }), p.ctx, { executor: 'shell' })).rejects.toThrow(TmuxNotFoundError);
+  expect(fs.readFileSync(registryPath(p.ctx))).toEqual(before);
+  expect((await readRegistry(p.ctx)).chats.map((c) => c.ref)).toEqual([first.ref]);
+  await live.leaveAll();
+}, 20_000);

@@ -45,7 +45,8 @@ export function rebuildFromTmux(r: TmuxRunner, ctx: ChatContext): RegistryRebuil
     }
     const adopted = await adoptSessions(r, ctx, reg, sessions);
     // Refs handed out before the loss stay taken, even those of chats tmux no longer runs.
-    reg.lastRef = highWaterMark(ctx, reg, await readServerMark(r, ctx));
+    // (tmux out of reach: the marks on disk still count.)
+    reg.lastRef = highWaterMark(ctx, reg, await readServerMark(r, ctx).catch(() => 0));
     ctx.warn(`recovered ${adopted.length} chat(s) from tmux${adopted.length ? ': ' + adopted.join(', ') : ''}`);
     return reg;
   };

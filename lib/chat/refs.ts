@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TmuxRunner } from '../control/exec';
 import { setOption, showOptionValue } from '../control/commands';
+import { TmuxClosedError, TmuxNotFoundError } from '../control/errors';
 import type { ChatContext } from './context';
 import { refNumber } from './naming';
 import { readBackup, type Registry } from './registry';
@@ -18,12 +19,17 @@ export function lastRefOption(ctx: ChatContext): string {
   return `@chatmux-last-ref-${createHash('sha256').update(ctx.stateDir).digest('hex').slice(0, 12)}`;
 }
 
-/** The server's high-water mark (0 when unset, no server, or unreadable). */
+/**
+ * The server's high-water mark (0 when unset, no server, or unreadable). A runner that cannot
+ * reach tmux at all (a closed control connection, no tmux installed) throws instead: `chat new`
+ * then fails before its entry is written, not after with a closed chat left behind.
+ */
 export async function readServerMark(r: TmuxRunner, ctx: ChatContext): Promise<number> {
   try {
     const v = await showOptionValue(r, { global: true }, lastRefOption(ctx));
     return v && /^\d{1,9}$/.test(v) ? Number(v) : 0;
-  } catch {
+  } catch (err) {
+    if (err instanceof TmuxClosedError || err instanceof TmuxNotFoundError) throw err;
     return 0;
   }
 }
