@@ -261,14 +261,15 @@ export async function floodFigures(tmp: string): Promise<Figure[]> {
 
 export async function echoFigures(): Promise<Figure[]> {
   const keys = env('BENCH_KEYS', 200);
-  const runs: Record<'chatmux' | 'nested' | 'direct' | 'relay' | 'relayRaw', { p50: number[]; p99: number[] }> = {
+  const runs: Record<'chatmux' | 'nested' | 'direct' | 'relay' | 'relayRaw' | 'relayLike', { p50: number[]; p99: number[] }> = {
     chatmux: { p50: [], p99: [] },
     nested: { p50: [], p99: [] },
     direct: { p50: [], p99: [] },
     relay: { p50: [], p99: [] },
     relayRaw: { p50: [], p99: [] },
+    relayLike: { p50: [], p99: [] },
   };
-  const roundTrips: Record<'relay' | 'relayRaw', number[]> = { relay: [], relayRaw: [] };
+  const roundTrips: Record<'relay' | 'relayRaw' | 'relayLike', number[]> = { relay: [], relayRaw: [], relayLike: [] };
   const record = (k: keyof typeof runs, lat: number[]): void => {
     runs[k].p50.push(percentile(lat, 50));
     runs[k].p99.push(percentile(lat, 99));
@@ -276,9 +277,13 @@ export async function echoFigures(): Promise<Figure[]> {
 
   const p = makeProject();
   const nestedSocket = benchSocket();
+  const likeSocket = benchSocket();
   let ui: PtyRun | null = null;
   try {
     await p.newChat('echo', ECHO_PROGRAM);
+    // Diagnosis: the relay on a server set up like chatmux's (its tmux.conf, the output.log pipe).
+    execFileSync('tmux', ['-u', '-L', likeSocket, '-f', path.join(p.stateDir, 'tmux.conf'), 'new-session', '-d', '-s', 'echo', '-x', String(COLS), '-y', String(ROWS), ...ECHO_PROGRAM], { env: cleanEnv() });
+    tmux(likeSocket, 'pipe-pane', '-o', '-t', '=echo:', outputLogCommand(path.join(p.root, 'like-output.log')));
     ui = runUi(p, COLS, ROWS);
     await ui.until(screenHas('echo • cmd • running'), 20000, 'echo chat shown');
     tmux(nestedSocket, 'new-session', '-d', '-s', 'echo', '-x', String(COLS), '-y', String(ROWS), ...ECHO_PROGRAM);
@@ -301,8 +306,8 @@ export async function echoFigures(): Promise<Figure[]> {
         await direct.kill();
       }
       // The floor of one tmux -C connection: the bare relay, on the nested reference's pane.
-      for (const [k, mode] of [['relay', 'client'], ['relayRaw', 'raw']] as const) {
-        const t = await relayEcho({ mode, socket: nestedSocket, target: '=echo', pane: tmux(nestedSocket, 'display-message', '-p', '-t', '=echo:', '#{pane_id}').trim() }, keys, `${k}${r}-`);
+      for (const [k, mode, socket] of [['relay', 'client', nestedSocket], ['relayRaw', 'raw', nestedSocket], ['relayLike', 'client', likeSocket]] as const) {
+        const t = await relayEcho({ mode, socket, target: '=echo', pane: tmux(socket, 'display-message', '-p', '-t', '=echo:', '#{pane_id}').trim() }, keys, `${k}${r}-`);
         record(k, t.lat);
         roundTrips[k].push(median(t.roundTrip));
       }
@@ -310,6 +315,7 @@ export async function echoFigures(): Promise<Figure[]> {
   } finally {
     if (ui) await stopUi(ui);
     killServer(nestedSocket);
+    killServer(likeSocket);
     await p.dispose();
   }
   const c50 = spread(runs.chatmux.p50);
@@ -334,6 +340,7 @@ export async function echoFigures(): Promise<Figure[]> {
     },
     ...floorFigures(runs.relay, roundTrips.relay, 'ControlClient', c50.value),
     ...floorFigures(runs.relayRaw, roundTrips.relayRaw, 'raw pipes', c50.value),
+    ...floorFigures(runs.relayLike, roundTrips.relayLike, 'ControlClient, on a server set up like chatmux\'s: its tmux.conf + output.log pipe', c50.value, '(diagnosis) '),
   ];
 }
 

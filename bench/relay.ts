@@ -18,7 +18,7 @@ import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { ControlClient } from '../lib/control/client';
 import { connectOverSsh } from '../lib/control/ssh-transport';
-import { CONTROL_KEEPALIVE, sshHostFrom } from '../lib/control/ssh';
+import { CONTROL_KEEPALIVE, sshArgv, sshHostFrom } from '../lib/control/ssh';
 import { controlArgs } from '../lib/control/transport';
 import { commandLine } from '../lib/control/quote';
 import { unescapeOutput } from '../lib/control/parser';
@@ -65,7 +65,8 @@ async function clientLink(c: RelayConfig): Promise<Link> {
 /** Bare pipes to `tmux -C` (or ssh running it): lines in, `%output` lines out. */
 async function rawLink(c: RelayConfig): Promise<Link> {
   const tmuxArgs = ['tmux', ...controlArgs({ socket: c.socket }, { attach: c.target })];
-  const [file, ...args] = c.sshDest ? [...sshWords(), '-T', c.sshDest, tmuxArgs.join(' ')] : tmuxArgs;
+  // Over ssh: the same ssh command line as the client's link (own connection, same options).
+  const [file, ...args] = c.sshDest ? sshArgv(sshHostFrom(c.sshDest), tmuxArgs, { share: false, keepAlive: CONTROL_KEEPALIVE }) : tmuxArgs;
   const child = spawn(file!, args, { stdio: ['pipe', 'pipe', 'inherit'] });
   let listener: (pane: string, data: Buffer) => void = () => {};
   let rest = Buffer.alloc(0);
@@ -89,11 +90,6 @@ async function rawLink(c: RelayConfig): Promise<Link> {
     send: (bytes) => child.stdin.write(commandLine(['send-keys', '-t', c.pane, '-H', ...hex(bytes)]) + '\n'),
     onOutput: (f) => (listener = f),
   };
-}
-
-/** CHATMUX_SSH split in words, as chatmux does (the bench sets it to its test sshd's config). */
-function sshWords(): string[] {
-  return (process.env.CHATMUX_SSH ?? 'ssh').split(/\s+/).filter(Boolean);
 }
 
 const hex = (bytes: Buffer): string[] => Array.from(bytes, (b) => b.toString(16).padStart(2, '0'));

@@ -12,7 +12,7 @@ import { connectOverSsh } from '../lib/control/ssh-transport';
 import { CONTROL_KEEPALIVE, sshHostFrom } from '../lib/control/ssh';
 import { sshdUnavailable, startSshd, type TestSshd } from '../spec/support/sshd';
 import { median, percentile, type Figure } from './report';
-import { ECHO_PROGRAM, floodFile, floodLoop, REPS, typeKeys, verdictRatio, withTimeout, COLS, ROWS } from './e2e';
+import { ECHO_PROGRAM, floodFile, floodLoop, floorFigures, relayEcho, REPS, typeKeys, verdictRatio, withTimeout, COLS, ROWS } from './e2e';
 import { benchSocket, CHATMUX, cleanEnv, killServer, makeProject, now, runInPty, screenHas, sleep, stopUi, tmux, type PtyRun } from './harness';
 
 const envNum = (name: string, dflt: number): number => (process.env[name] ? Number(process.env[name]) : dflt);
@@ -46,6 +46,7 @@ async function sshEcho(sshd: TestSshd): Promise<Figure[]> {
   const chatmux = { p50: [] as number[], p99: [] as number[] };
   const attach = { p50: [] as number[], p99: [] as number[] };
   const chatAttach: number[] = [];
+  const relays = { client: { p50: [] as number[], p99: [] as number[], rt: [] as number[] }, raw: { p50: [] as number[], p99: [] as number[], rt: [] as number[] } };
   let ui: PtyRun | null = null;
   try {
     execFileSync(process.execPath, [CHATMUX, ...globals, 'chat', 'new', '--executor', 'cmd', '--name', 'echo', '--', ...ECHO_PROGRAM], { env, stdio: ['ignore', 'ignore', 'inherit'] });
@@ -77,6 +78,14 @@ async function sshEcho(sshd: TestSshd): Promise<Figure[]> {
       } finally {
         await nested.kill();
       }
+      // The floor: the bare relay over `ssh -T remote tmux -C`, on the reference's pane.
+      const pane = tmux(nestedSocket, 'display-message', '-p', '-t', '=echo:', '#{pane_id}').trim();
+      for (const mode of ['client', 'raw'] as const) {
+        const t = await relayEcho({ mode, socket: nestedSocket, target: '=echo', pane, sshDest: 'remote' }, keys, `${mode}${r}-`, env);
+        relays[mode].p50.push(percentile(t.lat, 50));
+        relays[mode].p99.push(percentile(t.lat, 99));
+        relays[mode].rt.push(median(t.roundTrip));
+      }
     }
   } finally {
     if (ui) await stopUi(ui);
@@ -102,6 +111,8 @@ async function sshEcho(sshd: TestSshd): Promise<Figure[]> {
       verdict: verdictRatio(median(chatAttach) / a50, 1),
       note: `${(median(chatAttach) / a50).toFixed(2)}× reference`,
     },
+    ...floorFigures(relays.client, relays.client.rt, 'ControlClient', c50, 'ssh: '),
+    ...floorFigures(relays.raw, relays.raw.rt, 'raw pipes', c50, 'ssh: '),
   ];
 }
 
