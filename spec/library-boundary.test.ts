@@ -4,7 +4,7 @@
  * `chatmux/chats` and `chatmux/live` entries, which `chatmux` re-exports). The UI (lib/ui) and
  * the nex agent (lib/agents) are the application, not the library: the CLI may start them.
  * Also: each entry loads only its own layer, and the UI's start loads no entry before its first
- * frame (the reason the CLI loads the entries on demand in main.ts, context.ts, doctor.ts, tui.ts).
+ * frame (the reason lib/cli/entries.ts loads them on demand for main.ts, context.ts, doctor.ts, tui.ts).
  * The last group needs `npx tsc -p tsconfig.json` first (dist/).
  */
 import { execFileSync } from 'node:child_process';

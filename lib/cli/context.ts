@@ -2,11 +2,8 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
 import * as fs from 'node:fs';
+import { chats } from './entries';
 
-// The chat entry, loaded when first needed: resolving the options happens before the UI's
-// first frame, which must not wait for the whole chat layer (only bad input needs it here).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const chats = () => require('../api/chats') as typeof import('../api/chats');
 const quoteValue = (s: string): string => chats().quoteValue(s);
 
 export interface GlobalOptions {

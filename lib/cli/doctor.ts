@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CliContext } from './context';
+import { control } from './entries';
 
 export interface Check {
   name: string;
@@ -44,9 +45,7 @@ export async function runDoctor(ctx: CliContext): Promise<Check[]> {
     checks.push({ name: 'tmux', ok: false, detail: 'not found on PATH: install tmux 3.2+ (apt-get install tmux / brew install tmux); without it chats run as plain children and stop with the UI' });
   } else {
     const v = await run('tmux', ['-V']);
-    // Loaded here: main.ts and the UI load this module for onPath, before the UI's first frame.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { parseTmuxVersion, versionProblem } = require('../api/control') as typeof import('../api/control');
+    const { parseTmuxVersion, versionProblem } = control();
     const version = parseTmuxVersion(v.out);
     const problem = versionProblem(version);
     checks.push({ name: 'tmux', ok: problem === null, detail: problem ?? `${tmuxPath} (${version!.raw})` });

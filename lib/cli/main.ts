@@ -2,12 +2,7 @@
 import { Command, CommanderError } from '@commander-js/extra-typings';
 import { resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
 import { runDoctor, formatChecks } from './doctor';
-
-/* eslint-disable @typescript-eslint/no-require-imports */
-// The public entries, loaded when an error is reported: the UI's first frame must not wait for them.
-const control = () => require('../api/control') as typeof import('../api/control');
-const chats = () => require('../api/chats') as typeof import('../api/chats');
-/* eslint-enable @typescript-eslint/no-require-imports */
+import { chats, control } from './entries';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const VERSION: string = require('../../../package.json').version;

@@ -2,6 +2,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { DEFAULT_SOCKET, noTmuxReason, resolveContext, UsageError, type CliContext, type GlobalOptions } from './context';
 import { onPath } from './doctor';
+import { chats } from './entries';
 
 interface TuiFlags {
   prefix?: string;
@@ -16,7 +17,6 @@ interface TuiFlags {
 const lazy = {
   launch: () => require('../ui/launch') as typeof import('../ui/launch'),
   input: () => require('../ui/input') as typeof import('../ui/input'),
-  chats: () => require('../api/chats') as typeof import('../api/chats'),
   runtime: () => require('./chat-runtime') as typeof import('./chat-runtime'),
 };
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -49,10 +49,9 @@ async function runTuiCommand(where: UiWhere, flags: TuiFlags): Promise<void> {
   if (why) {
     // No tmux: a single shell chat in the foreground, so the tool still works (it just won't persist).
     const rt = lazy.runtime().chatRuntime(cli);
-    const chats = lazy.chats();
-    chats.warnNoTmuxOnce(rt.ctx, why);
+    chats().warnNoTmuxOnce(rt.ctx, why);
     const res = await lazy.runtime().mapInputErrors(() =>
-      chats.runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }),
+      chats().runChatInForeground(rt.ctx, { executor: 'shell', name: 'shell' }, { stdin: process.stdin, stdout: process.stdout }),
     );
     process.exitCode = res.exitCode === 0 ? 0 : 1;
     return;
