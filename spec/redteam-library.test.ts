@@ -294,3 +294,21 @@ test('createChat through a runner that cannot reach tmux (a closed connection, n
   expect((await readRegistry(p.ctx)).chats.map((c) => c.ref)).toEqual([first.ref]);
   await live.leaveAll();
 }, 20_000);
+
+test("LiveChats' previousView removes only a view session of this project (a chat's session name given there was killed, agent and all)", async () => {
+  const p = chatProject('libred-prev');
+  const chat = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sleep', '600'] });
+  const other = makeChatContext({ project: p.ctx.project, stateDir: path.join(p.ctx.project, 'other-state'), socket: p.socket, warn: () => {} });
+  const otherView = await LiveChats.start(other, { width: 80, height: 24 });
+  const dropped = await LiveChats.start(p.ctx, { width: 80, height: 24 });
+  dropped.detachNow(); // a connection that dropped: its view session stays behind
+  await dropped.client.closed;
+  const sessions = async () => (await p.cli.run(['list-sessions', '-F', '#{session_name}'])).sort();
+  const wrong = await LiveChats.start(p.ctx, { width: 80, height: 24, previousView: chat.session });
+  const wrong2 = await LiveChats.start(p.ctx, { width: 80, height: 24, previousView: otherView.viewSession });
+  expect(await sessions()).toEqual([chat.session, otherView.viewSession, dropped.viewSession, wrong.viewSession, wrong2.viewSession].sort());
+  const right = await LiveChats.start(p.ctx, { width: 80, height: 24, previousView: dropped.viewSession });
+  expect(await sessions()).toEqual([chat.session, otherView.viewSession, wrong.viewSession, wrong2.viewSession, right.viewSession].sort());
+  await Promise.all([wrong, wrong2, right, otherView].map((l) => l.leaveAll()));
+  expect(await sessions()).toEqual([chat.session]);
+}, 30_000);

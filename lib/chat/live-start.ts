@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type { ControlClient } from '../control/client';
 import type { TmuxVersion } from '../control/version';
-import { killSession, setOption, subscribe } from '../control/commands';
+import { killSession, listSessions, setOption, subscribe } from '../control/commands';
 import type { ChatContext } from './context';
 import type { ChatHost } from './host';
 import { OWNER_OPTION } from './identity';
@@ -39,8 +39,18 @@ export async function connectView(
   const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
   const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } }, version);
   // The dropped connection's view session may still have its (hung) client: it goes now.
-  if (o.previousView) await killSession(client, `=${o.previousView}`).catch(() => {});
+  if (o.previousView) await removeView(client, ctx, o.previousView);
   return { client, viewName, warnings };
+}
+
+/**
+ * Kill a view session of this project's, and nothing else: `previousView` comes from the
+ * embedding program, and a chat's session name given there by mistake was killed, agent and all.
+ */
+async function removeView(client: ControlClient, ctx: ChatContext, name: string): Promise<void> {
+  const sessions = await listSessions(client, ['@chatmux-view', OWNER_OPTION]).catch(() => []);
+  const view = sessions.find((v) => v.name === name && v.options['@chatmux-view'] === '1' && v.options[OWNER_OPTION] === ctx.owner);
+  if (view) await killSession(client, view.id).catch(() => {});
 }
 
 /** Mark the view session so sweeps and listings know it is a UI's, not a chat. */
