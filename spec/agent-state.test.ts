@@ -5,6 +5,8 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import { makeChatContext } from '../lib/chat/context';
 import { effectiveState, parseStates, SESSION_STATE_FORMAT, type AgentState, type RawChatState } from '../lib/chat/agent-state';
 import { alertBytes, alertOptions, callsUser, nextAttention } from '../lib/ui/state-marks';
 import { BIN, chatFixture, cleanEnv, runChatmux } from './support/chatmux-cli';
@@ -77,7 +79,7 @@ describe('UI rules', () => {
 });
 
 describe('shell chats, wait and events from the CLI', () => {
-  const { t, g } = chatFixture('state proj');
+  const { t, p, g } = chatFixture('state proj');
   // tmux times are whole seconds: the stall time is shortened, but kept above sleep 2's.
   const env = cleanEnv({ SHELL: '/bin/sh', CHATMUX_STALL_SECONDS: '4' });
   const events: ChildProcess[] = [];
@@ -102,6 +104,11 @@ describe('shell chats, wait and events from the CLI', () => {
     // events is connected once its view session exists
     await waitFor(() => t.tmux('list-sessions', '-F', '#{session_name}').includes('chatmux-view'), 5000, 'events connected');
     await new Promise((r) => setTimeout(r, 300));
+    // marked as a UI's view session is, owner included: only this project and state dir's sweep
+    // removes it if events dies (a view without an owner is judged by its project alone)
+    const owner = makeChatContext({ project: fs.realpathSync(p.project), stateDir: p.stateDir, socket: t.socket }).owner;
+    const view = t.tmux('list-sessions', '-F', '#{session_name}|#{@chatmux-view}|#{@chatmux-owner}').split('\n').find((l) => l.startsWith('chatmux-view-'));
+    expect(view?.split('|').slice(1)).toEqual(['1', owner]);
 
     expect((await runChatmux([...g, 'chat', 'send', 'chat-1', 'sleep 2'], { env })).code).toBe(0);
     const t0 = Date.now();

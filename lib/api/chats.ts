@@ -45,6 +45,7 @@ export {
   type AgentState, type AgentStateWord, type RawChatState,
 } from '../chat/agent-state';
 export { StateWatch, type StateChange, type StateWatchEvents, type StateWatchOptions } from '../chat/state-watch';
+export { openStateConnection, type StateConnection } from '../chat/state-connection';
 // For an agent running inside a chat: report its own state (what `chatmux nex` does).
 export { chatStateReporter } from '../chat/state-report';
 

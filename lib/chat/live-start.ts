@@ -6,18 +6,17 @@
  * to the pane and size-owner formats tmux pushes. Failures before connecting are warnings, not
  * errors: the UI still starts.
  */
-import { randomBytes } from 'node:crypto';
 import type { ControlClient } from '../control/client';
 import type { TmuxVersion } from '../control/version';
-import { killSession, listSessions, setOption, subscribe } from '../control/commands';
+import { killSession, listSessions, subscribe } from '../control/commands';
 import type { ChatContext } from './context';
 import type { ChatHost } from './host';
 import { OWNER_OPTION } from './identity';
-import { pathOptionValue } from './metadata';
 import { SIZE_OWNER_OPTION } from './window-sizes';
 import { prepareLocal, takeAhead } from './view-prepare';
 import { OWNER_SUBSCRIPTION, PANE_SUBSCRIPTION } from './live-follow';
 import type { LiveOptions } from './live-types';
+import { viewSessionName } from './view-session';
 
 /**
  * Sweep, resume lost chats (both only for this machine: a remote's are its own chatmux's), connect
@@ -36,7 +35,7 @@ export async function connectView(
     for (const m of prepared.warned) ctx.warn(m);
     ({ warnings, version } = prepared);
   }
-  const viewName = `chatmux-view-${process.pid}-${randomBytes(3).toString('hex')}`;
+  const viewName = viewSessionName();
   const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } }, version);
   // The dropped connection's view session may still have its (hung) client: it goes now.
   if (o.previousView) await removeView(client, ctx, o.previousView);
@@ -51,17 +50,6 @@ async function removeView(client: ControlClient, ctx: ChatContext, name: string)
   const sessions = await listSessions(client, ['@chatmux-view', OWNER_OPTION]).catch(() => []);
   const view = sessions.find((v) => v.name === name && v.options['@chatmux-view'] === '1' && v.options[OWNER_OPTION] === ctx.owner);
   if (view) await killSession(client, view.id).catch(() => {});
-}
-
-/** Mark the view session so sweeps and listings know it is a UI's, not a chat. */
-export async function markViewSession(client: ControlClient, ctx: ChatContext): Promise<void> {
-  // Sent together (tmux runs them in order): one round trip, not three.
-  const session = { session: client.sessionId! };
-  await Promise.all([
-    setOption(client, session, '@chatmux-view', '1'),
-    setOption(client, session, OWNER_OPTION, ctx.owner),
-    setOption(client, session, '@chatmux-project', pathOptionValue(ctx.project)),
-  ]);
 }
 
 export async function subscribePanes(client: ControlClient): Promise<void> {

@@ -27,7 +27,8 @@ import { Backfiller } from './live-backfill';
 import { InspectorCache } from './live-inspector';
 import { TmuxFollower } from './live-follow';
 import { ChatActions } from './live-actions';
-import { connectView, markViewSession, subscribePanes } from './live-start';
+import { connectView, subscribePanes } from './live-start';
+import { markViewSession } from './view-session';
 import type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 
 export type { LiveChat, LiveEvents, LiveOptions } from './live-types';

@@ -6,10 +6,9 @@
  * changed (names, closes and archives are written there first); nothing is polled.
  */
 import type { Command } from '@commander-js/extra-typings';
-import { listChats, refFromSessionName, stateWord, watchRegistry, type AgentState, type ChatView, type StateChange } from '../api/chats';
+import { listChats, openStateConnection, refFromSessionName, stateWord, watchRegistry, type AgentState, type ChatView, type StateChange } from '../api/chats';
 import type { CliContext } from './context';
 import { chatRuntime, requireTmux } from './chat-runtime';
-import { openStateConnection } from './state-connection';
 
 export type EventKind = 'created' | 'renamed' | 'state' | 'exited' | 'closed' | 'archived';
 

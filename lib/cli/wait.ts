@@ -1,10 +1,9 @@
 /** `chatmux wait REF… --until idle|waiting|exited|any [--timeout S]`: block until every named chat is there. */
 import { Command, Option } from '@commander-js/extra-typings';
-import { chatSessionName, isChatRef, readRegistry, type AgentStateWord } from '../api/chats';
+import { chatSessionName, isChatRef, openStateConnection, readRegistry, type AgentStateWord } from '../api/chats';
 import type { CliContext } from './context';
 import { UsageError } from './context';
 import { chatRuntime, requireTmux } from './chat-runtime';
-import { openStateConnection } from './state-connection';
 
 export const UNTIL = ['idle', 'waiting', 'exited', 'any'] as const;
 export type Until = (typeof UNTIL)[number];
