@@ -2,7 +2,8 @@
  * The CLI uses only the public library entry (issue 15.6): no file in lib/cli imports lib/chat,
  * lib/control or lib/terminal itself; it goes through lib/api (the package's `chatmux/control`,
  * `chatmux/chats` and `chatmux/live` entries, which `chatmux` re-exports). The UI (lib/ui) and
- * the nex agent (lib/agents) are the application, not the library: the CLI may start them.
+ * the nex agent (lib/agents) are the application, not the library: the CLI may start them; the
+ * agent imports nothing of chatmux outside itself.
  * Also: each entry loads only its own layer, and the UI's start loads no entry before its first
  * frame (the reason lib/cli/entries.ts loads them on demand for main.ts, context.ts, doctor.ts, tui.ts).
  * The last group needs `npx tsc -p tsconfig.json` first (dist/).
@@ -69,6 +70,15 @@ describe('the CLI goes through the public entry', () => {
     expect(cliFiles.length).toBeGreaterThan(10);
     const found = cliFiles.flatMap((f) => forbiddenImports(f, fs.readFileSync(f, 'utf8')).map((m) => `${path.basename(f)}: ${m}`));
     expect(found).toEqual([]);
+  });
+
+  test('the nex agent (lib/agents) imports nothing of chatmux outside itself', () => {
+    const agents = sources(path.join(LIB, 'agents'));
+    expect(agents.length).toBeGreaterThan(3);
+    const outside = agents.flatMap((f) => specifiers(fs.readFileSync(f, 'utf8'))
+      .filter((s) => s.startsWith('.') && path.relative(path.join(LIB, 'agents'), path.resolve(path.dirname(f), s)).startsWith('..'))
+      .map((s) => `${path.relative(LIB, f)}: ${s}`));
+    expect(outside).toEqual([]);
   });
 
   test('each entry in lib/api is a package subpath, with declarations, and `chatmux` re-exports it', () => {
