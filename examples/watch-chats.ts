@@ -4,11 +4,8 @@ import { LiveChats, makeChatContext } from 'chatmux';
 
 async function main(): Promise<void> {
   const project = process.cwd();
-  const ctx = makeChatContext({
-    project,
-    stateDir: process.env.CHATMUX_STATE_DIR ?? path.join(project, '.chatmux'),
-    socket: process.env.CHATMUX_SOCKET ?? 'chatmux',
-  });
+  const stateDir = process.env.CHATMUX_STATE_DIR ?? path.join(project, '.chatmux');
+  const ctx = makeChatContext({ project, stateDir, socket: process.env.CHATMUX_SOCKET ?? 'chatmux' });
   const live = await LiveChats.start(ctx, { width: 120, height: 40 });
   for (const c of live.list()) console.log(`${c.ref}\t${c.record.name}\t${c.record.executor}\t${c.record.state}`);
   // One control-mode connection carries every chat's pane output, as raw bytes.
