@@ -4,3 +4,8 @@
 import { jest } from '@jest/globals';
 
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
+// Shell chats in the tests run the user's own ~/.bashrc; with pyenv it runs `pyenv rehash`,
+// which waits up to 60 s on a lock a shell killed mid-rehash leaves behind (.ci/run sets the
+// same for CI; this covers a plain `npm test`).
+process.env.PYENV_REHASH_TIMEOUT ??= '2';
