@@ -56,6 +56,9 @@ describe('hostile values passed straight to the chat functions', () => {
     ['a parent that is a number', () => createChat(p.cli, p.ctx, { executor: 'shell', parent: any(1) })],
     ...(['NaN', '-5', '0', '1.5', '1e9'] as const).map((w): [string, () => Promise<unknown>] => [`width ${w}`, () => createChat(p.cli, p.ctx, { executor: 'shell', width: Number(w) })]),
     ['height Infinity', () => createChat(p.cli, p.ctx, { executor: 'shell', height: Infinity })],
+    // Echoed whole before: a 1 MB error message.
+    ['a 1 MB model', () => createChat(p.cli, p.ctx, { executor: 'shell', model: 'm'.repeat(1_000_000) })],
+    ['a 1 MB key variable name', () => createChat(p.cli, p.ctx, { executor: 'shell', apiKeyEnv: 'K'.repeat(1_000_000) })],
     ['rename to undefined', () => renameChat(p.cli, p.ctx, ref, any(undefined))],
     ['rename with a null role', () => renameChat(p.cli, p.ctx, ref, 'x', any(null))],
     ['startChat at width -1', () => startChat(p.cli, p.ctx, ref, { width: -1 })],
@@ -70,6 +73,7 @@ describe('hostile values passed straight to the chat functions', () => {
     const err = await call().then(() => null, (e: unknown) => e);
     expect(err).toBeInstanceOf(ChatInputError);
     expect((err as Error).message).not.toMatch(/[\n\r\x1b]/);
+    expect((err as Error).message.length).toBeLessThan(500);
     expect(await snapshot(p.ctx, p.cli)).toEqual(before);
     expect((await readRegistry(p.ctx)).chats.map((c) => [c.ref, c.state])).toEqual([[ref, 'running']]);
   });

@@ -79,7 +79,7 @@ export function checkArgv(argv: readonly string[]): string[] {
 
 export function checkEnvVarName(what: string, value: string): string {
   checkText(what, value);
-  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value)) throw new ChatInputError(`${what} ${JSON.stringify(value)} is not an environment variable name (letters, digits, _)`);
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(value)) throw new ChatInputError(`${what} ${quoteValue(value)} is not an environment variable name (letters, digits, _)`);
   return value;
 }
 
@@ -103,7 +103,7 @@ export function checkEndpoint(value: string): string {
 
 export function checkModel(value: string): string {
   checkText('model', value);
-  if (value === '' || hasControlChars(value) || value.length > 200) throw new ChatInputError(`model ${JSON.stringify(value)}: use a plain model name`);
+  if (value === '' || hasControlChars(value) || value.length > 200) throw new ChatInputError(`model ${quoteValue(value)}: use a plain model name`);
   return value;
 }
 
