@@ -18,6 +18,7 @@ import { LiveChats } from '../lib/api/live';
 import { RegistryWriteRefused, updateRegistry } from '../lib/chat/registry';
 import { chatServerOptions } from '../lib/chat/tmux-server';
 import { chatProject, removeChatProjects } from './support/chat-project';
+import { runChatmux } from './support/chatmux-cli';
 import { filesUnder, watchArgv } from './support/secrets';
 import { killAllTestServers, makeTestServer, waitFor } from './support/tmux';
 
@@ -128,6 +129,12 @@ describe('makeChatContext checks what an embedder passes', () => {
   ])('%s: ChatInputError', (_what, bad) => {
     expect(() => makeChatContext({ ...ok, ...bad })).toThrow(ChatInputError);
   });
+  test('the CLI refuses the same socket names as bad input (exit 2; `..` gave exit 1 from the library)', async () => {
+    for (const socket of ['..', '.']) {
+      const res = await runChatmux(['--socket', socket, '--no-tmux', 'chat', 'list'], { cwd: os.tmpdir() });
+      expect([socket, res.code, res.stderr]).toEqual([socket, 2, expect.stringMatching(/^chatmux: --socket "\.+": use letters/)]);
+    }
+  }, 20_000);
   test('a project folder with a backslash, a newline and a leading dash is used exactly', async () => {
     const base = fs.mkdtempSync(path.join(os.tmpdir(), 'chatmux-libred-'));
     const project = path.join(base, '-p\\r\no;j $(x)');

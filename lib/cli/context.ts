@@ -92,7 +92,8 @@ export function resolveContext(o: GlobalOptions, env: NodeJS.ProcessEnv = proces
   const tooLong = stateDir.split('/').find((part) => Buffer.byteLength(part) > 255);
   if (tooLong !== undefined) throw new UsageError(`--state-dir ${quoteValue(stateDir)}: the folder name ${quoteValue(tooLong)} is longer than 255 bytes`);
   const socket = o.socket ?? env.CHATMUX_SOCKET ?? DEFAULT_SOCKET;
-  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(socket)) throw new UsageError(`--socket ${JSON.stringify(socket)}: use letters, digits, '.', '_' or '-'`);
+  // Dots alone name a folder, not a socket (the library's makeChatContext refuses them too).
+  if (!/^[A-Za-z0-9_.-]{1,100}$/.test(socket) || /^\.+$/.test(socket)) throw new UsageError(`--socket ${JSON.stringify(socket)}: use letters, digits, '.', '_' or '-'`);
   return { project, stateDir, socket, useTmux: o.tmux !== false };
 }
 
