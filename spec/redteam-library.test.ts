@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
-  ChatInputError, archiveChat, askChat, chatPane, closeChat, createChat, listChats, makeChatContext, openChat, readRegistry, registryPath, renameChat,
+  ChatInputError, ChatStateError, archiveChat, askChat, chatPane, closeChat, createChat, listChats, makeChatContext, openChat, readRegistry, registryPath, renameChat,
   sendToChat, startChat, type ChatContext, type NewChatInput,
 } from '../lib/api/chats';
 import { capturePane, ControlClient, linkWindow, newSession, TmuxArgumentError, TmuxCli, TmuxClosedError, TmuxCommandError, TmuxNotFoundError } from '../lib/api/control';
@@ -322,4 +322,23 @@ test("LiveChats' previousView removes only a view session of this project (a cha
   expect(await sessions()).toEqual([chat.session, otherView.viewSession, wrong.viewSession, wrong2.viewSession, right.viewSession].sort());
   await Promise.all([wrong, wrong2, right, otherView].map((l) => l.leaveAll()));
   expect(await sessions()).toEqual([chat.session]);
+}, 30_000);
+
+test('two LiveChats and the plain functions creating, closing, renaming and archiving at once in one process: refs unique, every state right', async () => {
+  const p = chatProject('libred-race');
+  const first = await createChat(p.cli, p.ctx, { executor: 'cmd', argv: ['sleep', '600'] });
+  const [a, b] = await Promise.all([LiveChats.start(p.ctx, { width: 80, height: 24 }), LiveChats.start(p.ctx, { width: 80, height: 24 })]);
+  const argv = ['sleep', '600'];
+  const creations = Array.from({ length: 4 }, () => [a.newChat({ executor: 'cmd', argv }), b.newChat({ executor: 'cmd', argv }), createChat(p.cli, p.ctx, { executor: 'cmd', argv }).then((c) => c.ref)]).flat();
+  // A rename or close landing after the archive is refused ("is archived"): either order is right.
+  const unlessArchived = (step: Promise<unknown>) => step.then(() => true, (e: unknown) => (e instanceof ChatStateError ? false : Promise.reject(e)));
+  const [refs, , wasRenamed] = await Promise.all([Promise.all(creations), Promise.all([unlessArchived(a.closeChat(first.ref)), archiveChat(p.cli, p.ctx, first.ref)]), unlessArchived(b.renameChat(first.ref, 'renamed'))]);
+  expect(new Set(refs).size).toBe(12);
+  const reg = await readRegistry(p.ctx);
+  expect(reg.chats.filter((c) => c.ref !== first.ref).map((c) => c.state)).toEqual(Array(12).fill('running'));
+  const old = reg.chats.find((c) => c.ref === first.ref)!;
+  expect([old.state, old.name]).toEqual(['archived', wasRenamed ? 'renamed' : '']);
+  const sessions = (await p.cli.run(['list-sessions', '-F', '#{session_name}'])).filter((n) => n.startsWith('wg-chat-'));
+  expect(sessions.length).toBe(12);
+  await Promise.all([a.leaveAll(), b.leaveAll()]);
 }, 30_000);
