@@ -31,6 +31,11 @@ export class InputTokenizer {
   private pending: Buffer = Buffer.alloc(0);
   private paste: Buffer[] | null = null;
 
+  /** Nothing carried over from the last chunk (no partial sequence, not inside a paste). */
+  get idle(): boolean {
+    return !this.paste && this.pending.length === 0;
+  }
+
   /** Bytes of an incomplete escape sequence (or paste end) waiting for the next chunk. */
   get pendingBytes(): number {
     return this.pending.length;

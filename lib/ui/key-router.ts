@@ -22,6 +22,14 @@ export class KeyRouter {
   onData(d: Buffer, final = false): void {
     const state = this.ui.state;
     if (state.quitting) return;
+    // Typed text for the focused chat (the common case: a read without ESC or the prefix, nothing
+    // carried over): its bytes go as they came, without cutting them into tokens first.
+    if (!final && this.tokenizer.idle && d.length && !d.includes(0x1b) && !d.includes(this.ui.prefixByte) && this.forwardsTyping()) {
+      if (this.inputTimer) clearTimeout(this.inputTimer);
+      this.inputTimer = null;
+      void state.live!.sendKeys(state.focusRef!, d);
+      return;
+    }
     // A sequence cut between two reads (a burst of wheel reports) waits for its rest: a lone
     // ESC (the Escape key) or ESC [ (Alt+[) briefly, a longer start as long as tmux's escape-time.
     if (this.inputTimer) clearTimeout(this.inputTimer);
@@ -53,10 +61,16 @@ export class KeyRouter {
 
   /** A key that simply goes to the focused chat (the common case, batched). */
   private isPlainForward(t: Token): boolean {
-    const { state, scroll, chrome } = this.ui;
-    if (t.kind !== 'key' || state.dialog || state.prefixPending || scroll.active || state.focus !== 'pane' || !chrome.tooSmall.hidden) return false;
+    if (t.kind !== 'key') return false;
     if (t.bytes.length === 1 && t.bytes[0] === this.ui.prefixByte) return false;
     if (t.name === 'alt-left' || t.name === 'alt-right' || (t.alt && /^[1-9]$/.test(t.alt))) return false;
+    return this.forwardsTyping();
+  }
+
+  /** Plain keys go to the focused chat: the pane has focus, no dialog, prefix or scroll mode, a live chat. */
+  private forwardsTyping(): boolean {
+    const { state, scroll, chrome } = this.ui;
+    if (state.dialog || state.prefixPending || scroll.active || state.focus !== 'pane' || !chrome.tooSmall.hidden) return false;
     const c = state.focusRef ? state.live?.get(state.focusRef) : undefined;
     return !!c?.paneId && !c.dead;
   }
