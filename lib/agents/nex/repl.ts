@@ -9,32 +9,16 @@
  * are one message. Slash commands: /help, /clear, /exit.
  */
 import * as readline from 'node:readline';
-import { Writable } from 'node:stream';
-import { streamChat } from './client';
-import type { Endpoint } from './endpoint';
-import { NexError, oneLine, redact } from './errors';
+import { Conversation, type ConversationOptions } from './conversation';
+import { oneLine, redact } from './errors';
 import { logError } from './log';
-import { appendClear, appendTurn, buildMessages, readTranscript, type Turn } from './transcript';
+import { mutableOutput, printable } from './terminal-output';
 
-export interface ReplOptions {
-  endpoint: Endpoint;
-  model: string;
-  apiKey?: string;
-  keyVar?: string;
-  transcriptPath?: string;
-  system?: string;
-  resume?: boolean;
-  /**
-   * Continue the transcript's conversation as it is, without clearing it and without a banner
-   * when it is empty (a chat's first launch: a turn `chatmux ask` recorded before this process
-   * started must not be wiped by it).
-   */
-  continueTranscript?: boolean;
+export interface ReplOptions extends ConversationOptions {
   /** Error lines are appended here too (the chat's stderr.log). */
   logFile?: string;
   /** Size at which logFile is rotated (default 4 MiB). */
   logMaxBytes?: number;
-  timeoutMs?: number;
   input?: NodeJS.ReadableStream;
   output?: NodeJS.WritableStream;
   errorOutput?: NodeJS.WritableStream;
@@ -42,8 +26,6 @@ export interface ReplOptions {
   terminal?: boolean;
   /** Lines closer together than this are one pasted message (terminal only; default 25 ms). */
   pasteWindowMs?: number;
-  /** How many earlier turns --resume prints (default 3). */
-  resumeShow?: number;
   /** Told when a turn starts (working) and when the prompt is back (idle): agent state, issue 13. */
   onState?: (state: 'working' | 'idle') => void;
 }
@@ -75,12 +57,6 @@ export function runRepl(o: ReplOptions): Repl {
   const pasteWindow = terminal ? (o.pasteWindowMs ?? 25) : 0;
   const say = (text: string): void => void output.write(text);
 
-  let turns: Turn[] = [];
-  /**
-   * While the file holds everything we hold, it is the source of truth: reloading it before each
-   * turn picks up turns that `chatmux ask` added to this chat meanwhile.
-   */
-  let transcriptInSync = !!o.transcriptPath;
   const showError = (line: string): void => {
     const safe = printable(oneLine(redact(line, o.apiKey)));
     errorOutput.write(`error: ${safe}\n`);
@@ -88,21 +64,7 @@ export function runRepl(o: ReplOptions): Repl {
   };
 
   // --- history: resume or start a new conversation --------------------------------------
-  if (o.transcriptPath) {
-    try {
-      const state = readTranscript(o.transcriptPath);
-      if (o.resume || o.continueTranscript) {
-        turns = state.turns;
-        if (o.resume || turns.length > 0) showResumed(turns, o.transcriptPath, o.resumeShow ?? 3, say);
-        if (state.skipped > 0) showError(`skipped ${state.skipped} unreadable line(s) in ${o.transcriptPath}`);
-      } else if (state.turns.length > 0) {
-        appendClear(o.transcriptPath); // a fresh start must not resume the old conversation later
-      }
-    } catch (e) {
-      transcriptInSync = false;
-      showError(`cannot read transcript ${o.transcriptPath}: ${(e as Error).message}`);
-    }
-  }
+  const conversation = new Conversation(o, say, showError);
   const keyNote = o.apiKey ? `key from $${o.keyVar ?? '?'}` : 'no API key';
   say(`nex: ${o.model} at ${o.endpoint.base} (${keyNote})\n/help for help · Ctrl+C cancels a reply · /exit leaves\n`);
 
@@ -117,7 +79,7 @@ export function runRepl(o: ReplOptions): Repl {
     prompt: '> ',
     historySize: 1000,
     // Newest first; multi-line messages are recalled as one line.
-    history: turns.map((t) => t.user.replace(/\n/g, ' ')).reverse(),
+    history: conversation.history(),
   });
 
   // --- input assembly -----------------------------------------------------------------
@@ -204,9 +166,11 @@ export function runRepl(o: ReplOptions): Repl {
       else {
         muted = true;
         o.onState?.('working');
+        current = new AbortController();
         try {
-          await turn(text);
+          await conversation.turn(text, current.signal);
         } finally {
+          current = null;
           muted = false;
         }
       }
@@ -224,63 +188,11 @@ export function runRepl(o: ReplOptions): Repl {
     }
     if (name === 'help') return say(HELP + '\n');
     if (name === 'clear') {
-      turns = [];
-      if (o.transcriptPath) {
-        try {
-          appendClear(o.transcriptPath);
-        } catch (e) {
-          transcriptInSync = false;
-          showError(`cannot write transcript ${o.transcriptPath}: ${(e as Error).message}`);
-        }
-      }
+      conversation.clear();
       if (terminal) say('\x1b[2J\x1b[H');
       return say('(conversation cleared: the model starts afresh)\n');
     }
     showError(`unknown command /${name} (try /help)`);
-  }
-
-  async function turn(text: string): Promise<void> {
-    if (o.transcriptPath && transcriptInSync) {
-      try {
-        turns = readTranscript(o.transcriptPath).turns;
-      } catch {
-        transcriptInSync = false; // keep going with what we have in memory
-      }
-    }
-    current = new AbortController();
-    let printed = false;
-    try {
-      const reply = await streamChat({
-        endpoint: o.endpoint,
-        model: o.model,
-        apiKey: o.apiKey,
-        keyVar: o.keyVar,
-        messages: buildMessages(turns, text, o.system),
-        timeoutMs: o.timeoutMs,
-        signal: current.signal,
-        onToken: (t) => {
-          printed = true;
-          say(printable(t));
-        },
-      });
-      say(reply.text.endsWith('\n') ? '' : '\n');
-      const done: Turn = { user: text, assistant: reply.text, model: o.model };
-      turns.push(done);
-      if (o.transcriptPath) {
-        try {
-          appendTurn(o.transcriptPath, done);
-        } catch (e) {
-          transcriptInSync = false;
-          showError(`cannot write transcript ${o.transcriptPath}: ${(e as Error).message} (the turn is kept in memory only)`);
-        }
-      }
-    } catch (e) {
-      if (printed) say('\n');
-      if (e instanceof NexError && e.kind === 'cancelled') say('(reply cancelled; it is not kept in the conversation)\n');
-      else showError(e instanceof Error ? e.message : String(e));
-    } finally {
-      current = null;
-    }
   }
 
   function interrupt(): void {
@@ -308,39 +220,4 @@ export function runRepl(o: ReplOptions): Repl {
 
   rl.prompt(true);
   return { done, interrupt };
-}
-
-/**
- * Model and server text goes to a terminal: drop control characters (ESC, CSI, BEL, CR …) so a
- * reply cannot move the cursor, retitle the window or write the clipboard. Tabs and newlines stay.
- */
-export function printable(text: string): string {
-  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, '');
-}
-
-/** A stand-in for the terminal that drops writes while `isMuted()`; size and resizes pass through. */
-function mutableOutput(real: NodeJS.WritableStream, isMuted: () => boolean): NodeJS.WritableStream {
-  const tty = real as NodeJS.WriteStream;
-  const proxy = new Writable({
-    write(chunk: Buffer | string, _enc, cb) {
-      if (!isMuted()) real.write(chunk);
-      cb();
-    },
-  });
-  Object.defineProperty(proxy, 'columns', { get: () => tty.columns ?? 80 });
-  Object.defineProperty(proxy, 'rows', { get: () => tty.rows ?? 24 });
-  Object.defineProperty(proxy, 'isTTY', { get: () => tty.isTTY === true });
-  real.on('resize', () => proxy.emit('resize'));
-  return proxy;
-}
-
-function showResumed(turns: Turn[], file: string, show: number, say: (t: string) => void): void {
-  if (turns.length === 0) return say(`(no earlier turns in ${file}; starting a new conversation)\n`);
-  const shown = turns.slice(-show);
-  const hidden = turns.length - shown.length;
-  say(`── resumed ${turns.length} earlier turn(s) from ${file}${hidden > 0 ? `; last ${shown.length} shown` : ''} ──\n`);
-  for (const t of shown) {
-    say(printable(`> ${t.user.replace(/\n/g, '\n. ')}\n${t.assistant}${t.assistant.endsWith('\n') ? '' : '\n'}`));
-  }
-  say('──\n');
 }
