@@ -18,7 +18,8 @@ import { CommandQueue } from './command-queue';
 import type { TmuxServerOptions } from './server';
 import { TmuxCli, type TmuxRunner } from './exec';
 import { featuresOf, versionProblem, type TmuxFeatures, type TmuxVersion } from './version';
-import { continuePane, listSessions, pausePane, refreshClientFlags } from './commands';
+import { continuePane, pausePane, refreshClientFlags } from './commands';
+import { explainClose, type ClosedReason } from './close-reason';
 import { readVersion, spawnTransport, type ConnectTarget, type ControlTransport } from './transport';
 
 export interface ControlClientOptions {
@@ -44,16 +45,7 @@ const throwLater = (err: unknown): void => queueMicrotask(() => {
   throw err;
 });
 
-export type ClosedReason =
-  | 'detached'
-  | 'server killed'
-  | 'session killed'
-  | 'too far behind'
-  | 'tmux not found'
-  | 'version too old'
-  | 'server exited unexpectedly'
-  | 'connection lost'
-  | string;
+export type { ClosedReason } from './close-reason';
 
 export interface ControlClientEvents {
   /** Pane bytes (from `%output` or `%extended-output`). */
@@ -298,35 +290,20 @@ export class ControlClient extends EventEmitter<ControlClientEvents> implements 
     this.parser.end();
     const wasReady = this.state === 'ready';
     this.state = 'closed';
-    const reason = await this.explainClose(code, stderr, wasReady);
+    const reason = await explainClose({
+      said: this.exitReason,
+      code,
+      stderr,
+      closing: this.closing,
+      wasReady,
+      sawSessionsChanged: this.sawSessionsChanged,
+      sessionId: this.sessionId,
+      transport: this.transport,
+      oneShot: this.oneShot,
+    });
     this.exitReason = reason;
     this.queue.fail(reason);
     this.resolveClosed(reason);
     this.emit('closed', reason);
-  }
-
-  /** Turn `%exit [reason]`, the exit code and stderr into one reason a user can read. */
-  private async explainClose(code: number | null, stderr: string, wasReady: boolean): Promise<ClosedReason> {
-    const said = this.exitReason;
-    if (said) {
-      if (/too far behind/.test(said)) return 'too far behind';
-      if (/server exited unexpectedly/.test(said)) return 'server exited unexpectedly';
-      return said; // e.g. "can't find session: =x" from a failed attach
-    }
-    const err = stderr.trim();
-    if (/not found|ENOENT/.test(err) && code === 127) return 'tmux not found';
-    if (this.closing) return 'detached';
-    if (!wasReady && err) return err;
-    const lost = this.transport.lost?.(code, stderr);
-    if (lost) return lost;
-    // A bare %exit says nothing: ask the server what happened.
-    try {
-      const sessions = await listSessions(this.oneShot);
-      if (sessions.length === 0 && this.sawSessionsChanged) return 'server killed';
-      if (this.sessionId && !sessions.some((s) => s.id === this.sessionId)) return 'session killed';
-      return 'detached';
-    } catch {
-      return this.sawSessionsChanged || code === 0 ? 'server killed' : 'connection lost';
-    }
   }
 }
