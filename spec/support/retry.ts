@@ -9,3 +9,5 @@ jest.retryTimes(1, { logErrorsBeforeRetry: true });
 // which waits up to 60 s on a lock a shell killed mid-rehash leaves behind (.ci/run sets the
 // same for CI; this covers a plain `npm test`).
 process.env.PYENV_REHASH_TIMEOUT ??= '2';
+// The shells of test chats would add their test commands to the user's own ~/.bash_history.
+process.env.HISTFILE = '/dev/null';
