@@ -50,6 +50,8 @@ export function killServer(socket: string): void {
   } catch {
     /* not running */
   }
+  // tmux leaves its socket file behind when its server is killed.
+  fs.rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket), { force: true });
 }
 
 // ------------------------------------------------------------------ chatmux project

@@ -371,6 +371,8 @@ export class Harness {
       } catch {
         /* not running */
       }
+      // tmux leaves its socket file behind when its server is killed.
+      fs.rmSync(path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, sock), { force: true });
     }
   }
 

@@ -5,7 +5,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import * as path from 'node:path';
 import { TmuxCli } from '../../lib/control/exec';
 import { tmuxEnv, type TmuxServerOptions } from '../../lib/control/server';
 import { parseTmuxVersion, type TmuxVersion } from '../../lib/control/version';
@@ -81,9 +82,20 @@ export function killTestServer(socket: string): void {
   }
 }
 
-/** Kill every server this test file started (for afterAll). */
+/** Where tmux puts a -L socket (tmux's own rule: $TMUX_TMPDIR or /tmp, then tmux-UID). */
+export function testSocketPath(socket: string): string {
+  return path.join(process.env.TMUX_TMPDIR || '/tmp', `tmux-${process.getuid?.() ?? 0}`, socket);
+}
+
+/**
+ * Kill every server this test file started (for afterAll), and remove their socket files:
+ * tmux leaves the file behind when its server is killed, and a suite run left ~600 of them.
+ */
 export function killAllTestServers(): void {
-  for (const s of [...live]) killTestServer(s);
+  for (const s of [...live]) {
+    killTestServer(s);
+    rmSync(testSocketPath(s), { force: true });
+  }
 }
 
 /** Poll until `fn` returns a truthy value or the time runs out. */
