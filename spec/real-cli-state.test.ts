@@ -86,7 +86,8 @@ describe('agent state from the agents themselves', () => {
     expect(await runChatmux([...g, 'chat', 'send', chat.ref, 'run the probe'], { env })).toMatchObject({ code: 0, stderr: '' });
     await waitFor(() => statesOf(chat.ref).includes('waiting'), 30_000, `claude waiting (events: ${statesOf(chat.ref).join(',')})`);
     expect(await listedState(chat.ref)).toBe('waiting');
-    expect(capture(t, chat.session)).toMatch(/Do you want to proceed/);
+    // the hook reports the permission request a moment before claude draws its dialog
+    await waitFor(() => /Do you want to proceed/.test(capture(t, chat.session)), 15_000, 'the permission dialog');
     // the user answers in the pane: yes (the first choice)
     // (the dialog draws before it reads keys, as codex's prompt does: a key sent at once can be
     // lost, so press again if the chat still waits a few seconds later)
