@@ -1,7 +1,8 @@
 // Integration specs drive real tmux, real agent CLIs and real processes on a shared 2-core
 // machine; a test that fails once for timing is run once more (its first failure is logged,
 // so a flake stays visible). A real failure fails twice and still fails the run.
-import { jest } from '@jest/globals';
+import { afterAll, jest } from '@jest/globals';
+import { removeDeadSocketFiles } from './tmux';
 
 jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
@@ -11,3 +12,6 @@ jest.retryTimes(1, { logErrorsBeforeRetry: true });
 process.env.PYENV_REHASH_TIMEOUT ??= '2';
 // The shells of test chats would add their test commands to the user's own ~/.bash_history.
 process.env.HISTFILE = '/dev/null';
+
+// The socket files of the servers this file killed (tmux leaves them behind).
+afterAll(removeDeadSocketFiles);

@@ -11,6 +11,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { noteTestSocket } from './tmux';
 
 export interface TestSshd {
   dir: string;
@@ -273,7 +274,7 @@ export function addBrokenAliases(sshd: TestSshd): void {
 
 /** A private tmux socket name for the "remote" tmux. */
 export function remoteSocketName(): string {
-  return `chatmux-test-${randomBytes(5).toString('hex')}`;
+  return noteTestSocket(`chatmux-test-${randomBytes(5).toString('hex')}`);
 }
 
 /** Processes below `root` that carry a UI's own ssh control connection (ControlPath=none, `tmux … -C`). */

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { TmuxCli } from '../../lib/control/exec';
 import { tmuxEnv, type TmuxServerOptions } from '../../lib/control/server';
@@ -22,11 +23,46 @@ export interface TestServer {
 
 const live = new Set<string>();
 
+/** Every socket name this test file used: their files go when their servers have (see below). */
+const named = new Set<string>();
+
 /** A fresh private socket name; `killAllTestServers()` kills its server too. */
 export function testSocketName(): string {
   const name = `chatmux-test-${randomBytes(5).toString('hex')}`;
   live.add(name);
+  named.add(name);
   return name;
+}
+
+/** A socket some helper names itself (an outer tmux, a "remote" one): its file is removed too. */
+export function noteTestSocket(name: string): string {
+  named.add(name);
+  return name;
+}
+
+/**
+ * Remove the files of this file's sockets whose server is gone (tmux leaves the file behind
+ * when its server is killed: ~600 per suite run piled up). A file a server still listens on is
+ * kept: it is how that server is reached and killed.
+ */
+export async function removeDeadSocketFiles(): Promise<void> {
+  await Promise.all(
+    [...named].map(
+      (name) =>
+        new Promise<void>((resolve) => {
+          const file = testSocketPath(name);
+          const probe = net.connect(file);
+          probe.once('connect', () => {
+            probe.destroy();
+            resolve();
+          });
+          probe.once('error', (e: NodeJS.ErrnoException) => {
+            if (e.code === 'ECONNREFUSED') rmSync(file, { force: true });
+            resolve();
+          });
+        }),
+    ),
+  );
 }
 
 export function makeTestServer(configFile = '/dev/null'): TestServer {

@@ -8,7 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { tmuxEnv } from '../../lib/control/server';
-import { killTestServer, testSocketName, waitFor } from './tmux';
+import { killTestServer, noteTestSocket, testSocketName, waitFor } from './tmux';
 
 export const REPO = path.resolve(__dirname, '..', '..');
 export const CHATMUX = path.join(REPO, 'bin', 'chatmux');
@@ -43,7 +43,7 @@ export function makeUiDriver(o: { project?: string; width?: number; height?: num
   const socket = o.socket ?? testSocketName();
   const session = o.session ?? 'ui';
   const target = `=${session}:`;
-  const outer = `${socket}-outer`;
+  const outer = noteTestSocket(`${socket}-outer`);
   const stateDir = path.join(project, '.chatmux');
   const outerTmux = (...args: string[]) =>
     execFileSync('tmux', ['-L', outer, '-f', '/dev/null', ...args], { env: noTmuxEnv(), encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
