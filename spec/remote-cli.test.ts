@@ -15,7 +15,7 @@ import { explain, isNexCommand, NO_CHATMUX, NO_TMUX, OLD_TMUX, REMOTE_SCRIPT } f
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
 import { pidsWithArgvContaining } from './support/secrets';
-import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, stopSshdAndServer, withRemoteFake, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
 import { sshChatHost } from '../lib/chat/host';
 import { sshHostFrom } from '../lib/control/ssh';
@@ -278,14 +278,7 @@ withSshd('chatmux --host over a real sshd', () => {
   });
 
   test('tmux too old on the remote (a fake tmux 3.0 first on its PATH): one line, exit 1; a nex chat without chatmux there says what to install', async () => {
-    const fake = path.join(sshd.remoteBin, 'tmux');
-    fs.writeFileSync(fake, '#!/bin/sh\necho "tmux 3.0"\n', { mode: 0o755 });
-    let old: CliResult;
-    try {
-      old = await cli(['chat', 'list']);
-    } finally {
-      fs.rmSync(fake);
-    }
+    const old = await withRemoteFake(sshd, 'tmux', 'echo "tmux 3.0"', () => cli(['chat', 'list']));
     expect([old.code, old.stdout]).toEqual([1, '']);
     expect(old.stderr).toBe('chatmux: remote: tmux 3.0 is too old: chatmux needs tmux 3.2 or newer on the remote: install tmux 3.2 or newer there (Debian/Ubuntu: apt-get install tmux; macOS: brew install tmux)\n');
     const nex = await cli(['chat', 'new', '--executor', 'nex', '-m', 'm', '-e', 'http://127.0.0.1:9/v1'], { CHATMUX_REMOTE_CHATMUX: '/nonexistent/h10/chatmux' });
@@ -353,17 +346,7 @@ withSshd('chatmux --host over a real sshd', () => {
   });
 
   test('no chatmux and no Node.js 20+ on the remote (a fake node v18 first on its PATH), and another system (a fake uname): one line naming what to install', async () => {
-    const fake = path.join(sshd.remoteBin, 'node');
-    const uname = path.join(sshd.remoteBin, 'uname');
-    fs.writeFileSync(fake, '#!/bin/sh\necho v18.19.0\n', { mode: 0o755 });
-    fs.writeFileSync(uname, '#!/bin/sh\necho "FreeBSD amd64"\n', { mode: 0o755 });
-    let r: CliResult;
-    try {
-      r = await cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '' });
-    } finally {
-      fs.rmSync(fake);
-      fs.rmSync(uname);
-    }
+    const r = await withRemoteFake(sshd, 'node', 'echo v18.19.0', () => withRemoteFake(sshd, 'uname', 'echo "FreeBSD amd64"', () => cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '' })));
     expect([r.code, r.stdout]).toEqual([1, '']);
     expect(r.stderr).toBe(`chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: v18.19.0), and this machine's Node.js (${process.platform}-${process.arch}) does not run there (it is FreeBSD amd64): install Node.js 20+ or chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host\n`);
   });

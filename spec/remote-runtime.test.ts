@@ -16,7 +16,7 @@ import { copyProblem, extraLibraries, localRuntime, RUNTIME_DOES_NOT_RUN, RUNTIM
 import { shellQuote } from '../lib/control/commands';
 import { tmuxEnv } from '../lib/control/server';
 import { BIN, cleanEnv, runProcess, tempProject, type CliResult } from './support/chatmux-cli';
-import { descendantsOf, remoteSocketName, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { descendantsOf, remoteSocketName, startSshd, stopSshdAndServer, withRemoteFake, type TestSshd } from './support/sshd';
 import { sshdGate } from './support/sshd-gate';
 import { killTestServer, testSocketName, waitFor } from './support/tmux';
 
@@ -133,14 +133,7 @@ afterAll(() => {
 });
 
 maybe('another system there (a fake uname saying Darwin arm64): one line naming what to install, exit 1, nothing copied', async () => {
-  const fake = path.join(sshd!.remoteBin, 'uname');
-  fs.writeFileSync(fake, '#!/bin/sh\necho "Darwin arm64"\n', { mode: 0o755 });
-  let r: CliResult;
-  try {
-    r = await cli(['chat', 'list']);
-  } finally {
-    fs.rmSync(fake);
-  }
+  const r = await withRemoteFake(sshd!, 'uname', 'echo "Darwin arm64"', () => cli(['chat', 'list']));
   expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: none), and this machine's Node.js (${rt.platform}) does not run there (it is Darwin arm64): ${WHAT_TO_INSTALL}\n`]);
   expect(cacheNames()).toEqual([]);
 });

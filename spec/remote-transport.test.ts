@@ -15,7 +15,7 @@ import { listSessions, newSession, sendText, capturePane } from '../lib/control/
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { QUOTE_VECTORS } from './support/quote-vectors';
 import { pidsWithArgvContaining } from './support/secrets';
-import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, type TestSshd } from './support/sshd';
+import { addBrokenAliases, remoteSocketName, sshdUnavailable, startSshd, withRemoteFake, type TestSshd } from './support/sshd';
 import { waitFor } from './support/tmux';
 
 /** Every hostile string we have: the corpus payloads and the tmux quoting vectors. */
@@ -149,15 +149,11 @@ withSshd('over a real sshd on 127.0.0.1', () => {
   });
 
   test('tmux too old on the remote (a fake tmux 3.0 first on its PATH): connectOverSsh refuses with one line', async () => {
-    const fake = path.join(sshd.remoteBin, 'tmux');
-    fs.writeFileSync(fake, '#!/bin/sh\necho "tmux 3.0"\n', { mode: 0o755 });
-    try {
-      await expect(connectOverSsh(host, { server, target: { newSession: { name: 'chatmux-view-old', width: 80, height: 24 } } })).rejects.toThrow(
+    await withRemoteFake(sshd, 'tmux', 'echo "tmux 3.0"', () =>
+      expect(connectOverSsh(host, { server, target: { newSession: { name: 'chatmux-view-old', width: 80, height: 24 } } })).rejects.toThrow(
         /^remote: tmux 3\.0 is too old: chatmux needs tmux 3\.2 or newer on the remote: install tmux 3\.2 or newer there/,
-      );
-    } finally {
-      fs.rmSync(fake);
-    }
+      ),
+    );
   });
 
   test('connection refused, unknown host, auth failure, host key mismatch: each one line', async () => {

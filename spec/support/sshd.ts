@@ -272,6 +272,20 @@ export function addBrokenAliases(sshd: TestSshd): void {
   );
 }
 
+/**
+ * Run `fn` with a fake program `name` (the shell script `script`) first on the remote's PATH,
+ * then remove it, whether `fn` passed or threw.
+ */
+export async function withRemoteFake<T>(sshd: TestSshd, name: string, script: string, fn: () => Promise<T>): Promise<T> {
+  const fake = path.join(sshd.remoteBin, name);
+  fs.writeFileSync(fake, `#!/bin/sh\n${script}\n`, { mode: 0o755 });
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(fake, { force: true });
+  }
+}
+
 /** A private tmux socket name for the "remote" tmux. */
 export function remoteSocketName(): string {
   return noteTestSocket(`chatmux-test-${randomBytes(5).toString('hex')}`);
