@@ -6,6 +6,7 @@
  */
 import { Terminal, type IBuffer, type IDisposable } from '@xterm/headless';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { scrollOnClear } from './clear-history';
 import { guardEraseAbove } from './xterm-guards';
 import { rulesName, TmuxWidthProvider, UNICODE11_RULES, type TmuxWidthRules } from './tmux-widths';
 
@@ -43,7 +44,7 @@ export class PaneTerminal {
       allowProposedApi: true,
     });
     this.term.loadAddon(new Unicode11Addon());
-    this.disposables.push(...guardEraseAbove(this.term));
+    this.disposables.push(...guardEraseAbove(this.term), ...scrollOnClear(this.term));
     // tmux counts 🚀 ✅ as two columns; the default (v6) table says one and rows drift.
     this.widths = o.widths ?? UNICODE11_RULES;
     const version = rulesName(this.widths);
