@@ -9,6 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { killAllTestServers, makeTestServer } from './support/tmux';
+import { fillDisk, mountTmpfs as mountTmpfsOrWhy } from './support/full-disk';
 import { chatFixture, globalArgs, processesGone, runChatmux, sessionsOf, tempProject } from './support/chatmux-cli';
 import { realFs, writeFileDurably, type FsSeam } from '../lib/chat/atomic-write';
 import { makeChatContext, type ChatContext } from '../lib/chat/context';
@@ -244,13 +245,9 @@ describe('locks and temp files left by killed processes', () => {
 
 /** Mount a `size` tmpfs on `dir`; false (and a SKIP line) when this machine does not allow it. */
 function mountTmpfs(dir: string, size: string): boolean {
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { stdio: 'pipe' });
-    return true;
-  } catch (e) {
-    process.stdout.write(`SKIP registry-faults: cannot mount a tmpfs (${String((e as Error).message).split('\n')[0]}); the real full-disk cases did not run\n`);
-    return false;
-  }
+  const why = mountTmpfsOrWhy(dir, size);
+  if (why) process.stdout.write(`SKIP registry-faults: cannot mount a tmpfs (${why}); the real full-disk cases did not run\n`);
+  return why === null;
 }
 
 describe('a real full disk: the state dir on a 64 KiB tmpfs', () => {
@@ -270,22 +267,7 @@ describe('a real full disk: the state dir on a 64 KiB tmpfs', () => {
     p.cleanup();
   });
 
-  /** Fill the file system with 4 KiB files, then free `pages` of them; returns a function freeing all. */
-  function fill(pages: number): () => void {
-    const files: string[] = [];
-    for (let i = 0; ; i++) {
-      const f = path.join(p.stateDir, `filler-${i}`);
-      try {
-        fs.writeFileSync(f, Buffer.alloc(4096, 1));
-        files.push(f);
-      } catch {
-        fs.rmSync(f, { force: true });
-        break;
-      }
-    }
-    for (const f of files.splice(0, pages)) fs.rmSync(f);
-    return () => files.forEach((f) => fs.rmSync(f, { force: true }));
-  }
+  const fill = (pages: number): (() => void) => fillDisk(p.stateDir, pages);
 
   test('every command fails with "no space left on device", leaving chats.json byte-identical and tmux untouched; the backup restores a corrupt file whole', async () => {
     if (!mounted) return;

@@ -221,16 +221,39 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
   return updated;
 }
 
-/** Make sure the chat runs: closed → fresh start; running but session lost → resume. */
+/**
+ * Make sure the chat runs: closed → fresh start; running but session lost → resume. The start
+ * runs under the registry lock (as resumeLost does): started outside it, an archive or close
+ * landing meanwhile was undone — the session it killed or never saw came up, and `running`
+ * was written over `archived` (8 of 12 `chat start` racing `chat archive`, both exit 0).
+ */
 export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: { env?: EnvSource; width?: number; height?: number } = {}): Promise<ChatRecord> {
   checkStartSize(o);
-  const chat = await getChat(ctx, ref, r);
-  if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
-  if (chat.state === 'starting' && processRunning(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
-  if (await chatPane(r, ctx, chat)) return chat;
-  const mode = chat.state === 'running' ? 'resume' : 'fresh';
-  if (mode === 'resume') learnResumeIdOffline(ctx, chat);
-  const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
-  await startChatSession(r, ctx, chat, { mode, env: o.env, width: o.width, height: o.height, banner });
-  return setRecord(ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+  await getChat(ctx, ref, r);
+  return startLocked(ctx, ref, async (chat) => {
+    if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
+    if (chat.state === 'starting' && processRunning(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
+    if (await chatPane(r, ctx, chat)) return false;
+    const mode = chat.state === 'running' ? 'resume' : 'fresh';
+    if (mode === 'resume') learnResumeIdOffline(ctx, chat);
+    const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
+    await startChatSession(r, ctx, chat, { mode, env: o.env, width: o.width, height: o.height, banner });
+    return true;
+  }, rebuildFromTmux(r, ctx));
+}
+
+/**
+ * Run `start` on chat `ref`'s record under the registry lock; when it started a session
+ * (true), the record says running. A close or archive waits for the lock, so it sees the
+ * session and kills it, and its state is never overwritten.
+ */
+export async function startLocked(ctx: ChatContext, ref: string, start: (chat: ChatRecord) => Promise<boolean>, rebuild?: Parameters<typeof updateRegistry>[2]): Promise<ChatRecord> {
+  let out!: ChatRecord;
+  await updateRegistry(ctx, async (reg) => {
+    const c = findChat(reg, ref);
+    if (!c) throw unknownChat(ref);
+    if (await start(c)) Object.assign(c, { state: 'running', starterPid: null, pidStart: null, stateReason: null });
+    out = { ...c };
+  }, rebuild);
+  return out;
 }

@@ -6,10 +6,11 @@
 import type { TmuxRunner } from '../control/exec';
 import type { ChatContext } from './context';
 import type { EnvSource } from './chat-env';
-import { getChat, setRecord } from './chat-record';
+import { getChat } from './chat-record';
 import { chatPane, killOwnChatSession } from './chat-session';
 import { startChatSession } from './chat-start';
-import { openChat } from './lifecycle';
+import { openChat, startLocked } from './lifecycle';
+import { ChatStateError } from './errors';
 import type { ChatRecord } from './registry';
 import { checkStartSize } from './validate';
 
@@ -19,14 +20,17 @@ export interface StartSize {
   height?: number;
 }
 
-/** A dead agent: its session killed, then started again resuming (fresh when nothing to resume). */
+/** A dead agent: its session killed, then started again resuming (fresh when nothing to resume); under the lock (openChat says why). */
 export async function restartChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: StartSize = {}): Promise<ChatRecord> {
   checkStartSize(o);
-  const chat = await getChat(ctx, ref, r);
-  await killOwnChatSession(r, ctx, chat.ref);
-  await startChatSession(r, ctx, chat, { mode: 'resume', env: o.env, width: o.width, height: o.height });
-  // The resume id may have changed (what the agent reported) or gone (nothing to resume: fresh).
-  return setRecord(ctx, ref, { state: 'running', starterPid: null, resumeId: chat.resumeId, startedAt: chat.startedAt, session: chat.session });
+  await getChat(ctx, ref, r);
+  return startLocked(ctx, ref, async (chat) => {
+    if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
+    await killOwnChatSession(r, ctx, chat.ref);
+    // The resume id may change (what the agent reported) or go (nothing to resume: fresh); chat is the record.
+    await startChatSession(r, ctx, chat, { mode: 'resume', env: o.env, width: o.width, height: o.height });
+    return true;
+  });
 }
 
 /** Whatever makes the chat run: restart a dead agent, else open it (closed, lost); a running one is left. */

@@ -189,7 +189,9 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
     await sleep(delay + Math.random() * delay);
     delay = Math.min(25, delay * 1.5);
   }
-  return () => {
+  const release = (): void => {
+    held.delete(release);
+    if (held.size === 0) watchSignals(false);
     try {
       const o2 = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as Owner;
       if (o2.token === token) fs.unlinkSync(lockPath);
@@ -197,4 +199,32 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
       /* gone already (broken as stale by someone else?) */
     }
   };
+  held.add(release);
+  watchSignals(true);
+  return release;
+}
+
+/**
+ * Locks this process holds. A CLI ended by Ctrl-C, `kill` or its terminal closing (SIGINT,
+ * SIGTERM, SIGHUP) died with its lock on disk (the chaos sweep found one after every such
+ * end); the next writer broke it, but nothing else did. While a lock is held, those signals
+ * remove it and end the process as the signal would have (exit 128+n). Not when the program
+ * has its own handler (the UI): it decides how to end, and a lock must never be released
+ * under a holder that goes on running.
+ */
+const held = new Set<() => void>();
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
+function onSignal(signal: NodeJS.Signals): void {
+  if (process.listenerCount(signal) > 1) return;
+  // Synchronous from here on: nothing else runs between the release and the exit.
+  for (const release of [...held]) release();
+  process.exit(128 + SIGNALS[signal as keyof typeof SIGNALS]);
+}
+
+function watchSignals(on: boolean): void {
+  for (const signal of Object.keys(SIGNALS) as NodeJS.Signals[]) {
+    process.removeListener(signal, onSignal);
+    if (on) process.on(signal, onSignal);
+  }
 }

@@ -1,0 +1,45 @@
+/**
+ * Red team (chaos sweep): `chat start` racing `chat archive` or `chat close` on the same chat.
+ * openChat started the session outside the registry lock and wrote `running` after it: an
+ * archive landing in between (exit 0) was undone — in 8 of 12 CLI rounds the archived chat ran
+ * again (its session up, or killed by the archive and resumed by the next list). Now the start
+ * runs under the lock: a stop before it is refused or honoured, a stop after it kills what it
+ * started. Real tmux; the library calls the CLI makes.
+ */
+import { afterAll, describe, expect, test } from '@jest/globals';
+import { chatFixture, sessionsOf } from './support/chatmux-cli';
+import { killAllTestServers } from './support/tmux';
+import { makeChatContext } from '../lib/chat/context';
+import { archiveChat, closeChat, createChat } from '../lib/chat/lifecycle';
+import { readRegistry } from '../lib/chat/registry';
+import { startChat } from '../lib/chat/restart';
+import { resumeLost } from '../lib/chat/chat-resume';
+import { chatServerOptions } from '../lib/chat/tmux-server';
+import { TmuxCli } from '../lib/control/exec';
+
+afterAll(() => killAllTestServers());
+
+describe('chat start racing a stop', () => {
+  const { t, p } = chatFixture();
+
+  test.each(['archive', 'close'] as const)('start racing %s at 0–70 ms: the stop is never undone (state running ⇔ session live; a finished archive stays archived)', async (stop) => {
+    const ctx = makeChatContext({ project: p.project, stateDir: p.stateDir, socket: t.socket, warn: () => {} });
+    const r = new TmuxCli(chatServerOptions(ctx));
+    const bad: string[] = [];
+    for (let i = 0; i < 8; i++) {
+      const chat = await createChat(r, ctx, { executor: 'cmd', argv: ['cat'] });
+      await closeChat(r, ctx, chat.ref);
+      const started = startChat(r, ctx, chat.ref).then(() => 'started', (e: Error) => e.message);
+      await new Promise((res) => setTimeout(res, i * 10));
+      await (stop === 'archive' ? archiveChat(r, ctx, chat.ref) : closeChat(r, ctx, chat.ref));
+      const startOutcome = await started;
+      // What a later `chat list` does: it must not bring a stopped chat back.
+      await resumeLost(r, ctx);
+      const rec = (await readRegistry(ctx)).chats.find((c) => c.ref === chat.ref)!;
+      const live = sessionsOf(t).includes(rec.session);
+      if (stop === 'archive' && rec.state !== 'archived') bad.push(`${chat.ref} +${i * 10}ms: archived, then ${rec.state} (start: ${startOutcome})`);
+      if ((rec.state === 'running') !== live) bad.push(`${chat.ref} +${i * 10}ms: ${rec.state} with session ${live ? 'live' : 'gone'} (start: ${startOutcome})`);
+    }
+    expect(bad).toEqual([]);
+  }, 60_000);
+});
