@@ -66,7 +66,7 @@ export class LiveCore {
     chat.dead = p.dead;
     chat.exitStatus = p.dead ? p.deadStatus : null;
     chat.exitSignal = p.dead ? p.deadSignal : null;
-    this.screens.resize(chat.ref, p.width, p.height);
+    this.screens.resize(chat.ref, p.id, p.width, p.height);
   }
 
   dropTerminal(ref: string): void {

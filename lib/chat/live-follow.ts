@@ -82,7 +82,7 @@ export class TmuxFollower {
         const m = /^[0-9a-f]{4},(\d+)x(\d+),/.exec(n.layout);
         if (m) {
           for (const chat of core.byRef.values()) {
-            if (chat.windowId === n.windowId) core.screens.resize(chat.ref, Number(m[1]), Number(m[2]));
+            if (chat.windowId === n.windowId) core.screens.resize(chat.ref, chat.paneId, Number(m[1]), Number(m[2]));
           }
           void core.ownSizes.sizeChanged(n.windowId, Number(m[1]), Number(m[2])).catch(() => {});
         }

@@ -51,6 +51,8 @@ export class PaneScreens {
   private readonly continuing = new Set<string>();
   /** Chats to restore once more when their restore in flight ends (paused meanwhile). */
   private readonly again = new Set<string>();
+  /** Chats to restore once more when their restore in flight ends (resized meanwhile). */
+  private readonly resized = new Set<string>();
   private shown = new Set<string>();
   /** When each chat was last on screen (a counter): the warm ones are the latest. */
   private readonly lastShown = new Map<string, number>();
@@ -149,10 +151,11 @@ export class PaneScreens {
     this.catchUp(ref, paneId);
   }
 
-  /** Restore the chat now, or once more when the restore in flight ends. */
-  private catchUp(ref: string, paneId: string): void {
-    if (this.restoring.has(ref)) this.again.add(ref);
-    else void this.restore(ref, paneId);
+  /** Restore the chat now, or once more when the restore in flight ends (`always`: paused or not). */
+  private catchUp(ref: string, paneId: string, always = false): void {
+    if (!this.restoring.has(ref)) void this.restore(ref, paneId);
+    else if (always) this.resized.add(ref);
+    else this.again.add(ref);
   }
 
   /**
@@ -199,7 +202,8 @@ export class PaneScreens {
     } finally {
       this.restoring.delete(ref);
     }
-    if (this.again.delete(ref) && this.shown.has(ref) && this.held.has(ref)) await this.restore(ref, paneId);
+    const again = this.again.delete(ref) && this.held.has(ref);
+    if ((this.resized.delete(ref) || again) && this.shown.has(ref)) await this.restore(ref, paneId);
     // Hidden while it was restoring: it may be one emulator more than the warm few.
     else if (!this.shown.has(ref)) this.evict();
   }
@@ -250,12 +254,25 @@ export class PaneScreens {
     this.dropTerminal(ref);
     this.held.delete(ref);
     this.again.delete(ref);
+    this.resized.delete(ref);
     this.lastShown.delete(ref);
   }
 
-  /** The pane's size as tmux reports it (`%layout-change`). */
-  resize(ref: string, cols: number, rows: number): void {
-    this.terms.get(ref)?.resize(cols, rows);
+  /**
+   * The pane's size as tmux reports it (`%layout-change`). A new width is taken from tmux, not
+   * from xterm's reflow: the two rewrap long lines differently (tmux keeps the cursor row and
+   * pushes the rewrapped lines above it into the history, xterm grows them downwards), so a
+   * narrowed shell showed its screen shifted against tmux's. A shown chat is captured again; a
+   * hidden one's emulator goes (showing it restores it). A new height alone rewraps nothing.
+   */
+  resize(ref: string, paneId: string | null, cols: number, rows: number): void {
+    const term = this.terms.get(ref);
+    if (!term) return;
+    const rewrapped = term.cols !== cols;
+    term.resize(cols, rows);
+    if (!rewrapped || this.isThrottled(ref)) return; // a throttled chat's next frame is tmux's screen
+    if (!this.shown.has(ref) || !paneId) return this.dropTerminal(ref);
+    this.catchUp(ref, paneId, true);
   }
 
   dispose(): void {
