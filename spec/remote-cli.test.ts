@@ -348,7 +348,7 @@ withSshd('chatmux --host over a real sshd', () => {
   test('no chatmux and no Node.js 20+ on the remote (a fake node v18 first on its PATH), and another system (a fake uname): one line naming what to install', async () => {
     const r = await withRemoteFake(sshd, 'node', 'echo v18.19.0', () => withRemoteFake(sshd, 'uname', 'echo "FreeBSD amd64"', () => cli(['chat', 'list'], { CHATMUX_REMOTE_CHATMUX: '' })));
     expect([r.code, r.stdout]).toEqual([1, '']);
-    expect(r.stderr).toBe(`chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: v18.19.0), and this machine's Node.js (${process.platform}-${process.arch}) does not run there (it is FreeBSD amd64): install Node.js 20+ or chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host\n`);
+    expect(r.stderr).toBe(`chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: v18.19.0), and this machine's Node.js (${process.platform}-${process.arch}) does not run there (it is FreeBSD amd64), and npm has no Node.js build for FreeBSD amd64: install Node.js 20+ or chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host\n`);
   });
 
   test('a bad destination is a usage error (exit 2), before any ssh', async () => {

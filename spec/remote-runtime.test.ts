@@ -132,9 +132,10 @@ afterAll(() => {
   p.cleanup();
 });
 
-maybe('another system there (a fake uname saying Darwin arm64): one line naming what to install, exit 1, nothing copied', async () => {
-  const r = await withRemoteFake(sshd!, 'uname', 'echo "Darwin arm64"', () => cli(['chat', 'list']));
-  expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: none), and this machine's Node.js (${rt.platform}) does not run there (it is Darwin arm64): ${WHAT_TO_INSTALL}\n`]);
+maybe('another system there, one npm has no Node.js for (a fake uname saying SunOS i86pc): one line naming what to install, exit 1, nothing copied', async () => {
+  // (Systems npm has a Node.js for: spec/remote-runtime-npm.test.ts.)
+  const r = await withRemoteFake(sshd!, 'uname', 'echo "SunOS i86pc"', () => cli(['chat', 'list']));
+  expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `chatmux: remote: no Node.js 20+ on the remote (needed to run chatmux there; found: none), and this machine's Node.js (${rt.platform}) does not run there (it is SunOS i86pc), and npm has no Node.js build for SunOS i86pc: ${WHAT_TO_INSTALL}\n`]);
   expect(cacheNames()).toEqual([]);
 });
 

@@ -11,6 +11,7 @@
  */
 import { spawn } from 'node:child_process';
 import { remoteTmuxProblem, SshError, sshArgv, sshFailure, withoutSshNotices, type SshHost } from '../control/ssh';
+import type { Runtime } from './remote-runtime';
 import { parseTmuxVersion, versionProblem } from '../control/version';
 
 /** The remote script's exit codes for what is missing there (chatmux itself exits 0, 1 or 2). */
@@ -24,11 +25,13 @@ export const NEEDS_COPY = 95;
 export const NEEDS_RUNTIME = 94;
 
 /**
- * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX BUNDLE_KEY RUNTIME_KEY PROGRAM ARGS…`.
+ * Runs on the remote as `sh -c SCRIPT chatmux-remote SECRET_VAR CHECK_TMUX BUNDLE_KEY RUNTIME_KEYS PROGRAM ARGS…`.
  * It never holds user text: everything arrives as positional parameters. Without PROGRAM on
  * the remote PATH and with a BUNDLE_KEY (the default program, `chatmux`), it runs the copy of
- * this chatmux with that key, with the remote's node when that is 20+ and else with the copy of
- * this machine's Node.js named RUNTIME_KEY; it asks for what is missing (NEEDS_RUNTIME, with the
+ * this chatmux with that key, with the remote's node when that is 20+ and else with the first
+ * copied Node.js there named in RUNTIME_KEYS (space-separated: this machine's, and each one
+ * fetched through npm and kept here, so a command finds the one an earlier command chose
+ * without knowing it needs one); it asks for what is missing (NEEDS_RUNTIME, with the
  * remote's `uname -s -m`; NEEDS_COPY), and without a RUNTIME_KEY says what it found (NO_CHATMUX).
  * Nothing is read from stdin before that answer, so the command's stdin can be sent again after a copy.
  */
@@ -36,8 +39,9 @@ export const REMOTE_SCRIPT = [
   'v=$1; t=$2; k=$3; r=$4; shift 4',
   'if ! command -v "$1" >/dev/null 2>&1; then',
   `  c=\${XDG_CACHE_HOME:-$HOME/.cache}/chatmux/remote; d=$c/$k; nv=$(node -v 2>/dev/null) || nv=''; m=\${nv#v}; m=\${m%%.*}; n=`,
-  '  if [ -z "$k" ]; then :; elif [ "$m" -ge 20 ] 2>/dev/null; then n=node; elif [ -n "$r" ] && [ -x "$c/$r/node" ]; then n=$c/$r/node',
-  `  elif [ -n "$r" ]; then echo "chatmux-remote: node: \${nv:-not found}; system: $(uname -s -m 2>/dev/null)" >&2; exit ${NEEDS_RUNTIME}; fi`,
+  // $r: the names a copied Node.js may have there (unquoted: split into words; none holds a glob character).
+  '  if [ -z "$k" ]; then :; elif [ "$m" -ge 20 ] 2>/dev/null; then n=node; else for x in $r; do if [ -x "$c/$x/node" ]; then n=$c/$x/node; break; fi; done',
+  `    if [ -z "$n" ] && [ -n "$r" ]; then echo "chatmux-remote: node: \${nv:-not found}; system: $(uname -s -m 2>/dev/null)" >&2; exit ${NEEDS_RUNTIME}; fi; fi`,
   `  [ -n "$n" ] || { echo "chatmux-remote: $1: not found; node: \${nv:-not found}" >&2; exit ${NO_CHATMUX}; }`,
   `  [ -f "$d/bin/chatmux" ] || { echo "chatmux-remote: node $("$n" -v 2>/dev/null)" >&2; exit ${NEEDS_COPY}; }`,
   '  shift; set -- "$n" "$d/bin/chatmux" "$@"',
@@ -155,35 +159,70 @@ export async function runRemoteChatmux(r: RemoteChatmux, args: readonly string[]
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const runtimes = bundle ? (require('./remote-runtime') as typeof import('./remote-runtime')) : null;
   const runtime = runtimes?.localRuntime() ?? null;
+  const notice = io.notice ?? ((l: string) => process.stderr.write(`chatmux: ${l}\n`));
   try {
     for (let copied = false; ; copied = true) {
-      const res = await attempt(r, args, io, bundle?.key ?? '', runtime?.key ?? '', stdin);
+      const res = await attempt(r, args, io, bundle?.key ?? '', runtime ? runtimeKeys(runtime) : '', stdin);
       if ((res.code !== NEEDS_COPY && res.code !== NEEDS_RUNTIME) || copied || !copier || !bundle || !runtimes || !runtime) {
         const line = explain(r, res.code, res.stderr);
         if (line !== null) throw new SshError(line);
         return res;
       }
       const dest = r.host.dest;
-      const found = /node: (.*?); system:/.exec(res.stderr)?.[1]?.replace(/^not found$/, '') ?? '';
-      if (res.code === NEEDS_RUNTIME) {
-        // Their system as `uname -s -m` prints it. Unknown (with a terminal (-t) it went to the
-        // screen): the copy is tried, and run there before it is used.
-        const system = /system: (.*)/.exec(res.stderr)?.[1]?.trim() ?? '';
-        if (system && system !== runtime.system) throw new SshError(runtimes.noRuntimeLine(dest, found, `this machine's Node.js (${runtime.platform}) does not run there (it is ${system})`));
-        const problem = runtimes.copyProblem(runtime);
-        if (problem) throw new SshError(runtimes.noRuntimeLine(dest, found, problem));
-      }
       if (stdin?.overflow) throw new SshError(`${dest}: no chatmux on the remote; copying this one there needs the command run again (its stdin was too large to keep)`);
-      const note =
-        res.code === NEEDS_RUNTIME
-          ? `${dest} has no chatmux and no Node.js 20+: copying this chatmux (${bundle.version}) and this machine's Node.js (${runtime.version} ${runtime.platform}, ${Math.round(runtime.bytes / 1e6)} MB) there, once, to ~/.cache/chatmux/remote`
-          : `${dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)`;
-      (io.notice ?? ((l: string) => process.stderr.write(`chatmux: ${l}\n`)))(note);
-      if (res.code === NEEDS_RUNTIME) await runtimes.deployRuntime(r.host, runtime, found);
+      if (res.code === NEEDS_RUNTIME) {
+        const found = /node: (.*?); system:/.exec(res.stderr)?.[1]?.replace(/^not found$/, '') ?? '';
+        const rt = await runtimeFor(r.host, res.stderr, runtime, found, bundle.version, notice);
+        await runtimes.deployRuntime(r.host, rt, found);
+      } else notice(`${dest} has no chatmux: copying this one (${bundle.version}) there, to ~/.cache/chatmux/remote/${bundle.key} (its node ${/node (\S+)/.exec(res.stderr)?.[1] ?? ''} runs it)`);
       await copier.deployBundle(r.host, bundle);
     }
   } finally {
     stdin?.close();
+  }
+}
+
+/** RUNTIME_KEYS for the remote script: this machine's Node.js, then each one fetched through npm and kept here. */
+function runtimeKeys(local: Runtime): string {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const fetched = (require('./remote-node-npm') as typeof import('./remote-node-npm')).cachedRuntimes();
+  // Words of the remote script's `for`: nothing a shell would split or expand.
+  return [...new Set([local.key, ...fetched.map((f) => f.key)])].filter((k) => /^[A-Za-z0-9._-]+$/.test(k)).join(' ');
+}
+
+/**
+ * The Node.js to copy to a remote that has none (NEEDS_RUNTIME) and the note saying so: this
+ * machine's when it runs there, else one for that system fetched through npm (or fetched earlier).
+ * Rejects with one line when there is none.
+ */
+async function runtimeFor(host: SshHost, stderr: string, local: Runtime, found: string, version: string, notice: (line: string) => void): Promise<Runtime> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const runtimes = require('./remote-runtime') as typeof import('./remote-runtime');
+  const dest = host.dest;
+  // Their system as `uname -s -m` prints it; with a terminal (-t) the script's answer went to the
+  // screen: asked on its own. Still unknown: this machine's is tried (it is run there before it is used).
+  const system = /system: (.*)/.exec(stderr)?.[1]?.trim() || (await runtimes.remoteSystem(host));
+  const problem = system && system !== local.system ? `${runtimes.runtimeName(local)} does not run there (it is ${system})` : runtimes.copyProblem(local);
+  const head = `${dest} has no chatmux and no Node.js 20+`;
+  const there = 'there, once, to ~/.cache/chatmux/remote';
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`;
+  if (!problem) {
+    notice(`${head}: copying this chatmux (${version}) and this machine's Node.js (${local.version} ${local.platform}, ${mb(local.bytes)}) ${there}`);
+    return local;
+  }
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const npm = require('./remote-node-npm') as typeof import('./remote-node-npm');
+  try {
+    const choice = await npm.chooseNode(system, process.env, notice);
+    if ('file' in choice) {
+      notice(`${head} (it is ${system}): copying this chatmux (${version}) and Node.js ${choice.version} ${choice.platform} (fetched through npm before, ${mb(choice.bytes)}) ${there}`);
+      return choice;
+    }
+    notice(`${head} (it is ${system}): fetching Node.js v${choice.version} for it through npm (${choice.pkg}${choice.bytes ? `, ${mb(choice.bytes)}` : ''}) and copying it and this chatmux (${version}) ${there}`);
+    return await npm.fetchNode(choice);
+  } catch (e) {
+    if (e instanceof npm.NoNpmNode) throw new SshError(runtimes.noRuntimeLine(dest, found, `${problem}, and ${e.message}`, e.remedy));
+    throw e;
   }
 }
 

