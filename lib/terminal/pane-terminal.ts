@@ -7,6 +7,7 @@
 import { Terminal, type IBuffer, type IDisposable } from '@xterm/headless';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { scrollOnClear } from './clear-history';
+import { mouseReport, tracksMouse, type PaneMouseEvent } from './mouse-report';
 import { guardEraseAbove } from './xterm-guards';
 import { rulesName, TmuxWidthProvider, UNICODE11_RULES, type TmuxWidthRules } from './tmux-widths';
 
@@ -167,6 +168,16 @@ export class PaneTerminal {
   /** The cursor shape the application set (DECSCUSR's Ps: 0 default, 1/2 block, 3/4 underline, 5/6 bar). */
   get cursorShape(): number {
     return cursorShape(this.term);
+  }
+
+  /** The application tracks the mouse: reports go to it (see mouseReport). */
+  get tracksMouse(): boolean {
+    return tracksMouse(this.term);
+  }
+
+  /** The bytes the application wants for this mouse event, encoded as it asked; null if it wants none. */
+  mouseReport(e: PaneMouseEvent): Buffer | null {
+    return mouseReport(this.term, e);
   }
 
   get title(): string {

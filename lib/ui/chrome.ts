@@ -45,6 +45,9 @@ export class Chrome {
     this.painted = PaintedScreen.for(this.screen);
     this.painted.cursorAt = () => ui.grid.cursorAt();
     this.tree = blessed.box({ parent: this.screen, tags: true, mouse: true, wrap: false, style: { fg: 'white' } } as Widgets.BoxOptions);
+    // SGR reports (1006) besides blessed's UTF-8 ones (1005): with 1005 alone, a column or row
+    // past 95 arrives as two bytes, and the rest of a wheel report was typed into the chat.
+    this.screen.program.setMouse({ sgrMouse: true }, true);
     this.tabs = blessed.box({ parent: this.screen, tags: true, height: 1, wrap: false } as Widgets.BoxOptions);
     this.status = blessed.box({ parent: this.screen, tags: true, height: 1, style: { bg: 'blue', fg: 'white' } });
     this.tooSmall = blessed.box({ parent: this.screen, top: 0, left: 0, width: '100%', height: '100%', hidden: true, wrap: false });

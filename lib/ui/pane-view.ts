@@ -187,6 +187,16 @@ export class PaneView {
     return { cols, rows };
   }
 
+  /** The pane cell under screen cell (x, y) (0-based), or null outside the content area. */
+  cellAt(x: number, y: number): { col: number; row: number } | null {
+    const b = this.box as unknown as BoxInternals & { aleft: number; atop: number };
+    if (!this.box.visible) return null;
+    const inner = this.innerSize();
+    const col = x - b.aleft - b.ileft;
+    const row = y - b.atop - b.itop;
+    return col >= 0 && row >= 0 && col < inner.cols && row < inner.rows ? { col, row } : null;
+  }
+
   // ------------------------------------------------------------ drawing
 
   /** The screen's cell rows and the box's content area (inside border and padding), end-exclusive. */
