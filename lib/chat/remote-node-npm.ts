@@ -218,14 +218,16 @@ export async function fetchNode(n: NpmNode, env: NodeJS.ProcessEnv = process.env
   const final = path.join(dir, key);
   const ready = (): Runtime | null => cachedRuntimes(env).find((r) => r.key === key) ?? null;
   const refused = (why: string) => new NoNpmNode(`the package npm gave for it (${n.pkg}@${n.version}) was refused (${cut(why)})`);
-  const kept = (e: unknown) => new NoNpmNode(`Node.js ${n.version} for ${n.system}, fetched through npm, could not be kept in ${dir} (${cut(String((e as Error).message))})`);
+  const kept = (e: unknown) => new NoNpmNode(`Node.js v${n.version} for ${n.system}, fetched through npm, could not be kept in ${dir} (${cut(String((e as Error).message))})`);
+  let tmp: string;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     removeLeftovers(dir);
+    // Beside the runtimes (one file system): renamed into place whole.
+    tmp = fs.mkdtempSync(path.join(dir, `.tmp-${process.pid}-`));
   } catch (e) {
     throw kept(e);
   }
-  const tmp = fs.mkdtempSync(path.join(dir, `.tmp-${process.pid}-`));
   try {
     const r = await runNpm(['pack', `${n.pkg}@${n.version}`, '--pack-destination', tmp, '--json', '--ignore-scripts'], env);
     if (r.code !== 0) throw new NoNpmNode(`fetching one for it (${n.system}) through npm failed (npm pack ${n.pkg}@${n.version}: ${npmError(r).line})`);
