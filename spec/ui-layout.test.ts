@@ -62,3 +62,32 @@ describe('tree column and notes', () => {
     expect(noteText(dead(true), 30, 'C-o')).toBe(' exit(3): R restart • X close');
   });
 });
+
+import { PassThrough } from 'node:stream';
+import blessed from 'blessed';
+import { patchBlessedWidths } from '../lib/ui/widths';
+
+describe('blessed draws a fitting row whole', () => {
+  test('a row with astral characters (🚀🦀) that fits its box loses nothing; one too long is cut at the box', () => {
+    patchBlessedWidths();
+    const output = Object.assign(new PassThrough(), { columns: 40, rows: 3, isTTY: true });
+    const input = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => {} });
+    const screen = blessed.screen({ input, output, fullUnicode: true, terminal: 'xterm-256color', warnings: false } as never);
+    const drawn = (content: string, width: number): string => {
+      const box = blessed.box({ parent: screen, top: 0, left: 0, width, height: 1, tags: true, wrap: false, content });
+      screen.render();
+      const lines = (screen as unknown as { lines: Array<Array<[number, string]>> }).lines;
+      const text = lines[0]!.slice(0, width).map((c) => c[1]).join('').replace(/\x03/g, '');
+      box.destroy();
+      return text;
+    };
+    try {
+      // 1 + 3 + 4 + 1 + 10 = 19 columns in a box of 20; before, blessed counted 21 and cut "l".
+      expect(drawn('○ab 🚀🦀 {gray-fg}cdefghijkl{/gray-fg}', 20)).toBe('○ab 🚀🦀 cdefghijkl ');
+      expect(drawn('○ab 🚀🦀 cdefghijklmnopq', 20)).toBe('○ab 🚀🦀 cdefghijklm');
+      expect(drawn('○ab 錆錆 cdefghijkl', 20)).toBe('○ab 錆錆 cdefghijkl ');
+    } finally {
+      screen.destroy();
+    }
+  });
+});

@@ -43,6 +43,40 @@ export function patchBlessedWidths(): void {
   const emoji = `[\\ud83c-\\ud83e][\\udc00-\\udfff]|[${bmp}]`;
   const source = unicode.chars.all.source.slice(1, -1);
   unicode.chars.all = new RegExp(`(${emoji}|${source})`, 'g');
+  patchLineCutting();
+}
+
+/**
+ * blessed cuts a line too long for its box by counting UTF-16 units, so an astral character
+ * (🚀 🦀: two units plus its \x03 column marker) counts three for its two columns, and a row
+ * holding one lost its last characters although it fitted (a tree row "shell runnin  ").
+ * Lines are cut with each astral character standing in as one BMP placeholder, then put back.
+ */
+function patchLineCutting(): void {
+  type Wrapped = string[] & { fake?: string[] };
+  const proto = (blessed as unknown as { widget: { Element: { prototype: { _wrapContent(c: string, w: number): Wrapped } } } }).widget.Element.prototype;
+  const original = proto._wrapContent;
+  proto._wrapContent = function (this: unknown, content: string, width: number): Wrapped {
+    if (typeof content !== 'string' || !/[\ud800-\udbff][\udc00-\udfff]/.test(content)) return original.call(this, content, width);
+    const back = new Map<string, string>();
+    const to = new Map<string, string>();
+    let next = 0xe000;
+    const text = content.replace(/[\ud800-\udbff][\udc00-\udfff]/g, (ch) => {
+      let p = to.get(ch);
+      if (!p) {
+        while (content.includes(String.fromCharCode(next))) next++;
+        p = String.fromCharCode(next++);
+        to.set(ch, p);
+        back.set(p, ch);
+      }
+      return p;
+    });
+    const restore = (line: string): string => (typeof line === 'string' ? line.replace(/[\ue000-\uf8ff]/g, (p) => back.get(p) ?? p) : line);
+    const out = original.call(this, text, width);
+    for (let i = 0; i < out.length; i++) out[i] = restore(out[i]!);
+    if (Array.isArray(out.fake)) out.fake = out.fake.map(restore);
+    return out;
+  };
 }
 
 /** Columns `s` takes on the terminal (tmux's widths: 🚀 is two). */
