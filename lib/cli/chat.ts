@@ -13,6 +13,7 @@ import { listedJson, listedState, sinceText, withAgentStates, type ListedChat } 
 import type { CliContext } from './context';
 import { UsageError } from './context';
 import { chatRuntime, mapInputErrors, requireTmux, resumeLostChats } from './chat-runtime';
+import { columns } from './columns';
 
 const example = (lines: string[]) => `\nExample:\n${lines.map((l) => `  ${l}`).join('\n')}`;
 
@@ -30,9 +31,10 @@ function readStdin(): Promise<Buffer> {
   });
 }
 
+/** Columns padded by display width: a name in 日本語 or with 🚀 takes two columns a character. */
 function table(rows: string[][]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => Array.from(r[i] ?? '').length)));
-  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - Array.from(c).length))).join('  ').trimEnd()).join('\n');
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => columns(r[i] ?? ''))));
+  return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + ' '.repeat(widths[i]! - columns(c)))).join('  ').trimEnd()).join('\n');
 }
 
 function formatList(chats: ListedChat[]): string {
