@@ -58,6 +58,7 @@ export class Chrome {
       // Output redraws only this pane unless a dialog or its note is drawn over it.
       v.drawsAlone = () => !ui.state.dialog && this.notes[i]!.hidden && this.tooSmall.hidden;
       v.box.on('click', () => ui.nav.focusView(i));
+      v.onBell = () => ui.alerts.chatBell();
     }
     // Notes are drawn over the pane's last row; created after the views so they paint on top.
     for (let i = 0; i < MAX_PANES; i++) {

@@ -55,6 +55,9 @@ export class PaneView {
   private term: PaneTerminal | null = null;
   private readonly scroll = new PaneScroll();
   private sub: IDisposable | null = null;
+  private bellSub: IDisposable | null = null;
+  /** The shown chat rang its bell (BEL): set by the owner, which passes it on to the terminal. */
+  onBell: (() => void) | null = null;
   private readonly scheduler: RenderScheduler;
   private readonly showScrollMarker: boolean;
   private cell: IBufferCell | null = null;
@@ -91,12 +94,16 @@ export class PaneView {
   setTerminal(term: PaneTerminal | null): void {
     if (term === this.term) return;
     this.sub?.dispose();
-    this.sub = null;
+    this.bellSub?.dispose();
+    this.sub = this.bellSub = null;
     this.term = term;
     this.painted?.setTerminal(term);
     this.cell = term ? term.buffer.getNullCell() : null;
     this.setOlderHistory(null);
-    if (term) this.sub = term.onChange(() => this.scheduleRender());
+    if (term) {
+      this.sub = term.onChange(() => this.scheduleRender());
+      this.bellSub = term.onBell(() => this.onBell?.());
+    }
     this.scheduleRender();
   }
 

@@ -104,6 +104,19 @@ export class StateAlerts {
     }
   }
 
+  /**
+   * A chat on screen rang its bell (a finished build, a shell's completion, an agent's own
+   * "done"): your terminal rings as it would for that program in tmux, unless the bell is off.
+   * At most one ring per quarter second, so a chat printing BELs in a loop cannot flood it.
+   */
+  chatBell(now = Date.now()): void {
+    if (!this.options.bell || now - this.lastChatBell < 250) return;
+    this.lastChatBell = now;
+    this.write('\x07');
+  }
+
+  private lastChatBell = -Infinity;
+
   /** These chats are on screen now: the user has seen them. */
   seen(refs: readonly string[]): void {
     for (const r of refs) this.marked.delete(r);
