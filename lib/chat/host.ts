@@ -64,16 +64,20 @@ export function localHost(ctx: ChatContext): ChatHost {
 }
 
 /**
- * Prints the remote project's real path: DIR (or the login folder), else its git root — what
- * the remote chatmux itself takes as the project there. DIR arrives as a positional parameter.
+ * Prints, each ended by a NUL, the remote project's real path: DIR (or the login folder), else
+ * its git root — what the remote chatmux itself takes as the project there; its state dir; and
+ * `ready` when chatmux has run there before (its tmux.conf is in that state dir). DIR and the
+ * state dir given arrive as positional parameters.
  */
 const PROBE_SCRIPT = [
   'h=$(pwd -P)',
   'if [ -n "$1" ]; then cd -- "$1" || exit 3; fi',
   'r=$(git rev-parse --show-toplevel 2>/dev/null) && cd -- "$r"',
-  'pwd -P',
+  'p=$(pwd -P)',
   // A state dir given (--state-dir): as the remote chatmux takes it, relative to the login folder.
-  'case $2 in "") ;; /*) printf "%s\\n" "$2" ;; *) printf "%s\\n" "$h/$2" ;; esac',
+  'case $2 in "") s=$p/.chatmux ;; /*) s=$2 ;; *) s=$h/$2 ;; esac',
+  'printf "%s\\0%s\\0" "$p" "$s"',
+  'if [ -f "$s/tmux.conf" ]; then printf "ready\\0"; fi',
 ].join('\n');
 
 /**
@@ -86,9 +90,9 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
   const res = await execSsh(ssh, ['sh', '-c', PROBE_SCRIPT, 'chatmux-probe', project ?? '', stateDir ?? '']);
   const failure = sshFailure(ssh.dest, res.code, res.stderr, 'sh');
   if (failure) throw new SshError(failure);
-  const [dir = '', givenState] = res.stdout.toString('utf8').replace(/\n$/, '').split('\n');
-  if (res.code !== 0 || !dir.startsWith('/')) throw new SshError(`${ssh.dest}: no project folder ${project ?? '(login folder)'} there${res.stderr.trim() ? ` (${res.stderr.trim().split('\n').pop()})` : ''}`);
-  const ctx = makeChatContext({ project: dir, stateDir: givenState ?? `${dir}/.chatmux`, socket, warn: () => {} });
+  const [dir = '', state = '', ran] = res.stdout.toString('utf8').split('\0');
+  if (res.code !== 0 || !dir.startsWith('/') || !state.startsWith('/')) throw new SshError(`${ssh.dest}: no project folder ${project ?? '(login folder)'} there${res.stderr.trim() ? ` (${res.stderr.trim().split('\n').pop()})` : ''}`);
+  const ctx = makeChatContext({ project: dir, stateDir: state, socket, warn: () => {} });
   // chatmux's own config, written there by the remote chatmux (below): should this UI be the
   // one that starts the remote server, it starts it as chatmux would (remain-on-exit, …).
   const server: TmuxServerOptions = { socket, configFile: `${ctx.stateDir}/tmux.conf` };
@@ -101,6 +105,7 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
     cli: () => sshTmuxCli(ssh, server),
     connect: (target) => connectOverSsh(ssh, { server, target }, { share: false, keepAlive: CONTROL_KEEPALIVE, connectTimeout: 10 }),
     chatmux: async (args, secret = null) => {
+      await swept;
       // The remote script: one line for a missing chatmux or tmux, a copy of this chatmux where Node.js 20+ is (remote-chatmux.ts).
       const words = ['--socket', socket, '--project', ctx.project, '--state-dir', ctx.stateDir, ...args];
       const r = await runRemoteChatmux({ host: ssh, program, copy, checkTmux: true, nex: isNexCommand('chat', args) }, words, { tty: false, secret, stdin: 'none', stdout: 'capture', notice });
@@ -109,7 +114,12 @@ export async function sshChatHost(ssh: SshHost, socket: string, project: string 
     },
   };
   // Writes that config and removes view sessions of UIs cut off earlier. Without chatmux
-  // there the UI still shows the chats; actions then say what is missing.
-  await host.chatmux(['sweep']).catch(() => {});
+  // there the UI still shows the chats; actions then say what is missing. The host's other
+  // chatmux commands wait for it (one copy of chatmux and Node.js at a time).
+  let swept: Promise<unknown> = Promise.resolve();
+  swept = host.chatmux(['sweep']).catch(() => {});
+  // Where chatmux ran before (its config is there) the chats show now: the sweep, and a first
+  // copy of this chatmux (and Node.js: tens of MB, minutes on a slow link) go on meanwhile.
+  if (ran !== 'ready') await swept;
   return host;
 }

@@ -13,6 +13,9 @@ import type { InspectorCache } from './live-inspector';
 /** Subscriptions (`refresh-client -B`) the live model asks tmux for at start. */
 export const PANE_SUBSCRIPTION = 'chatmux-panes';
 export const OWNER_SUBSCRIPTION = 'chatmux-owners';
+/** Every session's name, role and parent labels (remote hosts): tmux speaks when one changes. */
+export const LABEL_SUBSCRIPTION = 'chatmux-labels';
+export const LABELS_FORMAT = '#{S:#{session_id}=#{@chatmux-name}/#{@chatmux-role}/#{@chatmux-parent};}';
 
 export class TmuxFollower {
   private ownerTimer: NodeJS.Timeout | null = null;
@@ -91,6 +94,7 @@ export class TmuxFollower {
       }
       case 'subscriptionChanged': {
         if (n.name === OWNER_SUBSCRIPTION && n.windowId) void core.ownSizes.ownerIs(n.windowId, n.value).catch(() => {});
+        if (n.name === LABEL_SUBSCRIPTION) backfiller.schedule();
         if (n.name !== PANE_SUBSCRIPTION || !n.paneId) break;
         const chat = core.byPane.get(n.paneId);
         const [dead, status, signal] = n.value.split(':');

@@ -14,7 +14,7 @@ import type { ChatHost } from './host';
 import { OWNER_OPTION } from './identity';
 import { SIZE_OWNER_OPTION } from './window-sizes';
 import { prepareLocal, takeAhead } from './view-prepare';
-import { OWNER_SUBSCRIPTION, PANE_SUBSCRIPTION } from './live-follow';
+import { LABEL_SUBSCRIPTION, LABELS_FORMAT, OWNER_SUBSCRIPTION, PANE_SUBSCRIPTION } from './live-follow';
 import type { LiveOptions } from './live-types';
 import { viewSessionName } from './view-session';
 
@@ -52,11 +52,14 @@ async function removeView(client: ControlClient, ctx: ChatContext, name: string)
   if (view) await killSession(client, view.id).catch(() => {});
 }
 
-export async function subscribePanes(client: ControlClient): Promise<void> {
+export async function subscribePanes(client: ControlClient, remote = false): Promise<void> {
   // Dead/alive and current command of every pane in the view session, pushed by tmux.
   // Which UI sizes each chat window (issue 12.2), pushed by tmux.
   await Promise.all([
     subscribe(client, OWNER_SUBSCRIPTION, '@*', `#{${SIZE_OWNER_OPTION}}`).catch(() => {}),
     subscribe(client, PANE_SUBSCRIPTION, '%*', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}:#{pane_pid}:#{pane_current_command}').catch(() => {}),
+    // A remote host's registry is not ours to watch (registry-watch.ts): a rename made there by
+    // another laptop's UI or a CLI reaches us as a change of the chat sessions' labels.
+    remote ? subscribe(client, LABEL_SUBSCRIPTION, '', LABELS_FORMAT).catch(() => {}) : null,
   ]);
 }

@@ -98,7 +98,7 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     const [, , , states] = await Promise.all([
       markViewSession(client, ctx),
       live.setClientSize(o.width, o.height),
-      subscribePanes(client),
+      subscribePanes(client, !!host.ssh),
       LiveStates.start(client, ctx).catch(() => null),
     ]);
     for (const w of warnings) live.emit('warning', w);

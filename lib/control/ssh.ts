@@ -127,6 +127,16 @@ export function sshHostFrom(dest: string, env: NodeJS.ProcessEnv = process.env):
   return { dest: checkDest(dest), ssh, controlDir: controlDirFor(env) };
 }
 
+/**
+ * The same host for a program that owns the terminal (the UI): ssh must never ask there for a
+ * password, a key's passphrase or a new host key — its prompt would draw over the screen and
+ * take the keys typed into a chat. It fails instead, with a line saying what to do (an agent,
+ * known_hosts). A BatchMode the user's CHATMUX_SSH sets itself comes first and wins.
+ */
+export function nonInteractive(host: SshHost): SshHost {
+  return { ...host, ssh: [...host.ssh, '-o', 'BatchMode=yes'] };
+}
+
 /** ssh keep-alives: a probe every `interval` s, the link declared dead after `count` unanswered ones. */
 export interface KeepAlive {
   interval: number;
@@ -200,6 +210,7 @@ export function sshFailure(dest: string, code: number | null, stderr: string, pr
   }
   if (code !== 255) return null;
   if (/Could not resolve hostname|Name or service not known|nodename nor servname/i.test(text)) return `${dest}: unknown host (${last})`;
+  if (/No \S+ host key is known for/i.test(text)) return `${dest}: its host key is not in known_hosts yet: run ssh ${dest} once in a terminal to check and accept it`;
   if (/REMOTE HOST IDENTIFICATION HAS CHANGED|Host key verification failed|host key .* (differs|mismatch)/i.test(text)) {
     return `${dest}: the host key does not match known_hosts (possible man-in-the-middle, or the host was reinstalled): check it, then fix known_hosts (ssh-keygen -R)`;
   }

@@ -12,6 +12,7 @@ import { chatLabel } from './chat-labels';
 import { NOTICE_MS } from './status-line';
 import type { Ui } from './ui-context';
 import { describeLink } from '../chat/reconnect';
+import { nonInteractive } from '../control/ssh';
 
 /**
  * Lines of history each chat's emulator keeps (and a restore captures). Older lines stay in
@@ -30,7 +31,7 @@ export class LiveWiring {
     const host = lazy.host();
     const sources = [
       ...(o.hideLocal ? [] : [host.localHost(ctx)]),
-      ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(h.ssh, h.socket ?? ctx.socket, h.project, env, h.stateDir ?? null, (m) => this.ui.status.warn(m)) })),
+      ...(o.hosts ?? []).map((h) => ({ name: h.ssh.dest, resolve: () => host.sshChatHost(nonInteractive(h.ssh), h.socket ?? ctx.socket, h.project, env, h.stateDir ?? null, (m) => this.ui.status.warn(m)) })),
     ];
     return lazy.multi().MultiChats.start(sources, () => ({ width: geometry.cols(), height: geometry.rows(), env: o.env, pauseHidden: true, scrollback: UI_SCROLLBACK }));
   }
@@ -39,6 +40,12 @@ export class LiveWiring {
     const { state, chrome, geometry, grid, status } = this.ui;
     live.on('changed', () => {
       if (state.focusRef && !live.get(state.focusRef)) state.focusRef = live.list()[0]?.ref ?? null;
+      else if (!state.focusRef && !state.quitting) {
+        // Nothing was shown (no chat here at start): the first chats to arrive — a remote host
+        // connected — are shown as they would have been at start, not an empty screen.
+        state.focusRef = live.list().find((c) => c.paneId)?.ref ?? live.list()[0]?.ref ?? null;
+        if (state.focusRef) state.focus = 'pane';
+      }
       if (!state.focusRef) state.focus = 'tree';
       void geometry.relayout();
     });
@@ -72,6 +79,7 @@ export class LiveWiring {
       }
     });
     const wasDown = new Set<string>();
+    const reasons = new Map<string, string>();
     live.on('link', (host, s) => {
       if (state.quitting) return;
       const back = s.kind === 'up' && wasDown.delete(host);
@@ -79,11 +87,32 @@ export class LiveWiring {
       const where = host === 'local' ? 'tmux' : host;
       const what = describeLink(s);
       this.ui.log.write(`${where}: ${what}${s.kind === 'reconnecting' ? ` (${s.reason})` : ''}`);
-      // The drop itself on the status line; later attempts only on the host's panes and heading
-      // (a host that stays down must not take the status line every 30 s).
-      if (s.kind === 'reconnecting' && s.attempt === 1) status.set(`${where}: ${what}…`);
-      else if (back) status.set(`${where}: reconnected`, NOTICE_MS);
+      // The drop itself on the status line, with why (a host down at start: refused, ssh
+      // authentication, …: issue 14.6's host-level notice); later attempts only when the reason
+      // changes — a host that stays down must not take the status line every 30 s.
+      if (s.kind === 'reconnecting') {
+        const why = linkReason(host, s.reason);
+        if (s.attempt === 1 || why !== reasons.get(host)) status.set(`${where}: ${what}… (${why})`);
+        reasons.set(host, why);
+      } else if (back) status.set(`${where}: reconnected`, NOTICE_MS);
+      if (s.kind === 'up') reasons.delete(host);
       void geometry.relayout();
     });
   }
+}
+
+/** Why a host's link is down, for the status line: without the wrappers that repeat its name. */
+export function linkReason(host: string, reason: string): string {
+  const prefixes = ['tmux connection closed: ', `${host}: `];
+  let out = reason.trim();
+  for (let again = true; again; ) {
+    again = false;
+    for (const p of prefixes) {
+      if (out.startsWith(p)) {
+        out = out.slice(p.length);
+        again = true;
+      }
+    }
+  }
+  return out.replace(`: ${host}: `, ': ');
 }
