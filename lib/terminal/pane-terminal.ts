@@ -132,6 +132,20 @@ export class PaneTerminal {
     return this.track(this.term.onBell(listener));
   }
 
+  /**
+   * The application set the clipboard (OSC 52: `/copy` in claude, codex's copy, vim over ssh):
+   * its selection letters and the base64 text. Queries (`?`) and malformed ones are not reported.
+   */
+  onClipboard(listener: (selection: string, base64: string) => void): IDisposable {
+    return this.track(
+      this.term.parser.registerOscHandler(52, (data) => {
+        const m = /^([cpqs0-7]*);([A-Za-z0-9+/]*={0,2})$/.exec(data);
+        if (m && m[2]!.length <= MAX_CLIPBOARD_BASE64) listener(m[1]!, m[2]!);
+        return true;
+      }),
+    );
+  }
+
   // ------------------------------------------------------------ reading (for the painter)
 
   get buffer(): IBuffer {
@@ -239,6 +253,9 @@ export class PaneTerminal {
     return d;
   }
 }
+
+/** About 1 MB of text: terminals refuse much more anyway (xterm's default limit is far lower). */
+const MAX_CLIPBOARD_BASE64 = 1_400_000;
 
 function clampSize(n: number): number {
   return Math.max(1, Math.min(10000, Math.floor(Number.isFinite(n) ? n : 1)));

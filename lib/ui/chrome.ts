@@ -59,6 +59,9 @@ export class Chrome {
       v.drawsAlone = () => !ui.state.dialog && this.notes[i]!.hidden && this.tooSmall.hidden;
       v.box.on('click', () => ui.nav.focusView(i));
       v.onBell = () => ui.alerts.chatBell();
+      // As a terminal does for a program: the text goes to your clipboard (your terminal's own
+      // OSC 52 setting decides; inside tmux, its set-clipboard).
+      v.onClipboard = (sel, b64) => this.screen.program.write(`\x1b]52;${sel || 'c'};${b64}\x07`);
     }
     // Notes are drawn over the pane's last row; created after the views so they paint on top.
     for (let i = 0; i < MAX_PANES; i++) {

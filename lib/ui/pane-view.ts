@@ -55,9 +55,12 @@ export class PaneView {
   private term: PaneTerminal | null = null;
   private readonly scroll = new PaneScroll();
   private sub: IDisposable | null = null;
+  /** The emulator's bell and clipboard subscriptions. */
   private bellSub: IDisposable | null = null;
   /** The shown chat rang its bell (BEL): set by the owner, which passes it on to the terminal. */
   onBell: (() => void) | null = null;
+  /** The shown chat set the clipboard (OSC 52): set by the owner, which passes it on. */
+  onClipboard: ((selection: string, base64: string) => void) | null = null;
   private readonly scheduler: RenderScheduler;
   private readonly showScrollMarker: boolean;
   private cell: IBufferCell | null = null;
@@ -102,7 +105,9 @@ export class PaneView {
     this.setOlderHistory(null);
     if (term) {
       this.sub = term.onChange(() => this.scheduleRender());
-      this.bellSub = term.onBell(() => this.onBell?.());
+      const bell = term.onBell(() => this.onBell?.());
+      const clip = term.onClipboard((sel, b64) => this.onClipboard?.(sel, b64));
+      this.bellSub = { dispose: () => (bell.dispose(), clip.dispose()) };
     }
     this.scheduleRender();
   }
