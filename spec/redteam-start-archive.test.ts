@@ -4,14 +4,17 @@
  * archive landing in between (exit 0) was undone — in 8 of 12 CLI rounds the archived chat ran
  * again (its session up, or killed by the archive and resumed by the next list). Now the start
  * runs under the lock: a stop before it is refused or honoured, a stop after it kills what it
- * started. Real tmux; the library calls the CLI makes.
+ * started. And a start whose `running` could not be written (a full disk, chaos round 48) left
+ * its session up under a chat recorded closed: exit 1, yet the chat ran. Real tmux; the
+ * library calls the CLI makes.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { chatFixture, sessionsOf } from './support/chatmux-cli';
 import { killAllTestServers } from './support/tmux';
 import { makeChatContext } from '../lib/chat/context';
-import { archiveChat, closeChat, createChat } from '../lib/chat/lifecycle';
-import { readRegistry } from '../lib/chat/registry';
+import { archiveChat, closeChat, createChat, openChat } from '../lib/chat/lifecycle';
+import { readRegistry, withRegistryFs } from '../lib/chat/registry';
+import { realFs, type FsSeam } from '../lib/chat/atomic-write';
 import { startChat } from '../lib/chat/restart';
 import { resumeLost } from '../lib/chat/chat-resume';
 import { chatServerOptions } from '../lib/chat/tmux-server';
@@ -42,4 +45,26 @@ describe('chat start racing a stop', () => {
     }
     expect(bad).toEqual([]);
   }, 60_000);
+});
+
+describe('a start that cannot record itself', () => {
+  const { t, p } = chatFixture();
+
+  test('chat start / attach of a closed chat on a full disk: exit with the error, no session left, still closed', async () => {
+    const ctx = makeChatContext({ project: p.project, stateDir: p.stateDir, socket: t.socket, warn: () => {} });
+    const r = new TmuxCli(chatServerOptions(ctx));
+    const chat = await createChat(r, ctx, { executor: 'cmd', argv: ['cat'] });
+    await closeChat(r, ctx, chat.ref);
+    const full: FsSeam = {
+      ...realFs,
+      writeSync: () => {
+        throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+      },
+    };
+    for (const start of [() => openChat(r, ctx, chat.ref), () => startChat(r, ctx, chat.ref)]) {
+      await expect(withRegistryFs(full, start)).rejects.toThrow(/no space left on device/);
+      expect(sessionsOf(t)).not.toContain(chat.session);
+      expect((await readRegistry(ctx)).chats.find((c) => c.ref === chat.ref)?.state).toBe('closed');
+    }
+  });
 });

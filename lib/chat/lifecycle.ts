@@ -230,7 +230,7 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
 export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: { env?: EnvSource; width?: number; height?: number } = {}): Promise<ChatRecord> {
   checkStartSize(o);
   await getChat(ctx, ref, r);
-  return startLocked(ctx, ref, async (chat) => {
+  return startLocked(r, ctx, ref, async (chat) => {
     if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
     if (chat.state === 'starting' && processRunning(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
     if (await chatPane(r, ctx, chat)) return false;
@@ -247,13 +247,23 @@ export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: 
  * (true), the record says running. A close or archive waits for the lock, so it sees the
  * session and kills it, and its state is never overwritten.
  */
-export async function startLocked(ctx: ChatContext, ref: string, start: (chat: ChatRecord) => Promise<boolean>, rebuild?: Parameters<typeof updateRegistry>[2]): Promise<ChatRecord> {
+export async function startLocked(r: TmuxRunner, ctx: ChatContext, ref: string, start: (chat: ChatRecord) => Promise<boolean>, rebuild?: Parameters<typeof updateRegistry>[2]): Promise<ChatRecord> {
   let out!: ChatRecord;
+  let started: string | null = null;
   await updateRegistry(ctx, async (reg) => {
     const c = findChat(reg, ref);
     if (!c) throw unknownChat(ref);
-    if (await start(c)) Object.assign(c, { state: 'running', starterPid: null, pidStart: null, stateReason: null });
+    if (await start(c)) {
+      started = c.session;
+      Object.assign(c, { state: 'running', starterPid: null, pidStart: null, stateReason: null });
+    }
     out = { ...c };
-  }, rebuild);
+  }, rebuild, {
+    // The registry cannot say it runs (a full disk): take the session back so the two agree
+    // (a closed chat ran on with its start reported failed; a lost one is resumed next list).
+    onFailure: async () => {
+      if (started) await killChatSession(r, started);
+    },
+  });
   return out;
 }

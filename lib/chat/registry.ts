@@ -213,13 +213,13 @@ async function loadLocked(ctx: ChatContext, rebuild?: RegistryRebuilder): Promis
  * Read-modify-write under the lock. `mutate` may change the registry in place or return a
  * new one; its result is written durably (0600), then copied to the backup. Returns the
  * registry as written. A failed write throws (DurableWriteError) and leaves the file as it was;
- * `afterWrite` runs only after a successful write, still under the lock.
+ * `afterWrite` runs only after a successful write, `onFailure` after a failed one, both under the lock.
  */
 export async function updateRegistry(
   ctx: ChatContext,
   mutate: (reg: Registry) => Registry | void | Promise<Registry | void>,
   rebuild?: RegistryRebuilder,
-  o: { afterWrite?: (reg: Registry) => Promise<void> } = {},
+  o: { afterWrite?: (reg: Registry) => Promise<void>; onFailure?: () => Promise<void> } = {},
 ): Promise<Registry> {
   ensureStateDir(ctx);
   const file = registryPath(ctx);
@@ -246,6 +246,10 @@ export async function updateRegistry(
     // Still under the lock: e.g. a counter kept elsewhere that must only grow.
     await o.afterWrite?.(out);
     return out;
+  } catch (err) {
+    // Still under the lock: undo what `mutate` did outside the file (a session it started).
+    await o.onFailure?.().catch(() => undefined);
+    throw err;
   } finally {
     release();
   }

@@ -24,7 +24,7 @@ export interface StartSize {
 export async function restartChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: StartSize = {}): Promise<ChatRecord> {
   checkStartSize(o);
   await getChat(ctx, ref, r);
-  return startLocked(ctx, ref, async (chat) => {
+  return startLocked(r, ctx, ref, async (chat) => {
     if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
     await killOwnChatSession(r, ctx, chat.ref);
     // The resume id may change (what the agent reported) or go (nothing to resume: fresh); chat is the record.

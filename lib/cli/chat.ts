@@ -22,6 +22,16 @@ function checkRef(ref: string): string {
   return ref;
 }
 
+/**
+ * This terminal's size for a chat's window; none (the default size) when stdout is no
+ * terminal or a pty nobody sized reports 0×0 (`script`, `docker exec -t` before its first
+ * resize): `chat attach` there failed with "width 0" and attached nothing.
+ */
+function terminalSize(): { width?: number; height?: number } {
+  const { columns, rows } = process.stdout;
+  return columns > 0 && rows > 0 ? { width: columns, height: rows } : {};
+}
+
 function readStdin(): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
@@ -123,7 +133,7 @@ export function register(program: Command, context: () => CliContext): void {
       const rt = chatRuntime(context(), opts.apiKeyEnv ? [opts.apiKeyEnv] : []);
       const input = {
         executor, argv, name: opts.name, role: opts.role, parent: opts.parent ?? null, model: opts.model ?? null,
-        endpoint: opts.endpoint ?? null, apiKeyEnv: opts.apiKeyEnv ?? null, cwd: opts.cwd === undefined ? undefined : path.resolve(opts.cwd), width: process.stdout.columns, height: process.stdout.rows,
+        endpoint: opts.endpoint ?? null, apiKeyEnv: opts.apiKeyEnv ?? null, cwd: opts.cwd === undefined ? undefined : path.resolve(opts.cwd), ...terminalSize(),
       };
       if (!rt.runner) {
         // (with tmux, createChat makes this check: the UI's dialog goes through it too)
@@ -163,7 +173,7 @@ export function register(program: Command, context: () => CliContext): void {
       const runner = requireTmux(rt, 'chatmux chat attach');
       await mapInputErrors(() => getChat(rt.ctx, ref, runner));
       await resumeLostChats(rt);
-      const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
+      const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, terminalSize()));
       // By identity: a chat made by an older chatmux may have a session name tmux rewrote.
       const target = (await findChatSession(runner, rt.ctx, ref))?.id ?? `=${c.session}`;
       const inside = await sameServerClient(rt);
@@ -195,7 +205,7 @@ export function register(program: Command, context: () => CliContext): void {
       // A key the chat reads from the environment stays out of the tmux server's own (as for chat new).
       const keyVar = (await mapInputErrors(() => getChat(makeChatContext(cli), ref))).apiKeyEnv;
       const rt = chatRuntime(cli, keyVar ? [keyVar] : []);
-      await mapInputErrors(() => startChat(requireTmux(rt, 'chatmux chat start'), rt.ctx, ref, { width: process.stdout.columns, height: process.stdout.rows }));
+      await mapInputErrors(() => startChat(requireTmux(rt, 'chatmux chat start'), rt.ctx, ref, terminalSize()));
     });
 
   chat
