@@ -10,6 +10,7 @@ import { helpText } from './help';
 import { lazy } from './lazy-chat';
 import { chatLabel } from './chat-labels';
 import type { Ui } from './ui-context';
+import { shellWords } from './shell-words';
 
 export class ChatDialogs {
   constructor(private readonly ui: Ui) {}
@@ -45,13 +46,18 @@ export class ChatDialogs {
         { label: 'model', value: '', hint: 'codex/claude/nex model (optional; nex needs one)' },
         { label: 'endpoint', value: '', hint: 'http(s)://host:port[/v1] for your own server (optional)' },
         { label: 'key env', value: '', hint: 'name of the env var holding the API key (optional)' },
-        { label: 'command', value: '', hint: 'for cmd: the command line, split on spaces' },
+        { label: 'command', value: '', hint: 'for cmd: the command line, quoted as in a shell' },
         // Where it runs: only asked when the UI shows more than one host (issue 14.3).
         ...(hosts.length > 1 ? [{ label: 'host', value: here, choices: hosts, hint: 'where the chat runs' }] : []),
       ],
       async ([executor, name, role, model, endpoint, keyEnv, command, host]) => {
         const size = geometry.singlePaneSize();
-        const argv = command ? command.trim().split(/\s+/).filter(Boolean) : [];
+        let argv: string[];
+        try {
+          argv = shellWords(command ?? '');
+        } catch (e) {
+          return `command: ${(e as Error).message}`;
+        }
         const ref = await live.newChat({
           executor: executor as ExecutorName,
           name: name || undefined,
