@@ -15,7 +15,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { BIN, cleanEnv, runProcess } from './support/chatmux-cli';
-import { remoteSocketName, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
+import { controlSshPids, remoteSocketName, startSshd, stopSshdAndServer, type TestSshd } from './support/sshd';
 import { sshdGate } from './support/sshd-gate';
 import { disposeUi, makeUiDriver, type UiDriver } from './support/ui-driver';
 import { waitFor } from './support/tmux';
@@ -78,9 +78,11 @@ maybe('a slow remote chatmux does not hold back the chats; a rename made there b
   m = null;
 }, 60000);
 
-maybe('a UI with no chats of its own: the remote host\'s chat is shown once it connects; a host whose ssh wants a passphrase never prompts over the UI, and the status line says why', async () => {
-  // `pp`: the same server, with a key it accepts that has a passphrase (and no BatchMode of its own).
-  disposeUi(ui); // a retried run's
+/**
+ * The UI, with no chats of its own, over the hosts file's `remote` and `pp`: the same server,
+ * with a key it accepts that has a passphrase (and no BatchMode of its own).
+ */
+function startUi(): UiDriver {
   const key = path.join(sshd!.dir, 'pp_key');
   if (!fs.existsSync(key)) {
     execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', 'not-typed-here', '-f', key], { stdio: 'ignore' });
@@ -91,9 +93,15 @@ maybe('a UI with no chats of its own: the remote host\'s chat is shown once it c
   if (!fs.readFileSync(cfg, 'utf8').includes('Host pp')) fs.appendFileSync(cfg, fs.readFileSync(cfg, 'utf8').split('Host ').find((b) => b.startsWith('remote'))!.replace('remote', 'Host pp').replace(/IdentityFile \S+/, `IdentityFile ${key}`).replace(/\s*BatchMode yes/, ''));
   fs.mkdirSync(path.join(xdg, 'chatmux'), { recursive: true });
   fs.writeFileSync(path.join(xdg, 'chatmux', 'hosts'), `remote project=${rp} socket=${rsocket}\npp project=${rp} socket=${rsocket}\n`);
-  ui = makeUiDriver({ width: 130, height: 30 });
-  const d = ui;
+  const d = makeUiDriver({ width: 130, height: 30 });
   d.start({ CHATMUX_SSH: sshd!.sshCommand, CHATMUX_SSH_CONTROL_DIR: sshd!.controlDir, CHATMUX_REMOTE_CHATMUX: `${process.execPath} ${BIN}`, XDG_CONFIG_HOME: xdg, SSH_AUTH_SOCK: '' });
+  return d;
+}
+
+maybe('a UI with no chats of its own: the remote host\'s chat is shown once it connects; a host whose ssh wants a passphrase never prompts over the UI, and the status line says why', async () => {
+  // `pp`: the same server, with a key it accepts that has a passphrase (and no BatchMode of its own).
+  disposeUi(ui); // a retried run's
+  const d = (ui = startUi());
   // The remote chat fills the empty screen by itself, its pane live.
   await d.waitScreen(/remote: qa-[^\n]*• shell • running/, 20000);
   await d.waitScreen(/pp: reconnecting \(attempt 1\)… \(ssh authentication failed/, 15000);
@@ -107,4 +115,40 @@ maybe('a UI with no chats of its own: the remote host\'s chat is shown once it c
     return seen.length >= 5 ? true : null;
   }, 5000, 'a few screens');
   expect(seen.join('\n')).not.toMatch(/passphrase/i);
+}, 60000);
+
+maybe('scroll mode in a remote chat survives its host\'s reconnect: the same place in its history, still scrolling', async () => {
+  const d = (ui ??= startUi());
+  await d.waitScreen(/remote: qa-[^\n]*• shell • running/, 20000);
+  d.type('clear; seq 1 400');
+  d.keys('Enter');
+  await d.waitScreen(/^\S*\s*x?400\s/m, 10000);
+  d.keys('C-o', 's');
+  d.keys('PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage');
+  // Past the emulator's own 200 lines, into tmux's older history.
+  let last = '';
+  const where = await waitFor(() => {
+    const now = /SCROLL -(\d+)/.exec(d.screen());
+    const settled = now && Number(now[1]) > 200 && now[0] === last ? now[0] : null;
+    last = now?.[0] ?? '';
+    return settled;
+  }, 10000, 'scrolled past the emulator\'s lines');
+  const scrolled = d.screen();
+  const firstRow = (s: string) => /x(\d+)\s+SCROLL/.exec(s)?.[1];
+  const first = firstRow(scrolled);
+  // The remote host's control connection (its ssh process) killed.
+  const ssh = controlSshPids(d.uiPid()!).filter((pid) => {
+    const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv[argv.indexOf('--') + 1] === 'remote';
+  });
+  expect(ssh.length).toBe(1);
+  process.kill(ssh[0]!, 'SIGKILL');
+  await d.waitScreen(/remote: reconnecting \(attempt 1\)/, 15000);
+  await d.waitScreen(/remote: reconnected/, 20000);
+  await waitFor(() => (firstRow(d.screen()) === first && d.screen().includes(where) ? true : null), 10000, `${where} from ${first} again:\n${d.screen()}`);
+  // Still in scroll mode: a key moves it on.
+  d.keys('Down');
+  await d.waitScreen(`SCROLL -${Number(where.slice(8)) - 1}`, 5000);
+  d.keys('q');
+  await waitFor(() => (/SCROLL/.test(d.screen()) ? null : true), 5000, 'back to live');
 }, 60000);

@@ -62,6 +62,7 @@ export class Chrome {
       // As a terminal does for a program: the text goes to your clipboard (your terminal's own
       // OSC 52 setting decides; inside tmux, its set-clipboard).
       v.onClipboard = (sel, b64) => this.screen.program.write(`\x1b]52;${sel || 'c'};${b64}\x07`);
+      v.onScrolledSwap = (offset) => ui.scroll.resumeAt(v, offset);
     }
     // Notes are drawn over the pane's last row; created after the views so they paint on top.
     for (let i = 0; i < MAX_PANES; i++) {

@@ -61,6 +61,13 @@ export class PaneView {
   onBell: (() => void) | null = null;
   /** The shown chat set the clipboard (OSC 52): set by the owner, which passes it on. */
   onClipboard: ((selection: string, base64: string) => void) | null = null;
+  /**
+   * Set by the owner: the emulator was replaced by another one while this view stood `offset`
+   * rows up in its history (a reconnect restored the chat into a new emulator).
+   */
+  onScrolledSwap: ((offset: number) => void) | null = null;
+  /** How far up the view stood when its emulator went away, for the next one. */
+  private swapOffset = 0;
   private readonly scheduler: RenderScheduler;
   private readonly showScrollMarker: boolean;
   private cell: IBufferCell | null = null;
@@ -96,6 +103,9 @@ export class PaneView {
   /** Show another emulator (or none); output of the new one schedules renders while visible. */
   setTerminal(term: PaneTerminal | null): void {
     if (term === this.term) return;
+    // A reconnect takes the chat's emulator away (none until restored), then gives a new one.
+    const offset = this.term ? this.scrollOffset : this.swapOffset;
+    this.swapOffset = term ? 0 : offset;
     this.sub?.dispose();
     this.bellSub?.dispose();
     this.sub = this.bellSub = null;
@@ -110,6 +120,7 @@ export class PaneView {
       this.bellSub = { dispose: () => (bell.dispose(), clip.dispose()) };
     }
     this.scheduleRender();
+    if (term && offset > 0) this.onScrolledSwap?.(offset);
   }
 
   /**
@@ -186,6 +197,7 @@ export class PaneView {
 
   /** Leave scroll mode: back to live output. */
   scrollToBottom(): void {
+    this.swapOffset = 0;
     if (!this.term) return;
     this.scroll.toBottom(this.term);
     this.scheduleRender();

@@ -12,6 +12,8 @@ import type { PaneTerminal } from '../terminal/pane-terminal';
 export interface ScrollHost {
   /** The focused chat's view, if it is on screen. */
   view(): PaneView | null;
+  /** The focused chat (its ref). */
+  chat(): string | null;
   /** tmux's history of the focused chat: its size, and `count` lines from tmux line `start`. */
   history(): { size(): Promise<number>; lines(start: number, count: number): Promise<string[]> } | null;
   /** An emulator with `lines` one per row, `cols` wide. */
@@ -27,6 +29,8 @@ export class ScrollMode {
   private attaching: Promise<void> | null = null;
   /** Bumped on leave: an attach still running for an earlier scroll session is dropped. */
   private session = 0;
+  /** The chat scrolled. */
+  private ref: string | null = null;
 
   constructor(private readonly host: ScrollHost) {}
 
@@ -78,8 +82,26 @@ export class ScrollMode {
     return Math.max(1, v.innerSize().rows - 1);
   }
 
+  /**
+   * The focused view's emulator was replaced while it stood `offset` rows up (its host
+   * reconnected and restored the chat): the same place in the new one, older history asked of
+   * tmux again. Another chat in that view ends scroll mode.
+   */
+  resumeAt(v: PaneView, offset: number): void {
+    if (!this.active || this.host.view() !== v) return;
+    if (this.host.chat() !== this.ref) return this.leave();
+    this.pages?.dispose();
+    this.pages = null;
+    this.attaching = null;
+    this.session++;
+    // Past the new emulator's scrollback, `by` goes on once tmux said how much older history it has.
+    this.by(v, -offset);
+    void this.attach(v);
+  }
+
   private start(v: PaneView): void {
     if (!this.active) {
+      this.ref = this.host.chat();
       this.active = true;
       this.host.changed();
     }

@@ -11,6 +11,7 @@ import type { Ui } from './ui-context';
 export function makeScrollMode(ui: Ui): ScrollMode {
   return new ScrollMode({
     view: () => ui.grid.focusedView(),
+    chat: () => ui.state.focusRef,
     history: () => {
       const live = ui.state.live;
       const ref = ui.state.focusRef;
