@@ -91,3 +91,23 @@ describe('blessed draws a fitting row whole', () => {
     }
   });
 });
+
+import { firstTab, windowTop } from '../lib/ui/tree-rows';
+
+describe('the focused chat stays in sight', () => {
+  test('tree window: moves only as far as needed to show the selected row, never past the last row', () => {
+    expect(windowTop(0, 3, 20, 10)).toBe(0);
+    expect(windowTop(0, 15, 20, 10)).toBe(6);
+    expect(windowTop(6, 10, 20, 10)).toBe(6);
+    expect(windowTop(6, 2, 20, 10)).toBe(2);
+    expect(windowTop(15, 19, 20, 10)).toBe(10);
+    expect(windowTop(8, 0, 5, 10)).toBe(0);
+  });
+  test('tabs: those before the focused one give way on the left until it fits (one column for the marker)', () => {
+    expect(firstTab([10, 10, 10], 1, 40)).toBe(0);
+    expect(firstTab([10, 10, 10, 10], 3, 30)).toBe(2);
+    expect(firstTab([10, 10, 10, 10], 3, 33)).toBe(1);
+    expect(firstTab([50], 0, 20)).toBe(0);
+    expect(firstTab([10, 10], -1, 5)).toBe(0);
+  });
+});

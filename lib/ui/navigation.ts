@@ -5,7 +5,7 @@
  * UI's size.
  */
 import { nextAttention } from './state-marks';
-import { treeLines } from './tree-view';
+import { treeLineAt } from './tree-view';
 import type { Focus, Ui } from './ui-context';
 
 export class Navigation {
@@ -32,8 +32,7 @@ export class Navigation {
   clickTree(y: number): void {
     const state = this.ui.state;
     if (!state.live || state.dialog) return;
-    const row = y - (this.ui.chrome.tree.atop as number) - 1;
-    const line = treeLines(this.ui)[row];
+    const line = treeLineAt(this.ui, y - (this.ui.chrome.tree.atop as number) - 1);
     if (line && 'chat' in line) void this.focusChat(line.chat.ref);
   }
 

@@ -33,3 +33,29 @@ export function fitRow(r: TreeRow, width: number): { label: string; meta: string
   if (lw + 3 <= room) return { label: r.label, meta: cutToWidth(r.meta, room - lw - 1) };
   return { label: cutToWidth(r.label, Math.max(1, room)), meta: '' };
 }
+
+/**
+ * The first row shown of `count` rows in `area` rows, so that row `sel` is on screen (issue: with
+ * more chats than rows, the focused one was below the tree's bottom, and the tree never moved).
+ * It moves only as far as needed from `top`, and never leaves rows empty below the last.
+ */
+export function windowTop(top: number, sel: number, count: number, area: number): number {
+  const rows = Math.max(1, area);
+  let t = Math.max(0, Math.min(top, count - rows));
+  if (sel >= 0 && sel < t) t = sel;
+  else if (sel >= t + rows) t = sel - rows + 1;
+  return Math.max(0, t);
+}
+
+/**
+ * The first tab shown on a bar `width` columns wide, so that the tab at `focus` fits whole: tabs
+ * (their widths `widths`, joined by one-column separators) are dropped from the left, and a
+ * one-column marker shows that some were.
+ */
+export function firstTab(widths: readonly number[], focus: number, width: number): number {
+  if (focus < 0 || focus >= widths.length) return 0;
+  let start = 0;
+  const used = (s: number): number => (s > 0 ? 1 : 0) + widths.slice(s, focus + 1).reduce((a, b) => a + b, 0) + (focus - s);
+  while (start < focus && used(start) > width) start++;
+  return start;
+}

@@ -6,7 +6,8 @@
  */
 import { esc } from './dialogs';
 import { registryRows } from './first-frame';
-import { fitRow, treeWidth, type TreeRow } from './tree-rows';
+import { firstTab, fitRow, treeWidth, windowTop, type TreeRow } from './tree-rows';
+import { displayWidth } from './widths';
 import { stateMark } from './state-marks';
 import { chatLabel, chatStateWord } from './chat-labels';
 import type { Ui } from './ui-context';
@@ -79,16 +80,34 @@ export function paintTree(ui: Ui): void {
     if (sel) text = state.focus === 'tree' ? `{inverse}${text}{/inverse}` : `{bold}${text}{/bold}`;
     return `${mark}${text}${meta}`;
   });
-  const head = `{bold} Chats{/bold} {gray-fg}(${live.list().length}){/gray-fg}`;
-  ui.chrome.tree.setContent([head, ...rows].join('\n'));
+  // More rows than fit: show the window holding the focused chat.
+  const area = (ui.chrome.tree.height as number) - 1;
+  const sel = lines.findIndex((l) => 'chat' in l && l.chat.ref === state.focusRef);
+  const top = windowTop(treeTops.get(ui) ?? 0, sel, rows.length, area);
+  treeTops.set(ui, top);
+  const more = top > 0 ? ' ↑' : '';
+  const head = `{bold} Chats{/bold} {gray-fg}(${live.list().length})${more}{/gray-fg}`;
+  ui.chrome.tree.setContent([head, ...rows.slice(top, top + Math.max(1, area))].join('\n'));
+}
+
+/** The tree's first shown row, per UI (see windowTop). */
+const treeTops = new WeakMap<Ui, number>();
+
+/** The tree line at the tree's content row `row` (0 = the first row under the heading). */
+export function treeLineAt(ui: Ui, row: number): TreeLine | undefined {
+  return row < 0 ? undefined : treeLines(ui)[row + (treeTops.get(ui) ?? 0)];
 }
 
 export function paintTabs(ui: Ui): void {
   const { state, alerts } = ui;
   const live = state.live!;
-  const parts = live.list().map((c, i) => {
+  const chats = live.list();
+  const parts = chats.map((c, i) => {
     const t = ` ${live.states ? stateMark(live.states.of(c.ref).state, alerts.has(c.ref)) : ''}${i + 1}:${esc(chatLabel(c))} `;
     return c.ref === state.focusRef ? `{inverse}${t}{/inverse}` : c.activity ? `{yellow-fg}${t}{/yellow-fg}` : t;
   });
-  ui.chrome.tabs.setContent(parts.join('│'));
+  // The focused tab is always on the bar: tabs before it give way on the left ("‹").
+  const widths = chats.map((c, i) => displayWidth(` ${live.states ? '○' : ''}${i + 1}:${chatLabel(c)} `));
+  const start = firstTab(widths, chats.findIndex((c) => c.ref === state.focusRef), ui.chrome.tabs.width as number);
+  ui.chrome.tabs.setContent((start > 0 ? '‹' : '') + parts.slice(start).join('│'));
 }
