@@ -7,7 +7,7 @@
  */
 import { InputTokenizer, wheelOf, type Token } from './input';
 import { ModeKeys } from './mode-keys';
-import { mouseToChat } from './mouse';
+import { clickAt, mouseToChat } from './mouse';
 import { wheelAt } from './scroll-wiring';
 import type { Ui } from './ui-context';
 
@@ -45,12 +45,13 @@ export class KeyRouter {
     };
     for (const t of tokens) {
       if (t.kind === 'mouse') {
-        // The focused chat's application may want it; else blessed handles clicks and the wheel
-        // is ours (blessed misses reports that arrive together).
+        // The focused chat's application may want it; else a click focuses and the wheel
+        // scrolls, read here (blessed misses reports that arrive together).
         flush(); // keys typed before it go first
         if (mouseToChat(this.ui, t.bytes)) continue;
         const w = wheelOf(t.bytes);
         if (w) wheelAt(this.ui, w.x, w.y, w.rows);
+        else clickAt(this.ui, t.bytes);
         continue;
       }
       if (this.isPlainForward(t)) {

@@ -6,6 +6,7 @@
  * scrolls (scroll-wiring.ts).
  */
 import type { PaneMouseEvent } from '../terminal/mouse-report';
+import { viewIndexAt } from './scroll-wiring';
 import type { Ui } from './ui-context';
 
 /** A report from the terminal: 0-based screen cell and the event, without the pane's cell yet. */
@@ -53,4 +54,18 @@ export function mouseToChat(ui: Ui, bytes: Buffer): boolean {
   const report = term.mouseReport({ ...m, ...cell });
   if (report) void state.live.sendKeys(state.focusRef, report).catch(() => {});
   return true;
+}
+
+/**
+ * A left click on a pane or a tree row focuses that chat. blessed does this too, but only for a
+ * read holding one report: a click whose press and release arrive together (over ssh, a quick
+ * tap) was lost. Focusing twice is harmless.
+ */
+export function clickAt(ui: Ui, bytes: Buffer): void {
+  const m = parseMouse(bytes);
+  if (!m || m.button !== 0 || m.action !== 1 || ui.state.dialog) return;
+  const i = viewIndexAt(ui, m.x, m.y);
+  if (i >= 0) return ui.nav.focusView(i);
+  const t = ui.chrome.tree as unknown as { visible: boolean; aleft: number; atop: number; width: number; height: number };
+  if (t.visible && m.x >= t.aleft && m.x < t.aleft + t.width && m.y >= t.atop && m.y < t.atop + t.height) ui.nav.clickTree(m.y);
 }

@@ -24,12 +24,17 @@ export function makeScrollMode(ui: Ui): ScrollMode {
   });
 }
 
-export function wheelAt(ui: Ui, x: number, y: number, rows: number): void {
-  const { chrome, state } = ui;
-  const i = chrome.views.findIndex((v) => {
+/** The pane view (index) whose box holds screen cell (x, y), or -1. */
+export function viewIndexAt(ui: Ui, x: number, y: number): number {
+  return ui.chrome.views.findIndex((v) => {
     const b = v.box as unknown as { visible: boolean; aleft: number; atop: number; width: number; height: number };
     return b.visible && x >= b.aleft && x < b.aleft + b.width && y >= b.atop && y < b.atop + b.height;
   });
+}
+
+export function wheelAt(ui: Ui, x: number, y: number, rows: number): void {
+  const { chrome, state } = ui;
+  const i = viewIndexAt(ui, x, y);
   if (i < 0 || state.dialog) return;
   const ref = state.shownRefs[i];
   if (!ref) return;
