@@ -98,6 +98,13 @@ function startUi(): UiDriver {
   return d;
 }
 
+/** The UI of the last test, or a new one when it has ended (the exit test) or was never started. */
+function runningUi(): UiDriver {
+  if (ui && ui.exitCode() === null) return ui;
+  disposeUi(ui);
+  return (ui = startUi());
+}
+
 maybe('a UI with no chats of its own: the remote host\'s chat is shown once it connects; a host whose ssh wants a passphrase never prompts over the UI, and the status line says why', async () => {
   // `pp`: the same server, with a key it accepts that has a passphrase (and no BatchMode of its own).
   disposeUi(ui); // a retried run's
@@ -118,7 +125,7 @@ maybe('a UI with no chats of its own: the remote host\'s chat is shown once it c
 }, 60000);
 
 maybe('scroll mode in a remote chat survives its host\'s reconnect: the same place in its history, still scrolling', async () => {
-  const d = (ui ??= startUi());
+  const d = runningUi();
   await d.waitScreen(/remote: qa-[^\n]*• shell • running/, 20000);
   d.type('clear; seq 1 400');
   d.keys('Enter');
@@ -151,4 +158,28 @@ maybe('scroll mode in a remote chat survives its host\'s reconnect: the same pla
   await d.waitScreen(`SCROLL -${Number(where.slice(8)) - 1}`, 5000);
   d.keys('q');
   await waitFor(() => (/SCROLL/.test(d.screen()) ? null : true), 5000, 'back to live');
+}, 60000);
+
+maybe('the exit prompt\'s "close all" while a host is away: its chats run on there, and chatmux says so (exit 1)', async () => {
+  const d = runningUi();
+  await d.waitScreen(/remote: qa-[^\n]*• shell • running/, 20000);
+  // `remote` refuses new connections from now on; its control connection is cut.
+  const cfg = path.join(sshd!.dir, 'ssh_config');
+  const good = fs.readFileSync(cfg, 'utf8');
+  const at = good.indexOf('Host remote');
+  fs.writeFileSync(cfg, good.slice(0, at) + good.slice(at).replace(/Port \d+/, 'Port 1'));
+  try {
+    for (const pid of controlSshPids(d.uiPid()!)) process.kill(pid, 'SIGKILL');
+    await d.waitScreen(/remote: reconnecting \(attempt 1\)/, 15000);
+    d.keys('C-o', 'q');
+    await d.waitScreen(/leave all running/);
+    d.keys('c');
+    await waitFor(() => (d.exitCode() !== null ? true : null), 15000, 'exit');
+    expect(d.exitCode()).toBe(1);
+    expect(d.screen().replace(/\s*\n\s*/g, ' ')).toMatch(/chatmux: not closed, still running: qa-\S+ (\[rev\] )?on remote \(not connected: (connection lost|connection refused)/);
+  } finally {
+    fs.writeFileSync(cfg, good);
+  }
+  const listed = await remoteCli('chat', 'list', '--json');
+  expect((JSON.parse(listed.stdout) as Array<{ ref: string; lifecycle: string }>).find((c) => c.ref === ref)?.lifecycle).toBe('running');
 }, 60000);

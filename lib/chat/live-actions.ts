@@ -106,9 +106,12 @@ export class ChatActions {
     await this.backfill();
   }
 
-  /** Close a chat on the way out: a failure leaves it running, nothing more. */
-  async closeQuietly(ref: string): Promise<void> {
+  /** Close a chat on the way out: a failure leaves it running; returns why (null: closed). */
+  async closeQuietly(ref: string): Promise<string | null> {
     const { core } = this;
-    await (core.host.ssh ? remoteAction(core.host, { kind: 'close', ref }) : closeChat(core.client, core.ctx, ref)).catch(() => {});
+    return (core.host.ssh ? remoteAction(core.host, { kind: 'close', ref }) : closeChat(core.client, core.ctx, ref)).then(
+      () => null,
+      (e: unknown) => (e as Error).message,
+    );
   }
 }

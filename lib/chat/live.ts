@@ -34,6 +34,12 @@ import type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 export type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 
 /** Every chat of a project over one control connection, with events (see the top of this file): `LiveChats.start(ctx, size)`. */
+/** A chat the UI was asked to close on the way out that still runs: its name and why. */
+export interface NotClosed {
+  name: string;
+  why: string;
+}
+
 export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly core: LiveCore;
   private readonly restorer: PaneRestorer;
@@ -265,18 +271,20 @@ export class LiveChats extends EventEmitter<LiveEvents> {
     await this.shutdown();
   }
 
-  /** Quit closing every running chat. */
-  async closeAll(): Promise<void> {
-    for (const c of this.list()) {
-      if (c.record.state === 'running') await this.actions.closeQuietly(c.ref);
-    }
-    await this.shutdown();
+  /** Quit closing every running chat; returns those that could not be closed, with why. */
+  async closeAll(): Promise<NotClosed[]> {
+    return this.closeSome(this.list().filter((c) => c.record.state === 'running').map((c) => c.ref));
   }
 
-  /** Close some chats, leave the others, then quit. */
-  async closeSome(refs: readonly string[]): Promise<void> {
-    for (const ref of refs) await this.actions.closeQuietly(ref);
+  /** Close some chats, leave the others, then quit; returns those that could not be closed, with why. */
+  async closeSome(refs: readonly string[]): Promise<NotClosed[]> {
+    const failed: NotClosed[] = [];
+    for (const ref of refs) {
+      const why = await this.actions.closeQuietly(ref);
+      if (why !== null) failed.push({ name: this.get(ref)?.record.name || ref, why });
+    }
     await this.shutdown();
+    return failed;
   }
 
   /**

@@ -11,8 +11,8 @@ import { HostChats, type HostSource } from './host-chats';
 import { LOCAL_HOST_NAME } from './host';
 import type { Inspection } from './inspect';
 import type { NewChatInput } from './lifecycle';
-import type { LiveChat, LiveEvents, LiveOptions } from './live';
-import { describeLink, type BackoffOptions, type LinkState } from './reconnect';
+import type { LiveChat, LiveEvents, LiveOptions, NotClosed } from './live';
+import { describeLink, linkReason, type BackoffOptions, type LinkState } from './reconnect';
 
 export { describeLink };
 import { UNICODE11_RULES, type TmuxWidthRules } from '../terminal/tmux-widths';
@@ -269,24 +269,43 @@ export class MultiChats extends EventEmitter<MultiEvents> {
 
   // ------------------------------------------------------------------ quitting
 
-  private async quit(each: (hc: HostChats, index: number) => Promise<void>): Promise<void> {
+  /**
+   * Each host that is up does `each`; one whose link is down is left as it is (its chats run
+   * on there) and its `refs` — those it was asked to close — are reported as not closed.
+   */
+  private async quit(each: (hc: HostChats, refs: string[]) => Promise<NotClosed[] | void>, refsOf: (hc: HostChats, index: number) => string[] = () => []): Promise<NotClosed[]> {
     this.quitting = true;
     const up = this.hosts.map((hc) => hc.up);
+    const links = this.hosts.map((hc) => hc.link);
     for (const hc of this.hosts) hc.stop();
-    await Promise.all(this.hosts.map((hc, i) => (up[i] ? each(hc, i) : Promise.resolve(hc.live?.dispose())).catch(() => {})));
+    const results = await Promise.all(
+      this.hosts.map(async (hc, i): Promise<NotClosed[]> => {
+        const refs = refsOf(hc, i);
+        const label = (ref: string) => hc.live?.get(ref)?.record.name || ref;
+        if (!up[i]) {
+          hc.live?.dispose();
+          const link = links[i]!;
+          return refs.map((ref) => ({ name: label(ref), why: `not connected${link.kind === 'reconnecting' ? `: ${linkReason(hc.name, link.reason)}` : ''}` }));
+        }
+        return (await each(hc, refs).catch(() => [])) ?? [];
+      }),
+    );
+    // Named with its host, where several are shown.
+    return results.flatMap((r, i) => r.map((n) => ({ ...n, name: i > 0 ? `${n.name} on ${this.hosts[i]!.name}` : n.name })));
   }
 
   async leaveAll(): Promise<void> {
     await this.quit((hc) => hc.live!.leaveAll());
   }
 
-  async closeAll(): Promise<void> {
-    await this.quit((hc) => hc.live!.closeAll());
+  /** Quit closing every running chat; returns those that could not be closed (a host down, a failed close), with why. */
+  async closeAll(): Promise<NotClosed[]> {
+    return this.quit((hc, refs) => hc.live!.closeSome(refs), (hc) => (hc.live?.list() ?? []).filter((c) => c.record.state === 'running').map((c) => c.ref));
   }
 
-  /** Close the chats with these keys (on any host), leave the others, quit. */
-  async closeSome(keys: readonly string[]): Promise<void> {
-    await this.quit((hc, i) => hc.live!.closeSome(keys.map((k) => this.locate(k)).filter((at) => at?.index === i).map((at) => at!.ref)));
+  /** Close the chats with these keys (on any host), leave the others, quit; returns those not closed. */
+  async closeSome(keys: readonly string[]): Promise<NotClosed[]> {
+    return this.quit((hc, refs) => hc.live!.closeSome(refs), (_hc, i) => keys.map((k) => this.locate(k)).filter((at) => at?.index === i).map((at) => at!.ref));
   }
 
   detachNow(): void {

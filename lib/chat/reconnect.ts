@@ -176,3 +176,19 @@ export function describeLink(s: LinkState): string {
       return 'disconnected';
   }
 }
+
+/** Why a host's link is down, for the status line and the exit: without the wrappers that repeat its name. */
+export function linkReason(host: string, reason: string): string {
+  const prefixes = ['tmux connection closed: ', `${host}: `];
+  let out = reason.trim();
+  for (let again = true; again; ) {
+    again = false;
+    for (const p of prefixes) {
+      if (out.startsWith(p)) {
+        out = out.slice(p.length);
+        again = true;
+      }
+    }
+  }
+  return out.replace(`: ${host}: `, ': ');
+}

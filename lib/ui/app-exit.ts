@@ -8,6 +8,8 @@ import * as fs from 'node:fs';
 import { ExitDialog, type ExitDecision } from './exit-dialog';
 import { chatLabel } from './chat-labels';
 import type { Ui } from './ui-context';
+import { escapeControls } from '../chat/errors';
+import type { NotClosed } from '../chat/live';
 
 /** True when our terminal has hung up (its fd answers EIO). */
 function terminalGone(): boolean {
@@ -104,17 +106,24 @@ export class AppExit {
     state.quitting = true;
     void (async () => {
       const live = state.live;
+      let notClosed: NotClosed[] = [];
       try {
         if (live) {
-          if (d.kind === 'close-all') await live.closeAll();
-          else if (d.kind === 'per-chat') await live.closeSome(d.close);
+          if (d.kind === 'close-all') notClosed = await live.closeAll();
+          else if (d.kind === 'per-chat') notClosed = await live.closeSome(d.close);
           else await live.leaveAll();
         }
       } catch (e) {
         this.ui.log.write(`exit: ${(e as Error).message}`);
       }
       this.teardown();
-      this.finish(0);
+      // Asked to close, still running (its host was away, its close failed): say so, exit 1.
+      if (notClosed.length > 0) {
+        const line = `not closed, still running: ${notClosed.map((n) => `${n.name} (${n.why})`).join('; ')}`;
+        this.ui.log.write(`exit: ${line}`);
+        process.stderr.write(`chatmux: ${escapeControls(line)}\n`);
+      }
+      this.finish(notClosed.length > 0 ? 1 : 0);
     })();
   }
 }

@@ -11,7 +11,7 @@ import { lazy } from './lazy-chat';
 import { chatLabel } from './chat-labels';
 import { NOTICE_MS } from './status-line';
 import type { Ui } from './ui-context';
-import { describeLink } from '../chat/reconnect';
+import { describeLink, linkReason } from '../chat/reconnect';
 import { nonInteractive } from '../control/ssh';
 
 /**
@@ -101,18 +101,3 @@ export class LiveWiring {
   }
 }
 
-/** Why a host's link is down, for the status line: without the wrappers that repeat its name. */
-export function linkReason(host: string, reason: string): string {
-  const prefixes = ['tmux connection closed: ', `${host}: `];
-  let out = reason.trim();
-  for (let again = true; again; ) {
-    again = false;
-    for (const p of prefixes) {
-      if (out.startsWith(p)) {
-        out = out.slice(p.length);
-        again = true;
-      }
-    }
-  }
-  return out.replace(`: ${host}: `, ': ');
-}
