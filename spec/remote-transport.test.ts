@@ -67,6 +67,8 @@ describe('sshFailure (one line per failure)', () => {
     [255, 'user@127.0.0.1: Permission denied (publickey).', /authentication failed/],
     [255, '@@@@\n@    WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED!     @\nHost key verification failed.', /host key does not match/],
     [255, 'ssh: connect to host 127.0.0.1 port 1: Connection refused', /connection refused/],
+    // BatchMode (the UI's ssh): a host never seen before is refused, not asked about.
+    [255, 'No ED25519 host key is known for [127.0.0.1]:2222 and you have requested strict checking.\nHost key verification failed.', /nope: its host key is not in known_hosts yet: run ssh nope once/],
     [127, 'sh: 1: tmux: not found', /no tmux on the remote: install tmux 3.2/],
     [127, 'bash: line 1: tmux: command not found', /no tmux on the remote/],
   ])('%d %j', (code, stderr, want) => {
