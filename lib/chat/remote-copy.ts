@@ -104,7 +104,7 @@ export async function deployBundle(host: SshHost, b: Bundle): Promise<void> {
   try {
     const tar = spawn('tar', ['-czhf', '-', '--exclude=*.map', '--exclude=*.ts', '--exclude=*.mts', '--exclude=*.cts', '-C', staged, '.'], { stdio: ['ignore', 'pipe', 'pipe'] });
     const [t, s] = await pipeToRemote(host, ['sh', '-c', UNPACK_SCRIPT, 'chatmux-unpack', b.key], tar);
-    if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy chatmux there (${s.stderr.trim().split('\n')[0] || `exit ${s.code}`})`);
+    if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy chatmux there (${unpackFailure(s)})`);
     if (t.code !== 0) throw new Error(`could not pack chatmux for ${host.dest} (tar: ${t.stderr.trim().split('\n').pop() ?? `exit ${t.code}`})`);
   } finally {
     fs.rmSync(staged, { recursive: true, force: true });
@@ -114,6 +114,15 @@ export async function deployBundle(host: SshHost, b: Bundle): Promise<void> {
 export interface Exit {
   code: number;
   stderr: string;
+}
+
+/**
+ * What an unpack there said went wrong, one line: the one naming the cause (a full disk's first
+ * line from tar can be "Wrote only 3584 of 7875 bytes", the next ones say why), else its first.
+ */
+export function unpackFailure(e: Exit): string {
+  const lines = e.stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => /No space left|Read-only file system|Disk quota|Permission denied|Input\/output error/i.test(l)) ?? lines[0] ?? `exit ${e.code}`;
 }
 
 /**

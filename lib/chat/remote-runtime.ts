@@ -16,7 +16,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { SshError, sshArgv, sshFailure, type SshHost } from '../control/ssh';
 import { escapeControls } from './errors';
-import { pipeToRemote } from './remote-copy';
+import { pipeToRemote, unpackFailure } from './remote-copy';
 
 /** The unpack script's exit when the copied node does not run there. */
 export const RUNTIME_DOES_NOT_RUN = 93;
@@ -121,6 +121,6 @@ export async function deployRuntime(host: SshHost, rt: Runtime, found: string): 
     const said = /chatmux-runtime: (.*)/.exec(s.stderr)?.[1]?.trim();
     throw new SshError(noRuntimeLine(host.dest, found, `${runtimeName(rt)} does not run there${said ? ` (${escapeControls(said)})` : ''}`));
   }
-  if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy Node.js there (${s.stderr.trim().split('\n').pop() || `exit ${s.code}`})`);
+  if (s.code !== 0) throw new SshError(sshFailure(host.dest, s.code, s.stderr) ?? `${host.dest}: could not copy Node.js there (${unpackFailure(s)})`);
   if (g.code !== 0) throw new Error(`could not pack Node.js for ${host.dest} (gzip: ${g.stderr.trim().split('\n').pop() ?? `exit ${g.code}`})`);
 }
