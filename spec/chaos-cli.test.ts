@@ -220,6 +220,12 @@ async function chaos(t: TestServer, p: ReturnType<typeof tempProject>, noTmpfs: 
     history.push(`round ${round} ok: ${chats.length} chats, ${sessionRefs.length} running`);
   };
 
+  // Two chats to start from (one holding the key): even the few CI rounds act on chats.
+  for (const key of [[], ['--api-key-env', 'CHAOS_API_KEY']]) {
+    const made = await run([...g, 'chat', 'new', ...key, '--', 'cat']);
+    expect(made).toMatchObject({ code: 0 });
+    known.add(made.stdout.trim());
+  }
   const t0 = Date.now();
   let round = 0;
   try {

@@ -184,6 +184,9 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
       if (breakIfStale(lockPath, staleMs, o.onBreak)) continue;
     } else if (v !== null && Date.now() > end) {
       const who = v.owner ? `pid ${v.owner.pid}${v.owner.host !== os.hostname() ? ` on ${v.owner.host}` : ''}` : 'another process';
+      if (v.owner && v.owner.host === os.hostname() && processStopped(v.owner.pid)) {
+        throw new LockTimeoutError(`${lockPath} is held by pid ${v.owner.pid}, which is stopped (Ctrl-Z or SIGSTOP); continue it (fg, or kill -CONT ${v.owner.pid}) or end it`);
+      }
       throw new LockTimeoutError(`${lockPath} is still held by ${who} after ${Math.round(timeoutMs / 1000)} s; try again, or remove the file if no chatmux runs`);
     }
     await sleep(delay + Math.random() * delay);
@@ -191,12 +194,18 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
   }
   const release = (): void => {
     held.delete(release);
-    if (held.size === 0) watchSignals(false);
     try {
       const o2 = JSON.parse(fs.readFileSync(lockPath, 'utf8')) as Owner;
       if (o2.token === token) fs.unlinkSync(lockPath);
     } catch {
       /* gone already (broken as stale by someone else?) */
+    }
+    if (held.size > 0) return;
+    watchSignals(false);
+    if (stopDeferred) {
+      stopDeferred = false;
+      // Our handler is gone: the default action (stop) applies now that nothing is held.
+      process.kill(process.pid, 'SIGTSTP');
     }
   };
   held.add(release);
@@ -214,17 +223,40 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
  */
 const held = new Set<() => void>();
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+let stopDeferred = false;
 
 function onSignal(signal: NodeJS.Signals): void {
   if (process.listenerCount(signal) > 1) return;
+  stopDeferred = false;
   // Synchronous from here on: nothing else runs between the release and the exit.
   for (const release of [...held]) release();
   process.exit(128 + SIGNALS[signal as keyof typeof SIGNALS]);
+}
+
+/**
+ * Ctrl-Z while a lock is held stopped the process with it: a stopped owner is alive, so every
+ * other chatmux (a UI too) waited the full minute and failed. The stop waits for the release.
+ */
+function onStop(): void {
+  if (process.listenerCount('SIGTSTP') > 1) return;
+  stopDeferred = true;
 }
 
 function watchSignals(on: boolean): void {
   for (const signal of Object.keys(SIGNALS) as NodeJS.Signals[]) {
     process.removeListener(signal, onSignal);
     if (on) process.on(signal, onSignal);
+  }
+  process.removeListener('SIGTSTP', onStop);
+  if (on) process.on('SIGTSTP', onStop);
+}
+
+/** The process is stopped (Ctrl-Z, SIGSTOP): alive, but it will not release anything until continued. */
+function processStopped(pid: number): boolean {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2));
+  } catch {
+    return false;
   }
 }
