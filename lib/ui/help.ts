@@ -32,6 +32,8 @@ export function helpText(prefix: string): string {
     '',
     'In the tree: ↑↓ select, Enter focus the chat, n new chat, q quit, Ctrl+C twice quit.',
     'A dead agent\'s pane offers R (restart) and X (close).',
+    'The mouse: a click focuses a chat; over a program that takes the mouse (claude,',
+    'vim with mouse=a) clicks and the wheel go to it, else the wheel scrolls.',
     'Chats keep running in tmux when chatmux quits; the next start brings them back.',
   ].join('\n');
 }
