@@ -229,15 +229,16 @@ export async function renameChat(r: TmuxRunner, ctx: ChatContext, ref: string, n
  */
 export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: { env?: EnvSource; width?: number; height?: number } = {}): Promise<ChatRecord> {
   checkStartSize(o);
-  await getChat(ctx, ref, r);
-  return startLocked(r, ctx, ref, async (chat) => {
-    if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
-    if (chat.state === 'starting' && processRunning(chat.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
-    if (await chatPane(r, ctx, chat)) return false;
-    const mode = chat.state === 'running' ? 'resume' : 'fresh';
-    if (mode === 'resume') learnResumeIdOffline(ctx, chat);
+  const chat = await getChat(ctx, ref, r);
+  // Running with its session (attach's usual case): nothing to start, nothing to write.
+  if (chat.state === 'running' && (await chatPane(r, ctx, chat))) return chat;
+  return startLocked(r, ctx, ref, async (c) => {
+    if (c.state === 'starting' && processRunning(c.starterPid)) throw new ChatStateError(`${ref} is still starting; try again in a moment`);
+    if (await chatPane(r, ctx, c)) return false;
+    const mode = c.state === 'running' ? 'resume' : 'fresh';
+    if (mode === 'resume') learnResumeIdOffline(ctx, c);
     const banner = mode === 'resume' ? writeResumeBanner(ctx, ref, 'its tmux session was lost') : null;
-    await startChatSession(r, ctx, chat, { mode, env: o.env, width: o.width, height: o.height, banner });
+    await startChatSession(r, ctx, c, { mode, env: o.env, width: o.width, height: o.height, banner });
     return true;
   }, rebuildFromTmux(r, ctx));
 }
@@ -245,25 +246,50 @@ export async function openChat(r: TmuxRunner, ctx: ChatContext, ref: string, o: 
 /**
  * Run `start` on chat `ref`'s record under the registry lock; when it started a session
  * (true), the record says running. A close or archive waits for the lock, so it sees the
- * session and kills it, and its state is never overwritten.
+ * session and kills it, and its state is never overwritten. Before, this pid is recorded as
+ * the starter: killed between the session and the record (kill -9 of `chat start` left a
+ * closed chat running in 1 of 16 tries), the next list or sweep finishes it (repair.ts); a
+ * close or archive in between clears it, and then nothing starts.
  */
 export async function startLocked(r: TmuxRunner, ctx: ChatContext, ref: string, start: (chat: ChatRecord) => Promise<boolean>, rebuild?: Parameters<typeof updateRegistry>[2]): Promise<ChatRecord> {
-  let out!: ChatRecord;
-  let started: string | null = null;
-  await updateRegistry(ctx, async (reg) => {
+  await updateRegistry(ctx, (reg) => {
     const c = findChat(reg, ref);
     if (!c) throw unknownChat(ref);
-    if (await start(c)) {
-      started = c.session;
-      Object.assign(c, { state: 'running', starterPid: null, pidStart: null, stateReason: null });
-    }
-    out = { ...c };
-  }, rebuild, {
-    // The registry cannot say it runs (a full disk): take the session back so the two agree
-    // (a closed chat ran on with its start reported failed; a lost one is resumed next list).
-    onFailure: async () => {
-      if (started) await killChatSession(r, started);
-    },
-  });
+    if (c.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
+    if (c.state !== 'starting') Object.assign(c, { starterPid: process.pid, pidStart: processStart(process.pid) });
+  }, rebuild);
+  let out!: ChatRecord;
+  let started: string | null = null;
+  try {
+    await updateRegistry(ctx, async (reg) => {
+      const c = findChat(reg, ref);
+      if (!c) throw unknownChat(ref);
+      if (c.state === 'archived') throw new ChatStateError(`${ref} was archived while it was starting`);
+      const ours = c.starterPid === process.pid;
+      if (ours) Object.assign(c, { starterPid: null, pidStart: null });
+      // A close clears the starter; another start racing ours (it took over the mark, or it has
+      // finished: the pane check below sees its session) is no reason to refuse.
+      else if (c.state === 'closed' && !c.starterPid) throw new ChatStateError(`${ref} was closed while it was starting`);
+      if (await start(c)) {
+        started = c.session;
+        Object.assign(c, { state: 'running', starterPid: null, pidStart: null, stateReason: null });
+      }
+      out = { ...c };
+    }, undefined, {
+      // The registry cannot say it runs (a full disk): take the session back so the two agree
+      // (a closed chat ran on with its start reported failed; a lost one is resumed next list).
+      onFailure: async () => {
+        if (started) await killChatSession(r, started);
+      },
+    });
+  } catch (err) {
+    // Nothing started (or it was taken back): this pid is no starter any more (best effort;
+    // left behind, it is cleared once this process has ended).
+    await updateRegistry(ctx, (reg) => {
+      const c = findChat(reg, ref);
+      if (c?.starterPid === process.pid && c.state !== 'starting') Object.assign(c, { starterPid: null, pidStart: null });
+    }).catch(() => undefined);
+    throw err;
+  }
   return out;
 }

@@ -49,6 +49,8 @@ async function finishSetup(r: TmuxRunner, ctx: ChatContext, chat: ChatRecord, s:
 export function needsRepair(chat: ChatRecord): boolean {
   const gone = (pid: number | null | undefined) => !!pid && !ownerAlive(pid, chat.pidStart ?? null);
   if (chat.state === 'starting') return !chat.starterPid || gone(chat.starterPid);
+  // A `chat start`/attach of an existing chat killed under way (lifecycle's startLocked).
+  if ((chat.state === 'closed' || chat.state === 'running') && !chat.stopperPid && gone(chat.starterPid)) return true;
   return (chat.state === 'closed' || chat.state === 'archived') && gone(chat.stopperPid);
 }
 
@@ -76,6 +78,17 @@ export async function repairInterrupted(
         const reason = `${who} was interrupted before its tmux session started`;
         Object.assign(chat, { state: 'closed', starterPid: null, pidStart: null, stateReason: reason });
         done.push({ ref: chat.ref, what: `${reason}; marked closed` });
+      }
+    } else if (chat.starterPid && !chat.stopperPid) {
+      const who = `chat start (pid ${chat.starterPid})`;
+      const s = sessions.get(chat.session);
+      const was = chat.state;
+      Object.assign(chat, { starterPid: null, pidStart: null });
+      if (s && (await finishSetup(r, ctx, chat, s))) {
+        Object.assign(chat, { state: 'running', stateReason: null });
+        done.push({ ref: chat.ref, what: `${who} was interrupted after starting its session; finished its setup` });
+      } else if (was === 'closed') {
+        done.push({ ref: chat.ref, what: `${who} was interrupted before its session started; still closed` });
       }
     } else {
       const verb = chat.state === 'closed' ? 'close' : 'archive';

@@ -10,7 +10,6 @@ import { getChat } from './chat-record';
 import { chatPane, killOwnChatSession } from './chat-session';
 import { startChatSession } from './chat-start';
 import { openChat, startLocked } from './lifecycle';
-import { ChatStateError } from './errors';
 import type { ChatRecord } from './registry';
 import { checkStartSize } from './validate';
 
@@ -25,7 +24,6 @@ export async function restartChat(r: TmuxRunner, ctx: ChatContext, ref: string, 
   checkStartSize(o);
   await getChat(ctx, ref, r);
   return startLocked(r, ctx, ref, async (chat) => {
-    if (chat.state === 'archived') throw new ChatStateError(`${ref} is archived; archived chats cannot be opened`);
     await killOwnChatSession(r, ctx, chat.ref);
     // The resume id may change (what the agent reported) or go (nothing to resume: fresh); chat is the record.
     await startChatSession(r, ctx, chat, { mode: 'resume', env: o.env, width: o.width, height: o.height });
