@@ -131,18 +131,19 @@ maybe('scroll mode in a remote chat survives its host\'s reconnect: the same pla
   d.keys('Enter');
   await d.waitScreen(/^\S*\s*x?400\s/m, 10000);
   d.keys('C-o', 's');
-  d.keys('PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage', 'PPage');
-  // Past the emulator's own 200 lines, into tmux's older history.
-  let last = '';
-  const where = await waitFor(() => {
-    const now = /SCROLL -(\d+)/.exec(d.screen());
-    const settled = now && Number(now[1]) > 200 && now[0] === last ? now[0] : null;
-    last = now?.[0] ?? '';
-    return settled;
-  }, 10000, 'scrolled past the emulator\'s lines');
-  const scrolled = d.screen();
+  // Within the emulator's own 200 lines (older ones come from tmux in pages, later).
+  d.keys('PPage', 'PPage', 'PPage');
   const firstRow = (s: string) => /x(\d+)\s+SCROLL/.exec(s)?.[1];
-  const first = firstRow(scrolled);
+  // Settled: the same offset and rows twice in a row (older rows arrive from tmux in pages).
+  let last = '';
+  const [where, first] = await waitFor(() => {
+    const screen = d.screen();
+    const now = /SCROLL -(\d+)/.exec(screen);
+    const seen = `${now?.[0]}|${firstRow(screen)}`;
+    const settled: [string, string] | null = now && firstRow(screen) && seen === last ? [now[0], firstRow(screen)!] : null;
+    last = seen;
+    return settled;
+  }, 10000, 'scrolled up');
   // The remote host's control connection (its ssh process) killed.
   const ssh = controlSshPids(d.uiPid()!).filter((pid) => {
     const argv = fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
@@ -171,6 +172,13 @@ maybe('the exit prompt\'s "close all" while a host is away: its chats run on the
   try {
     for (const pid of controlSshPids(d.uiPid()!)) process.kill(pid, 'SIGKILL');
     await d.waitScreen(/remote: reconnecting \(attempt 1\)/, 15000);
+    d.keys('C-o', 'q');
+    await d.waitScreen(/leave all running/);
+    // Chosen per chat, each is named with its host (as on the pane borders).
+    d.keys('s');
+    await d.waitScreen(/leave\s+remote: qa-/);
+    d.keys('Escape');
+    await waitFor(() => (/leave\s+remote: qa-/.test(d.screen()) ? null : true), 5000, 'the prompt closed');
     d.keys('C-o', 'q');
     await d.waitScreen(/leave all running/);
     d.keys('c');

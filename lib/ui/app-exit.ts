@@ -96,7 +96,9 @@ export class AppExit {
       if (state.live !== live || state.quitting || state.dialog) return;
       const running = live.list().filter((c) => c.paneId && c.record.state === 'running');
       if (running.length === 0) return this.exit({ kind: 'leave-all' });
-      this.ui.dialogs.open(new ExitDialog(this.ui.chrome.screen, running.map((c) => ({ ref: c.ref, label: chatLabel(c), choice: 'leave' })), (d) => this.exit(d)));
+      // With several hosts each chat is named with its host, as on the pane borders (two hosts may both have a "build").
+      const label = (c: (typeof running)[number]) => (live.hosts.length > 1 ? `${c.host}: ${chatLabel(c)}` : chatLabel(c));
+      this.ui.dialogs.open(new ExitDialog(this.ui.chrome.screen, running.map((c) => ({ ref: c.ref, label: label(c), choice: 'leave' })), (d) => this.exit(d)));
     });
   }
 

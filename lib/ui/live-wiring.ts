@@ -64,6 +64,7 @@ export class LiveWiring {
       }
     });
     live.on('progress', (done, total) => {
+      if (done >= total) this.ui.scroll.restored();
       status.progress = done < total ? `restoring ${done}/${total}` : '';
       status.paint();
     });

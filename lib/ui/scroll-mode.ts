@@ -31,6 +31,8 @@ export class ScrollMode {
   private session = 0;
   /** The chat scrolled. */
   private ref: string | null = null;
+  /** Rows up to go back to after a reconnect restored the chat (0: none; a key ends it). */
+  private resumeOffset = 0;
 
   constructor(private readonly host: ScrollHost) {}
 
@@ -42,6 +44,7 @@ export class ScrollMode {
   }
 
   leave(): void {
+    this.resumeOffset = 0;
     const v = this.host.view();
     v?.scrollToBottom();
     v?.setOlderHistory(null);
@@ -58,6 +61,7 @@ export class ScrollMode {
   /** The wheel over the focused view. */
   wheel(v: PaneView, rows: number): void {
     if (!v.terminal) return;
+    this.resumeOffset = 0;
     if (rows < 0 && !this.active) this.start(v);
     if (!this.active) return;
     this.by(v, rows);
@@ -68,6 +72,7 @@ export class ScrollMode {
   key(t: Token): void {
     const v = this.host.view();
     if (!v || t.kind !== 'key') return;
+    this.resumeOffset = 0;
     const page = this.page(v);
     if (t.name === 'escape' || t.char === 'q') this.leave();
     else if (t.name === 'pageup') this.by(v, -page);
@@ -90,13 +95,32 @@ export class ScrollMode {
   resumeAt(v: PaneView, offset: number): void {
     if (!this.active || this.host.view() !== v) return;
     if (this.host.chat() !== this.ref) return this.leave();
+    this.resumeOffset = offset;
+    this.reapply(v);
+  }
+
+  /** Restores ended: one more restore into the same emulator put it back at its bottom. */
+  restored(): void {
+    const v = this.host.view();
+    if (this.active && this.resumeOffset > 0 && v) this.reapply(v);
+  }
+
+  /** Go to `resumeOffset` rows up once the emulator has parsed what the restore wrote. */
+  private reapply(v: PaneView): void {
+    const term = v.terminal;
+    if (!term) return;
+    const session = ++this.session;
     this.pages?.dispose();
     this.pages = null;
     this.attaching = null;
-    this.session++;
-    // Past the new emulator's scrollback, `by` goes on once tmux said how much older history it has.
-    this.by(v, -offset);
-    void this.attach(v);
+    v.setOlderHistory(null);
+    void term.flush().then(() => {
+      if (session !== this.session || v.terminal !== term || !this.active) return;
+      v.scrollToBottom();
+      // Past the emulator's scrollback, `by` goes on once tmux said how much older history it has.
+      this.by(v, -this.resumeOffset);
+      void this.attach(v);
+    });
   }
 
   private start(v: PaneView): void {
