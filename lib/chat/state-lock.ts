@@ -204,8 +204,9 @@ export async function acquireLock(lockPath: string, o: LockOptions & { onBreak?:
     watchSignals(false);
     if (stopDeferred) {
       stopDeferred = false;
-      // Our handler is gone: the default action (stop) applies now that nothing is held.
-      process.kill(process.pid, 'SIGTSTP');
+      // SIGSTOP, not SIGTSTP again: the kernel drops a TSTP whose default action is stop in an
+      // orphaned process group (a CI job, `setsid`, a login shell gone), and it ran on instead.
+      process.kill(process.pid, 'SIGSTOP');
     }
   };
   held.add(release);
