@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { shellCommand, splitCommandLine, sshArgv, sshFailure, sshHostFrom, withoutSshNotices, type SshHost } from '../lib/control/ssh';
-import { connectOverSsh, execSsh, sshTmuxCli } from '../lib/control/ssh-transport';
+import { connectOverSsh, execSsh, remoteControlWords, sshTmuxCli } from '../lib/control/ssh-transport';
 import { listSessions, newSession, sendText, capturePane } from '../lib/control/commands';
 import { PAYLOADS } from '../fixtures/hostile-corpus';
 import { QUOTE_VECTORS } from './support/quote-vectors';
@@ -49,6 +49,9 @@ describe('splitCommandLine (CHATMUX_SSH like GIT_SSH_COMMAND)', () => {
 });
 
 describe('sshArgv / sshHostFrom', () => {
+  test("a control connection's remote command names the server once (it had -u -L S -f CONF twice)", () => {
+    expect(remoteControlWords({ socket: 's', configFile: '/st/tmux.conf' }, { attach: '=v' })).toEqual(['tmux', '-u', '-L', 's', '-f', '/st/tmux.conf', '-C', 'attach-session', '-t', '=v']);
+  });
   test('keep-alives, connection sharing, -T, -- before the destination', () => {
     const host: SshHost = { dest: 'box', ssh: ['ssh', '-F', '/c'], controlDir: '/run/x' };
     expect(sshArgv(host, ['tmux', '-L', 's', ';'])).toEqual([

@@ -45,12 +45,17 @@ export function sshTmuxCli(host: SshHost, server: TmuxServerOptions): TmuxCli {
   });
 }
 
+/** The remote command of a control connection: tmux, the server's flags once, then `-C …`. */
+export function remoteControlWords(server: TmuxServerOptions, target: ConnectTarget): string[] {
+  return [server.tmuxPath ?? 'tmux', ...controlArgs(server, target)];
+}
+
 /**
  * The control connection over ssh; an ssh-level failure ends it with one readable line.
  * `link` picks its own connection and keep-alives (a UI's long-lived connection, see sshArgv).
  */
 export function sshControlTransport(host: SshHost, server: TmuxServerOptions, target: ConnectTarget, link: Omit<SshArgvOptions, 'tty'> = {}): ControlTransport {
-  const [file, ...args] = sshArgv(host, [...remoteTmux(server), ...controlArgs(server, target)], link);
+  const [file, ...args] = sshArgv(host, remoteControlWords(server, target), link);
   const t = processTransport(file!, args, process.env);
   const exited = t.exited.then((x) => ({ code: x.code, stderr: sshFailure(host.dest, x.code, x.stderr, server.tmuxPath ?? 'tmux') ?? x.stderr }));
   // ssh's own exit (255: timeout, reset, killed link) or a signal: the link died, tmux did not.
