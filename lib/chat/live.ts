@@ -33,13 +33,13 @@ import type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 
 export type { LiveChat, LiveEvents, LiveOptions } from './live-types';
 
-/** Every chat of a project over one control connection, with events (see the top of this file): `LiveChats.start(ctx, size)`. */
 /** A chat the UI was asked to close on the way out that still runs: its name and why. */
 export interface NotClosed {
   name: string;
   why: string;
 }
 
+/** Every chat of a project over one control connection, with events (see the top of this file): `LiveChats.start(ctx, size)`. */
 export class LiveChats extends EventEmitter<LiveEvents> {
   private readonly core: LiveCore;
   private readonly restorer: PaneRestorer;
