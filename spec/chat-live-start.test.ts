@@ -5,6 +5,7 @@
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { ControlClient } from '../lib/control/client';
+import { TmuxClosedError } from '../lib/control/errors';
 import { createChat } from '../lib/chat/lifecycle';
 import { LiveChats } from '../lib/chat/live';
 import { killAllTestServers } from './support/tmux';
@@ -41,6 +42,30 @@ describe('LiveChats.start', () => {
       expect(most.get('set-option')).toBeGreaterThanOrEqual(3);
       expect(most.get('subscribe')).toBeGreaterThanOrEqual(2);
       expect(most.get('link-window')).toBeGreaterThanOrEqual(4);
+    } finally {
+      await live.leaveAll();
+    }
+  }, 60_000);
+
+  test('a server exiting as the UI connects (its last chat closed a moment before): the UI connects to a fresh one', async () => {
+    // The smoke scenario "close all, start again" hit this about 1 run in 5 on a loaded machine:
+    // tmux answers `%exit server exited unexpectedly` to a client that reached a dying server.
+    const s = chatProject('live-dying');
+    await createChat(s.cli, s.ctx, { executor: 'cmd', name: 'c', argv: ['cat'] });
+    const original = ControlClient.connect;
+    let calls = 0;
+    ControlClient.connect = async (o) => {
+      if (++calls === 1) throw new TmuxClosedError('server exited unexpectedly');
+      return original.call(ControlClient, o);
+    };
+    let live: LiveChats | null = null;
+    try {
+      live = await LiveChats.start(s.ctx, { width: 80, height: 24 });
+    } finally {
+      ControlClient.connect = original;
+    }
+    try {
+      expect([calls, live.list().map((c) => c.record.name)]).toEqual([2, ['c']]);
     } finally {
       await live.leaveAll();
     }

@@ -7,6 +7,7 @@
  * errors: the UI still starts.
  */
 import type { ControlClient } from '../control/client';
+import { TmuxClosedError } from '../control/errors';
 import type { TmuxVersion } from '../control/version';
 import { killSession, listSessions, subscribe } from '../control/commands';
 import type { ChatContext } from './context';
@@ -36,7 +37,14 @@ export async function connectView(
     ({ warnings, version } = prepared);
   }
   const viewName = viewSessionName();
-  const client = await host.connect({ newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } }, version);
+  const target = { newSession: { name: viewName, command: ['sleep', '2147483647'], width: o.width, height: o.height, cwd: ctx.project } };
+  const client = await host.connect(target, version).catch(async (e: unknown) => {
+    // The server was exiting as we reached it (its last chat closed a moment ago: a UI quit
+    // with "close all" and started again at once): once it is gone, the next connect starts a fresh one.
+    if (!(e instanceof TmuxClosedError && e.reason === 'server exited unexpectedly')) throw e;
+    await new Promise((r) => setTimeout(r, 100));
+    return host.connect(target, version);
+  });
   // The dropped connection's view session may still have its (hung) client: it goes now.
   if (o.previousView) await removeView(client, ctx, o.previousView);
   return { client, viewName, warnings };
