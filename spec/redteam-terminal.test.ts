@@ -4,12 +4,13 @@
  * before its first resize) made `chat attach` and `chat new` fail with "width 0: use a whole
  * number of cells…" (exit 2, nothing attached); now they use the default size. Closing the
  * terminal (SIGHUP) of an attached `chat attach` ends the client and leaves the chat running.
+ * Without a terminal, `chat attach` of a closed chat started it and then refused (exit 2).
  * Real tmux, the real CLI in a pty made by util-linux `script`. Runs dist/.
  */
 import { afterAll, describe, expect, test } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import { BIN, chatFixture, cleanEnv, runChatmux } from './support/chatmux-cli';
+import { BIN, chatFixture, cleanEnv, runChatmux, sessionsOf } from './support/chatmux-cli';
 import { killAllTestServers, waitFor } from './support/tmux';
 
 afterAll(() => killAllTestServers());
@@ -76,4 +77,18 @@ describe('a terminal nobody sized, and one closed', () => {
     expect(listed.map((c) => [c.ref, c.lifecycle, c.live])).toEqual([['chat-1', 'running', true]]);
     expect(fs.readdirSync(p.stateDir).filter((f) => /\.lock|\.tmp/.test(f))).toEqual([]);
   }, 60_000);
+});
+
+describe('chat attach with no terminal', () => {
+  const { t, g } = chatFixture();
+
+  test('is refused (exit 2) before a closed chat is started', async () => {
+    expect(await runChatmux([...g, 'chat', 'new', '--', 'cat'])).toMatchObject({ code: 0 });
+    expect(await runChatmux([...g, 'chat', 'close', 'chat-1'])).toMatchObject({ code: 0 });
+    const res = await runChatmux([...g, 'chat', 'attach', 'chat-1']);
+    expect(res).toMatchObject({ code: 2, stderr: 'chatmux: chatmux chat attach needs a terminal on stdin\n' });
+    expect(sessionsOf(t)).toEqual([]);
+    const listed = JSON.parse((await runChatmux([...g, 'chat', 'list', '--json'])).stdout) as { lifecycle: string }[];
+    expect(listed.map((c) => c.lifecycle)).toEqual(['closed']);
+  });
 });

@@ -172,18 +172,19 @@ export function register(program: Command, context: () => CliContext): void {
       const rt = chatRuntime(context());
       const runner = requireTmux(rt, 'chatmux chat attach');
       await mapInputErrors(() => getChat(rt.ctx, ref, runner));
+      // Refused before anything changes: a closed chat was started, then this said no (exit 2).
+      const inside = await sameServerClient(rt);
+      if (!inside && !process.stdin.isTTY) throw new UsageError('chatmux chat attach needs a terminal on stdin');
       await resumeLostChats(rt);
       const c = await mapInputErrors(() => openChat(runner, rt.ctx, ref, terminalSize()));
       // By identity: a chat made by an older chatmux may have a session name tmux rewrote.
       const target = (await findChatSession(runner, rt.ctx, ref))?.id ?? `=${c.session}`;
-      const inside = await sameServerClient(rt);
       if (inside) {
         // A plain attach from here would show the server inside itself.
         if (!inside.client) throw new Error(`this pane belongs to chatmux's tmux server but no terminal client shows it; open ${ref} from the chatmux UI`);
         await switchClient(runner, target, inside.client);
         return;
       }
-      if (!process.stdin.isTTY) throw new UsageError('chatmux chat attach needs a terminal on stdin');
       const p = attachProcess(rt.server!, target);
       const undo = await prepareAttach(runner, rt.ctx, c, ownTty());
       const code = await new Promise<number>((resolve, reject) => {
