@@ -33,6 +33,9 @@ async function freshUiWithShellChat(): Promise<UiDriver> {
   await d.waitScreen('New chat');
   d.keys('Enter');
   await d.waitScreen(/shell #1 • shell • running/);
+  // The chat shows behind the dialog as soon as tmux has it; the dialog keeps the keys until the
+  // creation is done (CI: typing at the first sight of the label went into the closing dialog).
+  await waitFor(() => !d.screen().includes('New chat'), 15000, 'the new-chat dialog to close');
   return d;
 }
 
