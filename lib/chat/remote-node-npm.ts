@@ -17,6 +17,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { escapeControls } from './errors';
 import { extractFiles, TarballError } from './remote-node-tarball';
+import { processRunning } from './state-lock';
 import type { Runtime } from './remote-runtime';
 
 /** `uname -s -m` → the platform of the npm package (`node-<platform>`) built for it. */
@@ -199,13 +200,7 @@ export async function chooseNode(system: string, env: NodeJS.ProcessEnv = proces
 function removeLeftovers(dir: string): void {
   for (const name of fs.readdirSync(dir)) {
     const pid = /^\.tmp-(\d+)-/.exec(name)?.[1];
-    if (!pid) continue;
-    try {
-      process.kill(Number(pid), 0);
-      continue;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code === 'EPERM') continue;
-    }
+    if (!pid || processRunning(Number(pid))) continue;
     fs.rmSync(path.join(dir, name), { recursive: true, force: true });
   }
 }

@@ -30,15 +30,22 @@ interface Owner {
   token: string;
 }
 
-/** The kernel's start time of a process (clock ticks since boot), or null off Linux. */
-export function processStart(pid: number): string | null {
+/**
+ * The fields of `/proc/PID/stat` from the third on (state, ppid, …), or null (no such process,
+ * or not Linux). The command name (field 2) may hold spaces, so they are counted after its ')'.
+ */
+function statFields(pid: number): string[] | null {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Field 22; the command name (field 2) may hold spaces, so count after its ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19] ?? null;
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
     return null;
   }
+}
+
+/** The kernel's start time of a process (clock ticks since boot: field 22), or null off Linux. */
+export function processStart(pid: number): string | null {
+  return statFields(pid)?.[19] ?? null;
 }
 
 /**
@@ -52,12 +59,8 @@ export function processRunning(pid: number | null | undefined): boolean {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true;
-  }
+  // No /proc (another system): kill's answer stands.
+  return statFields(pid)?.[0] !== 'Z';
 }
 
 /** True when the process `pid` that started at `start` (null: unknown) still runs. */
@@ -254,10 +257,5 @@ function watchSignals(on: boolean): void {
 
 /** The process is stopped (Ctrl-Z, SIGSTOP): alive, but it will not release anything until continued. */
 function processStopped(pid: number): boolean {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return /^[Tt]/.test(stat.slice(stat.lastIndexOf(')') + 2));
-  } catch {
-    return false;
-  }
+  return /^[Tt]/.test(statFields(pid)?.[0] ?? '');
 }
